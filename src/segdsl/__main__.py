@@ -1,0 +1,3 @@
+from segdsl.cli import main
+
+main()

@@ -1,0 +1,614 @@
+"""Typed IR → one sqlglot expression tree → SQL text for any sqlglot dialect.
+
+The shape of every statement::
+
+    WITH agg_orders AS (            -- one grouped pass per event source, all aggregates
+      SELECT customer_id, SUM(CASE WHEN … THEN 1 ELSE 0 END) AS purchase_count_90d, …
+      FROM orders WHERE ordered_at <= <as-of> GROUP BY customer_id
+    ), base AS (                    -- the entity with the attributes and aggregates used
+      SELECT e.customer_id, e.age, COALESCE(agg_orders.purchase_count_90d, 0) AS …
+      FROM customers AS e LEFT JOIN agg_orders ON e.customer_id = agg_orders.customer_id
+    ), ranked AS (                  -- only when a rule ranks: window functions over base
+      SELECT *, RANK() OVER (ORDER BY … DESC) AS rank_1, COUNT(…) OVER () AS rank_1_n FROM base
+    )
+    SELECT customer_id FROM base WHERE <condition>
+
+The meaning of each construct (sections 6–8 of the contract) is decided here, once:
+two-valued truth, 0 for count/sum over no events, windows, calendar months, rankings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, UnsupportedError
+
+from segdsl import ir
+from segdsl.catalog import Catalog, EntityDef, EventDef, SourceTable
+from segdsl.dialects import Capabilities, capabilities, dialect_name, unsupported
+from segdsl.errors import Diagnostic, SegdslError
+from segdsl.timecalc import minus, minus_date
+from segdsl.types import Type
+
+_PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_UNIT_ABBR = {"day": "d", "week": "w", "month": "m", "year": "y"}
+
+
+def ident(name: str) -> exp.Identifier:
+    """An identifier, quoted only when it must be (not a plain lower-case name)."""
+    return exp.Identifier(this=name, quoted=not _PLAIN.match(name))
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def table_ref(src: SourceTable, alias: str | None = None) -> exp.Table:
+    parts = src.parts
+    t = exp.Table(
+        this=ident(parts[-1]),
+        db=ident(parts[-2]) if len(parts) >= 2 else None,
+        catalog=ident(parts[-3]) if len(parts) >= 3 else None,
+    )
+    if alias:
+        t.set("alias", exp.TableAlias(this=ident(alias)))
+    return t
+
+
+# ---- literals and the as-of instant ---------------------------------------------------------
+
+
+def literal(value: ir.Scalar, t: Type) -> exp.Expression:
+    if t is Type.BOOLEAN:
+        return exp.true() if value else exp.false()
+    if t is Type.STRING:
+        return exp.Literal.string(str(value))
+    if t is Type.DATE:
+        assert isinstance(value, dt.date)
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+    if t is Type.TIMESTAMP:
+        assert isinstance(value, dt.datetime)
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP)
+    if isinstance(value, bool):  # pragma: no cover - booleans handled above
+        raise TypeError(value)
+    if isinstance(value, int):
+        return exp.Literal.number(value) if value >= 0 else exp.Neg(this=exp.Literal.number(-value))
+    dec = Decimal(str(value))
+    text = format(dec.normalize(), "f") if dec == dec.to_integral_value() else format(dec, "f")
+    if dec < 0:
+        return exp.Neg(this=exp.Literal.number(text.lstrip("-")))
+    return exp.Literal.number(text)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The as-of instant T: a literal when known, else the engine's current time."""
+
+    instant: dt.datetime | None
+
+    def now(self, t: Type) -> exp.Expression:
+        if self.instant is None:
+            return exp.CurrentDate() if t is Type.DATE else exp.CurrentTimestamp()
+        if t is Type.DATE:
+            return literal(self.instant.date(), Type.DATE)
+        return literal(self.instant, Type.TIMESTAMP)
+
+    def ago(self, d: ir.Duration, t: Type) -> exp.Expression:
+        if self.instant is not None:
+            if t is Type.DATE:
+                return literal(minus_date(self.instant.date(), d), Type.DATE)
+            return literal(minus(self.instant, d), Type.TIMESTAMP)
+        amount, unit = d.amount, d.unit.upper()
+        if d.unit == "week":
+            amount, unit = amount * 7, "DAY"
+        elif d.unit == "year":
+            amount, unit = amount * 12, "MONTH"
+        interval = exp.Interval(this=exp.Literal.string(str(amount)), unit=exp.Var(this=unit))
+        return exp.Sub(this=self.now(t), expression=interval)
+
+    def sort_key(self, d: ir.Duration) -> dt.datetime | None:
+        return minus(self.instant, d) if self.instant is not None else None
+
+
+# ---- collecting what a statement needs --------------------------------------------------------
+
+
+@dataclass
+class _Needs:
+    attrs: dict[str, ir.Attr] = field(default_factory=dict)
+    aggregates: dict[ir.Aggregate, str] = field(default_factory=dict)
+    ranks: dict[ir.Rank, str] = field(default_factory=dict)
+
+
+def _collect(conds: Iterable[ir.Cond], needs: _Needs) -> None:
+    for cond in conds:
+        _collect_node(cond, needs)
+
+
+def _collect_node(node: ir.Cond | ir.Value, needs: _Needs) -> None:
+    for v in ir.walk_values(node):
+        if isinstance(v, ir.Attr):
+            needs.attrs.setdefault(v.name, v)
+        elif isinstance(v, ir.Aggregate):
+            needs.aggregates.setdefault(v, "")
+    for c in _walk_conds(node):
+        if isinstance(c, ir.Rank):
+            needs.ranks.setdefault(c, "")
+
+
+def _walk_conds(node: ir.Cond | ir.Value) -> list[ir.Cond]:
+    out: list[ir.Cond] = []
+
+    def visit(n: ir.Cond) -> None:
+        out.append(n)
+        if isinstance(n, ir.Not):
+            visit(n.operand)
+        elif isinstance(n, ir.And | ir.Or):
+            for item in n.items:
+                visit(item)
+        elif isinstance(n, ir.InSegment):
+            visit(n.cond)
+
+    if isinstance(node, ir.Cond):
+        visit(node)
+    return out
+
+
+def _agg_alias(agg: ir.Aggregate) -> str:
+    func = {"count_distinct": "distinct"}.get(agg.func, agg.func)
+    parts = [agg.event, func]
+    if agg.field is not None:
+        parts.append(agg.field.name)
+    if agg.window is not None:
+        parts.append(f"{agg.window.amount}{_UNIT_ABBR[agg.window.unit]}")
+    if agg.where is not None:
+        parts.append("if")
+    return "_".join(parts)
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name = f"{base}_{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+# ---- the statement builder ------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, catalog: Catalog, entity: EntityDef, as_of: AsOf, dialect: str) -> None:
+        self.catalog = catalog
+        self.entity = entity
+        self.as_of = as_of
+        self.dialect = dialect
+        self.caps: Capabilities = capabilities(dialect)
+        self.needs = _Needs()
+
+    # -- values -----------------------------------------------------------------------------
+    def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expression:
+        if isinstance(v, ir.Const):
+            return literal(v.value, v.type)
+        if isinstance(v, ir.Ago):
+            return self.as_of.ago(v.duration, v.type)
+        if isinstance(v, ir.Attr):
+            return col(v.name)
+        if isinstance(v, ir.EventField):
+            return col(v.column)
+        if isinstance(v, ir.Aggregate):
+            return col(self.needs.aggregates[v])
+        if isinstance(v, ir.MeasureRef):
+            return self.value(v.expr, event)
+        if isinstance(v, ir.Neg):
+            return exp.Neg(this=self._operand(v.operand, event))
+        if isinstance(v, ir.Arith):
+            left = self._operand(v.left, event)
+            right = self._operand(v.right, event)
+            if v.op == "+":
+                return exp.Add(this=left, expression=right)
+            if v.op == "-":
+                return exp.Sub(this=left, expression=right)
+            if v.op == "*":
+                return exp.Mul(this=left, expression=right)
+            # Real division; division by zero gives a missing value.
+            return exp.Div(
+                this=exp.cast(left, exp.DataType.Type.DOUBLE),
+                expression=exp.Nullif(this=right, expression=exp.Literal.number(0)),
+            )
+        raise TypeError(f"cannot compile {v!r}")  # pragma: no cover
+
+    def _operand(self, v: ir.Value, event: EventDef | None) -> exp.Expression:
+        out = self.value(v, event)
+        if isinstance(v, ir.Arith | ir.Neg) or (
+            isinstance(v, ir.MeasureRef) and isinstance(v.expr, ir.Arith | ir.Neg)
+        ):
+            return exp.Paren(this=out)
+        return out
+
+    # -- conditions -----------------------------------------------------------------------------
+    def cond(self, c: ir.Cond, safe: bool, event: EventDef | None = None) -> exp.Expression:
+        """SQL for a condition. With ``safe``, the result is never NULL (it is used under
+        `not` or as a value); without it, NULL may stand for false (a positive context,
+        where SQL's three-valued logic gives the same answer)."""
+        if isinstance(c, ir.And):
+            return exp.and_(*(self.cond(x, safe, event) for x in c.items))
+        if isinstance(c, ir.Or):
+            return exp.or_(*(self.cond(x, safe, event) for x in c.items))
+        if isinstance(c, ir.Not):
+            inner = c.operand
+            while isinstance(inner, ir.InSegment):
+                inner = inner.cond
+            if isinstance(inner, ir.Not):  # not not C is C
+                return self.cond(inner.operand, safe, event)
+            return exp.not_(self.cond(c.operand, True, event))
+        if isinstance(c, ir.InSegment):
+            return self.cond(c.cond, safe, event)
+        if isinstance(c, ir.Literal):
+            return exp.true() if c.value else exp.false()
+        if isinstance(c, ir.IsMissing):
+            return exp.Is(this=self.value(c.left, event), expression=exp.Null())
+        if isinstance(c, ir.Rank):
+            return self._rank_cond(c)
+        pred, nullable = self._atom(c, event)
+        if safe and nullable:
+            return exp.Coalesce(this=pred, expressions=[exp.false()])
+        return pred
+
+    def _atom(self, c: ir.Cond, event: EventDef | None) -> tuple[exp.Expression, bool]:
+        if isinstance(c, ir.Compare):
+            left = self.value(c.left, event)
+            right = self.value(c.right, event)
+            node = {
+                "=": exp.EQ,
+                "<": exp.LT,
+                "<=": exp.LTE,
+                ">": exp.GT,
+                ">=": exp.GTE,
+            }[c.op](this=left, expression=right)
+            return node, c.left.nullable or c.right.nullable
+        if isinstance(c, ir.Between):
+            node = exp.Between(
+                this=self.value(c.left, event),
+                low=self.value(c.low, event),
+                high=self.value(c.high, event),
+            )
+            return node, c.left.nullable
+        if isinstance(c, ir.InValues):
+            if not c.values:
+                return exp.false(), False
+            node = exp.In(
+                this=self.value(c.left, event),
+                expressions=[self.value(v, event) for v in c.values],
+            )
+            return node, c.left.nullable
+        if isinstance(c, ir.TextMatch):
+            return self._text(c, event), c.left.nullable
+        if isinstance(c, ir.ListHas):
+            return self._list_has(c, event), c.left.nullable
+        if isinstance(c, ir.InLast):
+            left = self.value(c.left, event)
+            t = c.left.type
+            node = exp.and_(
+                exp.GT(this=left, expression=self.as_of.ago(c.duration, t)),
+                exp.LTE(this=left.copy(), expression=self.as_of.now(t)),
+            )
+            return node, c.left.nullable
+        if isinstance(c, ir.IsTrue):
+            return exp.EQ(this=self.value(c.value, event), expression=exp.true()), c.value.nullable
+        raise TypeError(f"cannot compile {c!r}")  # pragma: no cover
+
+    def _text(self, c: ir.TextMatch, event: EventDef | None) -> exp.Expression:
+        subject = exp.Lower(this=self.value(c.left, event))
+        needle = exp.Lower(this=exp.Literal.string(c.text))
+        n = len(c.text)
+        if c.op == "contains":
+            return exp.GT(
+                this=exp.StrPosition(this=subject, substr=needle),
+                expression=exp.Literal.number(0),
+            )
+        if c.op == "starts":
+            return exp.EQ(
+                this=exp.Substring(
+                    this=subject, start=exp.Literal.number(1), length=exp.Literal.number(n)
+                ),
+                expression=needle,
+            )
+        # ends with: compare the last n characters (guarded so the start is ≥ 1).
+        length = exp.Length(this=subject.copy())
+        start = exp.Add(
+            this=exp.Sub(this=length, expression=exp.Literal.number(n)),
+            expression=exp.Literal.number(1),
+        )
+        return exp.and_(
+            exp.GTE(this=length.copy(), expression=exp.Literal.number(n)),
+            exp.EQ(this=exp.Substring(this=subject.copy(), start=start), expression=needle),
+        )
+
+    def _list_has(self, c: ir.ListHas, event: EventDef | None) -> exp.Expression:
+        subject = self.value(c.left, event)
+        if not c.values:
+            # `has any ()` holds for no one; `has all ()` for everyone whose list is set.
+            if c.mode == "any":
+                return exp.false()
+            return exp.Not(this=exp.Is(this=subject, expression=exp.Null()))
+        if self.caps.lists is None:
+            raise unsupported(self.dialect, "list attributes (`has`)")
+        parts: list[exp.Expression] = []
+        for v in dict.fromkeys(c.values):
+            item = self.value(v, event)
+            if self.caps.lists == "json":
+                probe = (
+                    exp.select(exp.Literal.number(1))
+                    .from_(exp.Anonymous(this="json_each", expressions=[subject.copy()]))
+                    .where(exp.EQ(this=exp.column("value"), expression=item))
+                )
+                parts.append(exp.Exists(this=probe))
+            else:
+                parts.append(exp.ArrayContains(this=subject.copy(), expression=item))
+        if c.mode == "any":
+            node = exp.or_(*parts) if len(parts) > 1 else parts[0]
+        else:
+            node = exp.and_(*parts) if len(parts) > 1 else parts[0]
+        if self.caps.lists == "json":
+            # A missing list has no rows in json_each: keep the positive form false.
+            node = exp.and_(exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node)
+        return node
+
+    def _rank_cond(self, c: ir.Rank) -> exp.Expression:
+        alias = self.needs.ranks[c]
+        frac = Fraction(c.percent)
+        # member ⇔ X is set and (#strictly better) < P/100 · n, in exact integers:
+        #        (rank − 1) · 100 · den < num · n
+        lhs = exp.Mul(
+            this=exp.Paren(this=exp.Sub(this=col(alias), expression=exp.Literal.number(1))),
+            expression=exp.Literal.number(100 * frac.denominator),
+        )
+        rhs = exp.Mul(this=exp.Literal.number(frac.numerator), expression=col(alias + "_n"))
+        return exp.and_(
+            exp.Is(this=col(alias + "_value"), expression=exp.Null()).not_(),
+            exp.LT(this=lhs, expression=rhs),
+        )
+
+    # -- the relations ----------------------------------------------------------------------------
+    def plan(self, conds: list[ir.Cond]) -> None:
+        _collect(conds, self.needs)
+        taken = {self.entity.key, *self.needs.attrs}
+        for agg in self.needs.aggregates:
+            self.needs.aggregates[agg] = _unique(_agg_alias(agg), taken)
+        for i, rank in enumerate(self.needs.ranks, start=1):
+            self.needs.ranks[rank] = _unique(f"rank_{i}", taken)
+
+    def _event_groups(self) -> dict[tuple[SourceTable, str], list[ir.Aggregate]]:
+        groups: dict[tuple[SourceTable, str], list[ir.Aggregate]] = {}
+        for agg in self.needs.aggregates:
+            ev = self.catalog.events[agg.event]
+            groups.setdefault((ev.source, ev.key), []).append(agg)
+        return groups
+
+    def _agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expression:
+        ev = self.catalog.events[agg.event]
+        conds: list[exp.Expression] = []
+        if multi_kind and ev.kind is not None:
+            conds.append(exp.EQ(this=col(ev.kind[0]), expression=exp.Literal.string(ev.kind[1])))
+        if agg.window is not None:
+            conds.append(
+                exp.GT(
+                    this=col(ev.timestamp),
+                    expression=self.as_of.ago(agg.window, ev.timestamp_type),
+                )
+            )
+        if agg.where is not None:
+            conds.append(self.cond(agg.where, False, ev))
+        cond = exp.and_(*conds) if conds else None
+
+        def when(then: exp.Expression, other: exp.Expression | None = None) -> exp.Expression:
+            if cond is None:
+                return then
+            case = exp.Case(ifs=[exp.If(this=cond.copy(), true=then)])
+            if other is not None:
+                case.set("default", other)
+            return case
+
+        f = agg.func
+        if f == "count":
+            if cond is None:
+                return exp.Count(this=exp.Star())
+            return exp.Sum(this=when(exp.Literal.number(1), exp.Literal.number(0)))
+        if f in ("first", "last"):
+            target = col(ev.timestamp)
+            inner = when(target)
+            return exp.Min(this=inner) if f == "first" else exp.Max(this=inner)
+        assert agg.field is not None
+        inner = when(col(agg.field.column))
+        if f == "count_distinct":
+            return exp.Count(this=exp.Distinct(expressions=[inner]))
+        return {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[f](this=inner)
+
+    def _group_cte(self, src: SourceTable, key: str, aggs: list[ir.Aggregate]) -> exp.Select:
+        events: list[EventDef] = list(dict.fromkeys(self.catalog.events[a.event] for a in aggs))
+        multi_kind = len(events) > 1
+        select = exp.select(col(key)).from_(table_ref(src))
+        for agg in aggs:
+            select = select.select(
+                exp.alias_(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg]))
+            )
+        filters: list[exp.Expression] = []
+        for ev in events:
+            parts: list[exp.Expression] = []
+            if ev.kind is not None:
+                parts.append(
+                    exp.EQ(this=col(ev.kind[0]), expression=exp.Literal.string(ev.kind[1]))
+                )
+            # Events stamped after the as-of instant do not exist for this evaluation.
+            parts.append(
+                exp.LTE(this=col(ev.timestamp), expression=self.as_of.now(ev.timestamp_type))
+            )
+            lower = self._common_lower_bound([a for a in aggs if a.event == ev.name], ev)
+            if lower is not None:
+                parts.append(exp.GT(this=col(ev.timestamp), expression=lower))
+            filters.append(exp.and_(*parts))
+        select = select.where(exp.or_(*filters) if len(filters) > 1 else filters[0])
+        return select.group_by(col(key))
+
+    def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expression | None:
+        """When every aggregate of an event has a window, rows older than the widest
+        window are read by none of them: filter them out before grouping."""
+        if not aggs or any(a.window is None for a in aggs):
+            return None
+        windows = {a.window for a in aggs if a.window is not None}
+        if self.as_of.instant is None:
+            if len({w.unit for w in windows}) != 1:
+                return None
+            widest = max(windows, key=lambda w: w.amount)
+        else:
+            widest = min(windows, key=lambda w: (self.as_of.sort_key(w), w.amount, w.unit))
+        return self.as_of.ago(widest, ev.timestamp_type)
+
+    def base(self) -> tuple[exp.Select, list[tuple[str, exp.Select]]]:
+        """The `base` relation (entity + attributes + aggregates) and the group CTEs."""
+        key = self.entity.key
+        select = exp.select(col(key, "e"))
+        for name, attr in self.needs.attrs.items():
+            column = col(attr.column, "e")
+            select = select.select(
+                column if attr.column == name else exp.alias_(column, ident(name))
+            )
+        ctes: list[tuple[str, exp.Select]] = []
+        joins: list[tuple[str, str]] = []
+        taken = {"base", "ranked", "e"}
+        for (src, ev_key), aggs in self._event_groups().items():
+            cte_name = _unique("agg_" + re.sub(r"\W", "_", src.parts[-1]).lower(), taken)
+            ctes.append((cte_name, self._group_cte(src, ev_key, aggs)))
+            joins.append((cte_name, ev_key))
+            for agg in aggs:
+                alias = self.needs.aggregates[agg]
+                ref: exp.Expression = col(alias, cte_name)
+                if agg.func in ("count", "count_distinct", "sum"):
+                    ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
+                select = select.select(exp.alias_(ref, ident(alias)))
+        select = select.from_(table_ref(self.entity.source, "e"))
+        for cte_name, ev_key in joins:
+            select = select.join(
+                exp.Table(this=ident(cte_name)),
+                on=exp.EQ(this=col(key, "e"), expression=col(ev_key, cte_name)),
+                join_type="LEFT",
+            )
+        return select, ctes
+
+    def ranked(self) -> exp.Select | None:
+        if not self.needs.ranks:
+            return None
+        select = exp.select(exp.Star()).from_(exp.Table(this=ident("base")))
+        for rank, alias in self.needs.ranks.items():
+            x = self.value(rank.by)
+            order = exp.Ordered(this=x, desc=rank.direction == "top", nulls_first=False)
+            select = select.select(
+                exp.alias_(x.copy(), ident(alias + "_value")),
+                exp.alias_(
+                    exp.Window(
+                        this=exp.Anonymous(this="RANK"), order=exp.Order(expressions=[order])
+                    ),
+                    ident(alias),
+                ),
+                exp.alias_(exp.Window(this=exp.Count(this=x.copy())), ident(alias + "_n")),
+            )
+        return select
+
+    def statement(self, final: exp.Select) -> exp.Select:
+        base, ctes = self.base()
+        for name, cte in ctes:
+            final = final.with_(ident(name), as_=cte)
+        final = final.with_(ident("base"), as_=base)
+        ranked = self.ranked()
+        source = "base"
+        if ranked is not None:
+            final = final.with_(ident("ranked"), as_=ranked)
+            source = "ranked"
+        return final.from_(exp.Table(this=ident(source)))
+
+
+# ---- public API --------------------------------------------------------------------------------------
+
+
+def _entity_of(segments: list[ir.Segment], catalog: Catalog) -> EntityDef:
+    entities = {s.entity for s in segments}
+    if len(entities) != 1:
+        raise SegdslError(
+            Diagnostic(
+                "U003",
+                "segments of different entities cannot share one statement: "
+                + ", ".join(f"{s.name} ({s.entity})" for s in segments),
+                hint="compile each entity's segments separately",
+            )
+        )
+    return catalog.entities[entities.pop()]
+
+
+def segment_query(
+    segment: ir.Segment, catalog: Catalog, dialect: str, as_of: dt.datetime | None
+) -> exp.Select:
+    """The sqlglot tree of one segment: one column, the entity key, each member once."""
+    entity = catalog.entities[segment.entity]
+    b = _Builder(catalog, entity, AsOf(as_of), dialect_name(dialect))
+    b.plan([segment.cond])
+    final = exp.select(col(entity.key)).where(b.cond(segment.cond, False))
+    return b.statement(final)
+
+
+def membership_query(
+    segments: list[ir.Segment], catalog: Catalog, dialect: str, as_of: dt.datetime | None
+) -> exp.Select:
+    """One statement: the key and one boolean column per segment, for every entity."""
+    entity = _entity_of(segments, catalog)
+    d = dialect_name(dialect)
+    b = _Builder(catalog, entity, AsOf(as_of), d)
+    if not b.caps.boolean_values:
+        raise unsupported(d, "--membership (boolean columns)")
+    b.plan([s.cond for s in segments])
+    final = exp.select(col(entity.key))
+    for s in segments:
+        final = final.select(exp.alias_(b.cond(s.cond, True), ident(s.name)))
+    return b.statement(final)
+
+
+def to_sql(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
+    d = dialect_name(dialect)
+    try:
+        return tree.sql(dialect=d, pretty=pretty, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        raise unsupported(d, f"this rule ({exc})") from None
+
+
+def compile_segment(
+    segment: ir.Segment, catalog: Catalog, dialect: str = "duckdb", as_of: dt.datetime | None = None
+) -> str:
+    return to_sql(segment_query(segment, catalog, dialect, as_of), dialect)
+
+
+def compile_membership(
+    segments: list[ir.Segment],
+    catalog: Catalog,
+    dialect: str = "duckdb",
+    as_of: dt.datetime | None = None,
+) -> str:
+    return to_sql(membership_query(segments, catalog, dialect, as_of), dialect)
+
+
+__all__ = [
+    "AsOf",
+    "compile_membership",
+    "compile_segment",
+    "membership_query",
+    "segment_query",
+    "sqlglot",
+    "to_sql",
+]

@@ -1,0 +1,209 @@
+"""Evaluating segments on embedded DuckDB: sizes, members, and atomic exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from segdsl import ir
+from segdsl.compiler import col, ident, membership_query, to_sql
+from segdsl.errors import Diagnostic, SegdslError
+from segdsl.sources import check_sources, connect
+from segdsl.timecalc import now_utc
+
+if TYPE_CHECKING:
+    from segdsl.project import Project
+
+EXPORT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True)
+class Size:
+    segment: str
+    entity: str
+    members: int
+    entity_count: int
+
+    @property
+    def share(self) -> float:
+        return self.members / self.entity_count if self.entity_count else 0.0
+
+
+@dataclass
+class Evaluation:
+    """The result of evaluating segments at one as-of instant."""
+
+    as_of: dt.datetime
+    sizes: dict[str, Size]
+    _members: dict[str, list[Any]] = field(repr=False)
+    keys: dict[str, str] = field(repr=False)  # segment → key column name
+
+    def members(self, name: str) -> list[Any]:
+        """The keys of the segment's members, sorted."""
+        return self._members[name]
+
+    def rows(self) -> list[tuple[str, Any]]:
+        return [(name, key) for name in self.sizes for key in self._members[name]]
+
+    def export(self, path: str | Path) -> None:
+        """Write members to CSV, Parquet or JSON lines (by extension), atomically:
+        the file appears complete or not at all."""
+        export(self, Path(path))
+
+
+def _run(con: Any, sql: str) -> list[tuple[Any, ...]]:
+    try:
+        return list(con.execute(sql).fetchall())
+    except Exception as exc:
+        raise SegdslError(
+            Diagnostic(
+                "D002",
+                f"the database rejected the query: {str(exc).splitlines()[0]}",
+                hint="check that the catalog's column names and types match the data "
+                "(`segdsl compile` shows the SQL)",
+            )
+        ) from None
+
+
+def evaluate(
+    project: Project, segments: Sequence[ir.Segment], as_of: dt.datetime | None
+) -> Evaluation:
+    instant = as_of or now_utc()
+    catalog = project.catalog
+    con = connect(catalog, project.root)
+    try:
+        check_sources(catalog, con)
+        by_entity: dict[str, list[ir.Segment]] = {}
+        for s in segments:
+            by_entity.setdefault(s.entity, []).append(s)
+        sizes: dict[str, Size] = {}
+        members: dict[str, list[Any]] = {}
+        keys: dict[str, str] = {}
+        for entity_name, segs in by_entity.items():
+            entity = catalog.entities[entity_name]
+            # One pass: every segment of the entity as a boolean column.
+            tree = membership_query(segs, catalog, "duckdb", instant)
+            columns = [f"m{i}" for i in range(len(segs))]
+            renamed = exp.select(
+                col(entity.key),
+                *(exp.alias_(col(s.name), ident(c)) for s, c in zip(segs, columns, strict=True)),
+            ).from_(exp.Subquery(this=tree, alias=exp.TableAlias(this=ident("membership"))))
+            _run(
+                con,
+                "CREATE OR REPLACE TEMP TABLE segdsl_membership AS "
+                + to_sql(renamed, "duckdb", pretty=False),
+            )
+            counts = exp.select(exp.Count(this=exp.Star())).from_("segdsl_membership")
+            for c in columns:
+                counts = counts.select(
+                    exp.Sum(
+                        this=exp.Case(
+                            ifs=[exp.If(this=col(c), true=exp.Literal.number(1))],
+                            default=exp.Literal.number(0),
+                        )
+                    )
+                )
+            row = _run(con, counts.sql("duckdb"))[0]
+            total = int(row[0])
+            for i, s in enumerate(segs):
+                sizes[s.name] = Size(s.name, entity_name, int(row[i + 1] or 0), total)
+                q = (
+                    exp.select(col(entity.key))
+                    .from_("segdsl_membership")
+                    .where(col(columns[i]))
+                    .order_by(col(entity.key))
+                )
+                members[s.name] = [r[0] for r in _run(con, q.sql("duckdb"))]
+                keys[s.name] = entity.key
+        ordered = {s.name: sizes[s.name] for s in segments}
+        return Evaluation(instant, ordered, members, keys)
+    finally:
+        con.close()
+
+
+def export(result: Evaluation, path: Path) -> None:
+    fmt = EXPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise SegdslError(
+            Diagnostic(
+                "U005",
+                f"cannot tell the format of {path} from its extension",
+                hint="name the file .csv, .parquet or .jsonl",
+            )
+        )
+    single = len(result.sizes) == 1
+    if single:
+        name = next(iter(result.sizes))
+        header = [result.keys[name]]
+        rows: list[tuple[Any, ...]] = [(k,) for k in result.members(name)]
+    else:
+        header = ["segment", "key"]
+        rows = list(result.rows())
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise SegdslError(
+            Diagnostic("U006", f"the folder {directory} does not exist", hint="create it first")
+        )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        if fmt == "parquet":
+            os.close(fd)
+            _write_parquet(tmp, header, rows)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                if fmt == "csv":
+                    import csv
+
+                    writer = csv.writer(fh, lineterminator="\n")
+                    writer.writerow(header)
+                    writer.writerows(rows)
+                else:
+                    for r in rows:
+                        fh.write(json.dumps(dict(zip(header, r, strict=True)), default=str) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_parquet(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Parquet through DuckDB: the rows go in as JSON lines, come out as Parquet."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        cols = [exp.column(h, quoted=True) for h in header]
+        if rows:
+            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+                for r in rows:
+                    fh.write(json.dumps(dict(zip(header, r, strict=True)), default=str) + "\n")
+            try:
+                reader = exp.Anonymous(
+                    this="read_json",
+                    expressions=[exp.Literal.string(fh.name)],
+                )
+                query = exp.select(*cols).from_(reader)
+                con.sql(query.sql("duckdb")).write_parquet(str(path))
+            finally:
+                os.unlink(fh.name)
+        else:
+            empty = exp.select(
+                *(
+                    exp.alias_(exp.cast(exp.Null(), "VARCHAR"), exp.to_identifier(h, quoted=True))
+                    for h in header
+                )
+            ).where(exp.false())
+            con.sql(empty.sql("duckdb")).write_parquet(str(path))
+    finally:
+        con.close()

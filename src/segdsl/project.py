@@ -1,0 +1,186 @@
+"""A segment project: a folder with ``segdsl.toml`` and ``*.seg`` files — the Python API.
+
+>>> import segdsl
+>>> project = segdsl.load_project("examples/retail")
+>>> print(project.compile("young_frequent_buyers", dialect="snowflake", as_of="2026-06-30"))
+>>> result = project.evaluate(["young_frequent_buyers"], as_of="2026-06-30")
+>>> result.sizes["young_frequent_buyers"].members
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from segdsl import ast, ir
+from segdsl.catalog import Catalog, load_catalog
+from segdsl.errors import Diagnostic, SegdslError, Source
+from segdsl.parser import parse_source
+from segdsl.resolver import Resolver
+from segdsl.timecalc import parse_as_of
+
+if TYPE_CHECKING:
+    from segdsl.evaluate import Evaluation
+
+CATALOG_FILE = "segdsl.toml"
+
+
+def _as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return parse_as_of(value)
+
+
+def read_source(path: Path, display: str) -> Source:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SegdslError(
+            Diagnostic("U010", f"cannot read {display}: {exc.strerror}", path=display)
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SegdslError(
+            Diagnostic(
+                "U011",
+                f"{display} is not UTF-8 text (bad byte at line {line})",
+                path=display,
+                hint="save the file as UTF-8",
+            )
+        ) from None
+    return Source(display, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass
+class Project:
+    """A loaded and resolved project."""
+
+    root: Path
+    catalog: Catalog
+    modules: list[ast.Module]
+    segments: dict[str, ir.Segment]
+    measures: dict[str, ir.Measure]
+
+    # ---- lookup ------------------------------------------------------------------------
+    def segment(self, name: str) -> ir.Segment:
+        seg = self.segments.get(name)
+        if seg is None:
+            import difflib
+
+            near = difflib.get_close_matches(name, list(self.segments), n=1, cutoff=0.6)
+            raise SegdslError(
+                Diagnostic(
+                    "U004",
+                    f"no segment named `{name}` in {self.root}",
+                    hint=(f"did you mean `{near[0]}`? " if near else "")
+                    + "list them with `segdsl check -p "
+                    + str(self.root)
+                    + "`",
+                )
+            )
+        return seg
+
+    def select(self, names: Sequence[str] | None) -> list[ir.Segment]:
+        if not names:
+            return list(self.segments.values())
+        return [self.segment(n) for n in names]
+
+    def rule(self, text: str, entity: str | None = None) -> ir.Segment:
+        """Resolve an unnamed rule (a condition) against this project's catalog."""
+        from segdsl.parser import parse_condition
+
+        expr = parse_condition(text)
+        resolver = Resolver(self.catalog, self.modules)
+        return resolver.rule(expr, entity)
+
+    # ---- compile -------------------------------------------------------------------------
+    def compile(
+        self,
+        name: str | ir.Segment,
+        dialect: str | None = None,
+        as_of: str | dt.datetime | dt.date | None = None,
+    ) -> str:
+        """SQL text of one segment: a SELECT returning the entity key of each member."""
+        from segdsl.compiler import compile_segment
+
+        seg = name if isinstance(name, ir.Segment) else self.segment(name)
+        return compile_segment(seg, self.catalog, dialect or self.catalog.dialect, _as_of(as_of))
+
+    def compile_membership(
+        self,
+        names: Sequence[str] | None = None,
+        dialect: str | None = None,
+        as_of: str | dt.datetime | dt.date | None = None,
+    ) -> str:
+        """One SELECT: the key and one boolean column per segment."""
+        from segdsl.compiler import compile_membership
+
+        return compile_membership(
+            self.select(names), self.catalog, dialect or self.catalog.dialect, _as_of(as_of)
+        )
+
+    # ---- evaluate ------------------------------------------------------------------------
+    def evaluate(
+        self,
+        names: Sequence[str] | Sequence[ir.Segment] | None = None,
+        as_of: str | dt.datetime | dt.date | None = None,
+    ) -> Evaluation:
+        """Evaluate segments on the embedded DuckDB database (or the catalog's files)."""
+        from segdsl.evaluate import evaluate
+
+        segs = [n if isinstance(n, ir.Segment) else self.segment(n) for n in (names or [])] or list(
+            self.segments.values()
+        )
+        return evaluate(self, segs, _as_of(as_of))
+
+
+def find_files(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*.seg")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def load_project(path: str | Path = ".") -> Project:
+    """Load ``segdsl.toml`` and every ``*.seg`` below ``path``; parse and resolve them.
+
+    Raises :class:`SegdslError` with every problem found (not only the first)."""
+    root = Path(path)
+    if not root.exists():
+        raise SegdslError(
+            Diagnostic(
+                "U010",
+                f"no such folder: {root}",
+                path=str(root),
+                hint="pass the project folder with -p, e.g. -p examples/retail",
+            )
+        )
+    if root.is_file():
+        root = root.parent
+    catalog = load_catalog(root / CATALOG_FILE)
+    modules: list[ast.Module] = []
+    diags: list[Diagnostic] = []
+    for file in find_files(root):
+        display = str(file.relative_to(root)) if root != Path(".") else str(file)
+        display = str(Path(root, file.relative_to(root))) if str(root) != "." else display
+        try:
+            modules.append(parse_source(read_source(file, display)))
+        except SegdslError as exc:
+            diags.extend(exc.diagnostics)
+    resolver = Resolver(catalog, modules)
+    try:
+        resolved = resolver.resolve_all()
+    except SegdslError as exc:
+        diags.extend(exc.diagnostics)
+        raise SegdslError(diags) from None
+    if diags:
+        raise SegdslError(diags)
+    return Project(root, catalog, modules, resolved.segments, resolved.measures)
