@@ -23,7 +23,7 @@ IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FILE_SUFFIXES = (".parquet", ".csv")
 
 
-# ---- the file as written (pydantic) ----------------------------------------------------
+# ---- the file as written (pydantic) ------------------------------------------------
 
 
 class _Strict(BaseModel):
@@ -85,7 +85,7 @@ class CatalogModel(_Strict):
         return v
 
 
-# ---- the catalog as the compiler sees it -------------------------------------------------
+# ---- the catalog as the compiler sees it -------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class Catalog:
     history: dict[str, Any] | None = field(default=None, hash=False)
 
 
-# ---- locating a key path in the TOML text -------------------------------------------------
+# ---- locating a key path in the TOML text ------------------------------------------
 
 
 def _locate(text: str, loc: tuple[str, ...]) -> tuple[int, int, int]:
@@ -227,7 +227,7 @@ def _from_pydantic(source: Source, exc: ValidationError) -> list[Diagnostic]:
     return diags
 
 
-# ---- building the catalog ---------------------------------------------------------------
+# ---- building the catalog ----------------------------------------------------------
 
 
 def _source_table(raw: str) -> SourceTable:

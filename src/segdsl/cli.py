@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -81,7 +81,8 @@ def _run(fn: Callable[[], T]) -> T:
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
-            "  = help: this is a bug in segdsl; rerun with SEGDSL_DEBUG=1 for details and report it",
+            "  = help: this is a bug in segdsl; rerun with SEGDSL_DEBUG=1 for details "
+            "and report it",
             err=True,
         )
         raise typer.Exit(3) from None
@@ -175,7 +176,7 @@ def compile_(
     _run(body)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

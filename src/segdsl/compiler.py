@@ -62,10 +62,10 @@ def table_ref(src: SourceTable, alias: str | None = None) -> exp.Table:
     return t
 
 
-# ---- literals and the as-of instant ---------------------------------------------------------
+# ---- literals and the as-of instant ------------------------------------------------
 
 
-def literal(value: ir.Scalar, t: Type) -> exp.Expression:
+def literal(value: ir.Scalar, t: Type) -> exp.Expr:
     if t is Type.BOOLEAN:
         return exp.true() if value else exp.false()
     if t is Type.STRING:
@@ -93,14 +93,14 @@ class AsOf:
 
     instant: dt.datetime | None
 
-    def now(self, t: Type) -> exp.Expression:
+    def now(self, t: Type) -> exp.Expr:
         if self.instant is None:
             return exp.CurrentDate() if t is Type.DATE else exp.CurrentTimestamp()
         if t is Type.DATE:
             return literal(self.instant.date(), Type.DATE)
         return literal(self.instant, Type.TIMESTAMP)
 
-    def ago(self, d: ir.Duration, t: Type) -> exp.Expression:
+    def ago(self, d: ir.Duration, t: Type) -> exp.Expr:
         if self.instant is not None:
             if t is Type.DATE:
                 return literal(minus_date(self.instant.date(), d), Type.DATE)
@@ -117,7 +117,7 @@ class AsOf:
         return minus(self.instant, d) if self.instant is not None else None
 
 
-# ---- collecting what a statement needs --------------------------------------------------------
+# ---- collecting what a statement needs ---------------------------------------------
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _unique(base: str, taken: set[str]) -> str:
     return name
 
 
-# ---- the statement builder ------------------------------------------------------------------------
+# ---- the statement builder ---------------------------------------------------------
 
 
 class _Builder:
@@ -195,7 +195,7 @@ class _Builder:
         self.needs = _Needs()
 
     # -- values -----------------------------------------------------------------------------
-    def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expression:
+    def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expr:
         if isinstance(v, ir.Const):
             return literal(v.value, v.type)
         if isinstance(v, ir.Ago):
@@ -226,7 +226,7 @@ class _Builder:
             )
         raise TypeError(f"cannot compile {v!r}")  # pragma: no cover
 
-    def _operand(self, v: ir.Value, event: EventDef | None) -> exp.Expression:
+    def _operand(self, v: ir.Value, event: EventDef | None) -> exp.Expr:
         out = self.value(v, event)
         if isinstance(v, ir.Arith | ir.Neg) or (
             isinstance(v, ir.MeasureRef) and isinstance(v.expr, ir.Arith | ir.Neg)
@@ -235,7 +235,7 @@ class _Builder:
         return out
 
     # -- conditions -----------------------------------------------------------------------------
-    def cond(self, c: ir.Cond, safe: bool, event: EventDef | None = None) -> exp.Expression:
+    def cond(self, c: ir.Cond, safe: bool, event: EventDef | None = None) -> exp.Expr:
         """SQL for a condition. With ``safe``, the result is never NULL (it is used under
         `not` or as a value); without it, NULL may stand for false (a positive context,
         where SQL's three-valued logic gives the same answer)."""
@@ -263,11 +263,11 @@ class _Builder:
             return exp.Coalesce(this=pred, expressions=[exp.false()])
         return pred
 
-    def _atom(self, c: ir.Cond, event: EventDef | None) -> tuple[exp.Expression, bool]:
+    def _atom(self, c: ir.Cond, event: EventDef | None) -> tuple[exp.Expr, bool]:
         if isinstance(c, ir.Compare):
             left = self.value(c.left, event)
             right = self.value(c.right, event)
-            node = {
+            node: exp.Expr = {
                 "=": exp.EQ,
                 "<": exp.LT,
                 "<=": exp.LTE,
@@ -276,20 +276,20 @@ class _Builder:
             }[c.op](this=left, expression=right)
             return node, c.left.nullable or c.right.nullable
         if isinstance(c, ir.Between):
-            node = exp.Between(
+            between: exp.Expr = exp.Between(
                 this=self.value(c.left, event),
                 low=self.value(c.low, event),
                 high=self.value(c.high, event),
             )
-            return node, c.left.nullable
+            return between, c.left.nullable
         if isinstance(c, ir.InValues):
             if not c.values:
                 return exp.false(), False
-            node = exp.In(
+            in_: exp.Expr = exp.In(
                 this=self.value(c.left, event),
                 expressions=[self.value(v, event) for v in c.values],
             )
-            return node, c.left.nullable
+            return in_, c.left.nullable
         if isinstance(c, ir.TextMatch):
             return self._text(c, event), c.left.nullable
         if isinstance(c, ir.ListHas):
@@ -297,16 +297,16 @@ class _Builder:
         if isinstance(c, ir.InLast):
             left = self.value(c.left, event)
             t = c.left.type
-            node = exp.and_(
+            window: exp.Expr = exp.and_(
                 exp.GT(this=left, expression=self.as_of.ago(c.duration, t)),
                 exp.LTE(this=left.copy(), expression=self.as_of.now(t)),
             )
-            return node, c.left.nullable
+            return window, c.left.nullable
         if isinstance(c, ir.IsTrue):
             return exp.EQ(this=self.value(c.value, event), expression=exp.true()), c.value.nullable
         raise TypeError(f"cannot compile {c!r}")  # pragma: no cover
 
-    def _text(self, c: ir.TextMatch, event: EventDef | None) -> exp.Expression:
+    def _text(self, c: ir.TextMatch, event: EventDef | None) -> exp.Expr:
         subject = exp.Lower(this=self.value(c.left, event))
         needle = exp.Lower(this=exp.Literal.string(c.text))
         n = len(c.text)
@@ -333,7 +333,7 @@ class _Builder:
             exp.EQ(this=exp.Substring(this=subject.copy(), start=start), expression=needle),
         )
 
-    def _list_has(self, c: ir.ListHas, event: EventDef | None) -> exp.Expression:
+    def _list_has(self, c: ir.ListHas, event: EventDef | None) -> exp.Expr:
         subject = self.value(c.left, event)
         if not c.values:
             # `has any ()` holds for no one; `has all ()` for everyone whose list is set.
@@ -342,7 +342,7 @@ class _Builder:
             return exp.Not(this=exp.Is(this=subject, expression=exp.Null()))
         if self.caps.lists is None:
             raise unsupported(self.dialect, "list attributes (`has`)")
-        parts: list[exp.Expression] = []
+        parts: list[exp.Expr] = []
         for v in dict.fromkeys(c.values):
             item = self.value(v, event)
             if self.caps.lists == "json":
@@ -363,7 +363,7 @@ class _Builder:
             node = exp.and_(exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node)
         return node
 
-    def _rank_cond(self, c: ir.Rank) -> exp.Expression:
+    def _rank_cond(self, c: ir.Rank) -> exp.Expr:
         alias = self.needs.ranks[c]
         frac = Fraction(c.percent)
         # member ⇔ X is set and (#strictly better) < P/100 · n, in exact integers:
@@ -394,9 +394,9 @@ class _Builder:
             groups.setdefault((ev.source, ev.key), []).append(agg)
         return groups
 
-    def _agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expression:
+    def _agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expr:
         ev = self.catalog.events[agg.event]
-        conds: list[exp.Expression] = []
+        conds: list[exp.Expr] = []
         if multi_kind and ev.kind is not None:
             conds.append(exp.EQ(this=col(ev.kind[0]), expression=exp.Literal.string(ev.kind[1])))
         if agg.window is not None:
@@ -410,7 +410,7 @@ class _Builder:
             conds.append(self.cond(agg.where, False, ev))
         cond = exp.and_(*conds) if conds else None
 
-        def when(then: exp.Expression, other: exp.Expression | None = None) -> exp.Expression:
+        def when(then: exp.Expr, other: exp.Expr | None = None) -> exp.Expr:
             if cond is None:
                 return then
             case = exp.Case(ifs=[exp.If(this=cond.copy(), true=then)])
@@ -441,9 +441,9 @@ class _Builder:
             select = select.select(
                 exp.alias_(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg]))
             )
-        filters: list[exp.Expression] = []
+        filters: list[exp.Expr] = []
         for ev in events:
-            parts: list[exp.Expression] = []
+            parts: list[exp.Expr] = []
             if ev.kind is not None:
                 parts.append(
                     exp.EQ(this=col(ev.kind[0]), expression=exp.Literal.string(ev.kind[1]))
@@ -459,7 +459,7 @@ class _Builder:
         select = select.where(exp.or_(*filters) if len(filters) > 1 else filters[0])
         return select.group_by(col(key))
 
-    def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expression | None:
+    def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expr | None:
         """When every aggregate of an event has a window, rows older than the widest
         window are read by none of them: filter them out before grouping."""
         if not aggs or any(a.window is None for a in aggs):
@@ -491,7 +491,7 @@ class _Builder:
             joins.append((cte_name, ev_key))
             for agg in aggs:
                 alias = self.needs.aggregates[agg]
-                ref: exp.Expression = col(alias, cte_name)
+                ref: exp.Expr = col(alias, cte_name)
                 if agg.func in ("count", "count_distinct", "sum"):
                     ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
                 select = select.select(exp.alias_(ref, ident(alias)))
@@ -536,7 +536,7 @@ class _Builder:
         return final.from_(exp.Table(this=ident(source)))
 
 
-# ---- public API --------------------------------------------------------------------------------------
+# ---- public API --------------------------------------------------------------------
 
 
 def _entity_of(segments: list[ir.Segment], catalog: Catalog) -> EntityDef:
@@ -580,7 +580,7 @@ def membership_query(
     return b.statement(final)
 
 
-def to_sql(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
+def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
     d = dialect_name(dialect)
     try:
         return tree.sql(dialect=d, pretty=pretty, unsupported_level=ErrorLevel.RAISE)

@@ -18,7 +18,7 @@ from segdsl.types import Type
 Scalar = int | Decimal | float | str | bool | dt.date | dt.datetime
 
 
-# ---- values -------------------------------------------------------------------------
+# ---- values ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class MeasureRef(Value):
         return self.expr.nullable
 
 
-# ---- conditions ------------------------------------------------------------------------
+# ---- conditions --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ class Literal(Cond):
     value: bool
 
 
-# ---- resolved statements ---------------------------------------------------------------------
+# ---- resolved statements -----------------------------------------------------------
 
 
 @dataclass(frozen=True)

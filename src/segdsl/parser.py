@@ -17,7 +17,44 @@ from segdsl.grammar import lark_parser
 from segdsl.syntax_errors import META_KEYS, describe_syntax_error
 
 KEYWORDS = frozenset(
-    ["and", "or", "not", "in", "is", "set", "missing", "between", "has", "any", "all", "none", "contains", "starts", "ends", "with", "last", "before", "after", "ago", "segment", "measure", "where", "of", "did", "top", "bottom", "by", "true", "false", "count", "sum", "avg", "min", "max", "first"]
+    [
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "set",
+        "missing",
+        "between",
+        "has",
+        "any",
+        "all",
+        "none",
+        "contains",
+        "starts",
+        "ends",
+        "with",
+        "last",
+        "before",
+        "after",
+        "ago",
+        "segment",
+        "measure",
+        "where",
+        "of",
+        "did",
+        "top",
+        "bottom",
+        "by",
+        "true",
+        "false",
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "first",
+    ]
 )
 
 UNITS = {
@@ -411,7 +448,8 @@ class _Builder(Transformer[Token, Any]):
                         "E109",
                         f"unknown escape `\\{nxt}` in text",
                         Span(self.source, span.line, col, span.line, col + 2),
-                        hint="the escapes are \\\" \\' \\\\ \\n and \\t; write \\\\ for a backslash",
+                        hint="the escapes are \\\" \\' \\\\ \\n and \\t; "
+                        "write \\\\ for a backslash",
                     )
                 out.append(_ESCAPES[nxt])
                 i += 2

@@ -68,7 +68,7 @@ class Project:
     segments: dict[str, ir.Segment]
     measures: dict[str, ir.Measure]
 
-    # ---- lookup ------------------------------------------------------------------------
+    # ---- lookup ---------------------------------------------------------------------
     def segment(self, name: str) -> ir.Segment:
         seg = self.segments.get(name)
         if seg is None:
@@ -100,7 +100,7 @@ class Project:
         resolver = Resolver(self.catalog, self.modules)
         return resolver.rule(expr, entity)
 
-    # ---- compile -------------------------------------------------------------------------
+    # ---- compile --------------------------------------------------------------------
     def compile(
         self,
         name: str | ir.Segment,
@@ -126,7 +126,7 @@ class Project:
             self.select(names), self.catalog, dialect or self.catalog.dialect, _as_of(as_of)
         )
 
-    # ---- evaluate ------------------------------------------------------------------------
+    # ---- evaluate -------------------------------------------------------------------
     def evaluate(
         self,
         names: Sequence[str] | Sequence[ir.Segment] | None = None,

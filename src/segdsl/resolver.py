@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -70,7 +70,7 @@ class Resolver:
         self._stack: list[tuple[str, str]] = []
         self._collect(modules)
 
-    # ---- definitions and duplicates ----------------------------------------------------
+    # ---- definitions and duplicates -------------------------------------------------
     def _collect(self, modules: Iterable[ast.Module]) -> None:
         first: dict[str, ast.SegmentDef | ast.MeasureDef] = {}
         for module in modules:
@@ -108,19 +108,19 @@ class Resolver:
                         )
                     )
 
-    # ---- entry points ------------------------------------------------------------------------
+    # ---- entry points ---------------------------------------------------------------
     def resolve_all(self) -> Resolved:
         for name in self.measure_defs:
-            self._guard(lambda n=name: self.measure(n))  # type: ignore[misc]
+            self._guard(self.measure, name)
         for name in self.segment_defs:
-            self._guard(lambda n=name: self.segment(n))  # type: ignore[misc]
+            self._guard(self.segment, name)
         if self.diagnostics:
             raise SegdslError(_dedupe(self.diagnostics))
         return Resolved(dict(self._segments), dict(self._measures))
 
-    def _guard(self, fn: object) -> None:
+    def _guard(self, fn: Callable[[str], object], name: str) -> None:
         try:
-            fn()  # type: ignore[operator]
+            fn(name)
         except SegdslError as exc:
             self.diagnostics.extend(exc.diagnostics)
             self._stack.clear()
@@ -223,7 +223,7 @@ class Resolver:
                 hint=f"a {kind} cannot use itself, directly or through others; break the cycle",
             )
 
-    # ---- conditions --------------------------------------------------------------------------------
+    # ---- conditions -----------------------------------------------------------------
     def cond(self, e: ast.Expr, ctx: _Ctx) -> ir.Cond:
         if isinstance(e, ast.Paren):
             return self.cond(e.inner, ctx)
@@ -240,6 +240,14 @@ class Resolver:
         if isinstance(e, ast.InList):
             left = self._scalar(e.left, ctx, "`in (…)`")
             values = tuple(self._const_for(v, left, e.left) for v in e.values.items)
+            for item, val in zip(e.values.items, values, strict=True):
+                if isinstance(val, ir.Ago):
+                    raise _err(
+                        "E303",
+                        "a list holds plain values, not `… ago`",
+                        item.span,
+                        hint="compare with a window instead, e.g. `x in last 30 days`",
+                    )
             if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
                 c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
             else:
@@ -406,18 +414,18 @@ class Resolver:
         for item in items:
             if not isinstance(item, ast.Literal):
                 raise _err("E303", "a list holds plain values", item.span)
-            c = _const(item)
-            if not comparable(c.type, left.type.element) or c.type is Type.NUMBER:
+            item_const = _const(item)
+            if not comparable(item_const.type, left.type.element) or item_const.type is Type.NUMBER:
                 raise _err(
                     "E303",
-                    f"`{_show(item)}` is {describe(c.type)}, but {_what(e.left)} holds "
+                    f"`{_show(item)}` is {describe(item_const.type)}, but {_what(e.left)} holds "
                     f"{describe(left.type.element)}s",
                     item.span,
                     hint='write a value of the list\'s kind, e.g. has "running"'
                     if left.type is Type.LIST_STRING
                     else "write a whole number, e.g. has 3",
                 )
-            values.append(c)
+            values.append(item_const)
         c: ir.Cond = ir.ListHas("all" if e.mode == "all" else "any", left, tuple(values))
         return ir.Not(c) if e.mode == "none" else c
 
@@ -447,7 +455,7 @@ class Resolver:
             )
         return ir.InSegment(e.name, other.cond)
 
-    # ---- values -------------------------------------------------------------------------------------
+    # ---- values ---------------------------------------------------------------------
     def _scalar(self, e: ast.Expr, ctx: _Ctx, what: str) -> ir.Value:
         v = self.value(e, ctx)
         if v.type.is_list:
@@ -658,7 +666,7 @@ class Resolver:
         window = _duration(e.window.duration) if e.window is not None else None
         return ir.Aggregate(func, ev.name, field, window, where, result)
 
-    # ---- literals --------------------------------------------------------------------------------
+    # ---- literals -------------------------------------------------------------------
     def _const_for(self, v: ast.Value, left: ir.Value, left_ast: ast.Expr) -> ir.Value:
         """A literal on the right of a comparison, checked against the left side's type."""
         if isinstance(v, ast.Ago):
@@ -691,7 +699,7 @@ class Resolver:
         )
 
 
-# ---- helpers -------------------------------------------------------------------------------------
+# ---- helpers -----------------------------------------------------------------------
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

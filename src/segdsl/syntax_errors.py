@@ -144,7 +144,8 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
             width = max(len(got_text), 1)
     elif isinstance(exc, UnexpectedCharacters):
         expected = set(exc.allowed or ())
-        got_text = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        got_text = text[pos] if pos < len(text) else ""
         got = f"`{got_text}`"
     elif isinstance(exc, UnexpectedEOF):
         expected = set(exc.expected)
