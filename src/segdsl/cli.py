@@ -76,6 +76,11 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as exc:  # an internal error: no traceback unless asked for
         if os.environ.get("SEGDSL_DEBUG"):
             raise

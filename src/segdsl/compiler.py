@@ -41,9 +41,23 @@ _PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _UNIT_ABBR = {"day": "d", "week": "w", "month": "m", "year": "y"}
 
 
+# Words reserved in standard SQL and by most engines: a column or table with such a
+# name must be quoted everywhere.
+_RESERVED = frozenset(
+    """all and any array as asc between both by case cast check collate column constraint
+    create cross current_date current_time current_timestamp current_user default delete
+    desc distinct drop else end except exists false fetch for foreign from full grant group
+    having in inner insert intersect interval into is join lateral leading left like limit
+    natural not null offset on or order outer over partition primary range references right
+    rows select session_user some table then to trailing true union unique update user using
+    values when where window with""".split()
+)
+
+
 def ident(name: str) -> exp.Identifier:
-    """An identifier, quoted only when it must be (not a plain lower-case name)."""
-    return exp.Identifier(this=name, quoted=not _PLAIN.match(name))
+    """An identifier, quoted only when it must be: not a plain lower-case name, or a
+    reserved word."""
+    return exp.Identifier(this=name, quoted=not _PLAIN.match(name) or name in _RESERVED)
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -478,6 +492,8 @@ class _Builder:
         key = self.entity.key
         select = exp.select(col(key, "e"))
         for name, attr in self.needs.attrs.items():
+            if name == key and attr.column == key:
+                continue  # the key is selected already
             column = col(attr.column, "e")
             select = select.select(
                 column if attr.column == name else exp.alias_(column, ident(name))

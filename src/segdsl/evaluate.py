@@ -16,7 +16,7 @@ from sqlglot import exp
 from segdsl import ir
 from segdsl.compiler import col, ident, membership_query, to_sql
 from segdsl.errors import Diagnostic, SegdslError
-from segdsl.sources import check_sources, connect
+from segdsl.sources import adapt_to_data, check_sources, connect
 from segdsl.timecalc import now_utc
 
 if TYPE_CHECKING:
@@ -77,10 +77,19 @@ def evaluate(
     project: Project, segments: Sequence[ir.Segment], as_of: dt.datetime | None
 ) -> Evaluation:
     instant = as_of or now_utc()
-    catalog = project.catalog
-    con = connect(catalog, project.root)
+    con = connect(project.catalog, project.root)
     try:
-        check_sources(catalog, con)
+        check_sources(project.catalog, con)
+        adapted = adapt_to_data(project.catalog, con)
+        if adapted is not project.catalog:
+            # An event stamped with dates rather than timestamps: windows and
+            # comparisons follow the date rules (section 7), so resolve again.
+            project = project.with_catalog(adapted)
+            segments = [
+                project.rule(s.rule_text, s.entity) if s.rule_text else project.segment(s.name)
+                for s in segments
+            ]
+        catalog = project.catalog
         by_entity: dict[str, list[ir.Segment]] = {}
         for s in segments:
             by_entity.setdefault(s.entity, []).append(s)

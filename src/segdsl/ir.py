@@ -274,6 +274,7 @@ class Segment:
     description: str | None = None
     owner: str | None = None
     tags: tuple[str, ...] = ()
+    rule_text: str | None = None  # the text of an unnamed rule (`--rule`)
 
 
 @dataclass(frozen=True)

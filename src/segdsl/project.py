@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +99,14 @@ class Project:
 
         expr = parse_condition(text)
         resolver = Resolver(self.catalog, self.modules)
-        return resolver.rule(expr, entity)
+        seg = resolver.rule(expr, entity)
+        return dataclasses.replace(seg, rule_text=text)
+
+    def with_catalog(self, catalog: Catalog) -> Project:
+        """The same rules resolved against another catalog (e.g. one adapted to the
+        column types found in the data)."""
+        resolved = Resolver(catalog, self.modules).resolve_all()
+        return Project(self.root, catalog, self.modules, resolved.segments, resolved.measures)
 
     # ---- compile --------------------------------------------------------------------
     def compile(

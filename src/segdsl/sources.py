@@ -3,6 +3,7 @@ Parquet/CSV sources, each exposed under the table name the compiled SQL uses."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from sqlglot import exp
 
 from segdsl.catalog import Catalog, SourceTable
 from segdsl.errors import Diagnostic, SegdslError
+from segdsl.types import Type
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,6 +36,8 @@ def connect(catalog: Catalog, root: Path) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     con = duckdb.connect(":memory:")
+    # Timestamps are UTC: a TIMESTAMPTZ column meets literals in UTC, not local time.
+    con.execute("SET TimeZone = 'UTC'")
     if catalog.database:
         db = (root / catalog.database).resolve()
         if not db.is_file():
@@ -95,3 +99,34 @@ def check_sources(catalog: Catalog, con: Any) -> None:
                 "check the name, or point `source` at a .parquet or .csv file "
                 f"({type(exc).__name__})",
             ) from None
+
+
+def _column_types(con: Any, src: SourceTable) -> dict[str, str]:
+    query = exp.select(exp.Star()).from_(
+        exp.Table(
+            this=exp.to_identifier(src.parts[-1], quoted=True),
+            db=exp.to_identifier(src.parts[-2], quoted=True) if len(src.parts) > 1 else None,
+        )
+    )
+    rows = con.execute("DESCRIBE " + query.sql("duckdb")).fetchall()
+    return {str(r[0]): str(r[1]).upper() for r in rows}
+
+
+def adapt_to_data(catalog: Catalog, con: Any) -> Catalog:
+    """The catalog with each event's time typed as the data has it.
+
+    The catalog does not say whether an event's `timestamp` column holds dates or
+    timestamps (unless written as `{ column = …, type = "date" }`); section 7 gives
+    each its own window rule, so the data decides."""
+    events = dict(catalog.events)
+    changed = False
+    for name, ev in catalog.events.items():
+        if ev.timestamp_type is Type.DATE:
+            continue
+        kind = _column_types(con, ev.source).get(ev.timestamp, "")
+        if kind == "DATE":
+            events[name] = dataclasses.replace(ev, timestamp_type=Type.DATE)
+            changed = True
+    if not changed:
+        return catalog
+    return dataclasses.replace(catalog, events=events)
