@@ -93,6 +93,10 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(3) from None
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"segdsl {__version__}")
@@ -120,8 +124,8 @@ def check(project: ProjectOpt = Path(".")) -> None:
     def body() -> None:
         p = load_project(project)
         typer.echo(
-            f"ok: {len(p.segments)} segments, {len(p.measures)} measures, "
-            f"{len(p.modules)} files in {p.root}"
+            f"ok: {_plural(len(p.segments), 'segment')}, {_plural(len(p.measures), 'measure')}, "
+            f"{_plural(len(p.modules), 'file')} in {p.root}"
         )
 
     _run(body)

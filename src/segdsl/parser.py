@@ -563,8 +563,11 @@ def parse_condition(text: str, path: str = "--rule") -> ast.Expr:
                 span = Span(source, 1, col, span.end_line, end)
             elif span is not None:
                 span = Span(source, span.line, span.column, span.end_line, span.end_column)
+            hint = d.hint
+            if "a file holds" in hint or "a segment reads" in hint:
+                hint = "--rule takes a condition, e.g. --rule 'age 25..34 and country = \"US\"'"
             fixed.append(
-                Diagnostic(d.code, d.message, span, label=d.label, hint=d.hint, notes=d.notes)
+                Diagnostic(d.code, d.message, span, label=d.label, hint=hint, notes=d.notes)
             )
         raise SegdslError(fixed) from None
     if len(module.statements) != 1 or not isinstance(module.statements[0], ast.SegmentDef):

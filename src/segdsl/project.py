@@ -183,12 +183,9 @@ def load_project(path: str | Path = ".") -> Project:
             modules.append(parse_source(read_source(file, display)))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
-    resolver = Resolver(catalog, modules)
-    try:
-        resolved = resolver.resolve_all()
-    except SegdslError as exc:
-        diags.extend(exc.diagnostics)
-        raise SegdslError(diags) from None
     if diags:
+        # Names defined in a file that did not parse would show up as unknown
+        # elsewhere: report the syntax errors alone.
         raise SegdslError(diags)
+    resolved = Resolver(catalog, modules).resolve_all()
     return Project(root, catalog, modules, resolved.segments, resolved.measures)

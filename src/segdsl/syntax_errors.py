@@ -225,8 +225,25 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
             )
         elif expected & _COMPARISONS and not got_text:
             hint = f"a condition looks like `{CONDITION_EXAMPLE}`"
+        elif (
+            {"STRING", "NUMBER"} <= expected
+            and re.fullmatch(r"[A-Za-z_]\w*", got_text)
+            and last in ("=", "!=", "<>", "<", "<=", ">", ">=")
+            and re.match(r"[A-Za-z_]\w*\s*([-+*/.(]|$)", rest) is not None
+            and not re.match(r"[A-Za-z_]\w*\s*$", rest.split("\n")[0])
+        ):
+            left_name = prev[-2] if len(prev) >= 2 and prev[-2].isidentifier() else "a"
+            label = "expected a value"
+            hint = (
+                "the right side of a comparison is a value (a number, a text, a date); "
+                f"to compare two measures, subtract them: `{left_name} - {got_text} > 0`"
+            )
         elif {"STRING", "NUMBER"} <= expected and re.fullmatch(r"[A-Za-z_]\w*", got_text):
-            hint = f'text values need quotes: "{got_text}"'
+            label = "expected a value"
+            hint = (
+                f'text values need quotes: "{got_text}" (the right side of a comparison '
+                "is a value, not a name)"
+            )
         elif last == "where" or not got_text:
             hint = f"a condition looks like `{CONDITION_EXAMPLE}`"
         elif expected & {"AND", "OR"} and re.fullmatch(r"[A-Za-z_]\w*", got_text):
