@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from segdsl.dialect_names import KNOWN_DIALECTS
 from segdsl.errors import Diagnostic, SegdslError, Source, Span
 from segdsl.types import TYPE_NAMES, Type
 
@@ -360,11 +361,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         )
 
     dialect = model.project.dialect
-    from sqlglot.dialects.dialect import Dialect
-
-    try:
-        Dialect.get_or_raise(dialect)
-    except ValueError:
+    if dialect.lower() not in KNOWN_DIALECTS:
         diags.append(
             _catalog_error(
                 source,

@@ -276,3 +276,7 @@ def _print_sizes(result: object, fmt: OutputFormat) -> None:
 
 def main() -> None:
     app()
+
+
+# Commands that live in their own modules register themselves on `app`.
+from segdsl import cli_lint  # noqa: E402, F401

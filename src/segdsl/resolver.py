@@ -248,6 +248,8 @@ class Resolver:
                         item.span,
                         hint="compare with a window instead, e.g. `x in last 30 days`",
                     )
+            if left.type is Type.DATE:
+                values = tuple(_as_date(v) or v for v in values)
             if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
                 c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
             else:
@@ -372,6 +374,9 @@ class Resolver:
             )
         low = self._const_for(e.low, left, e.left) if e.low is not None else None
         high = self._const_for(e.high, left, e.left) if e.high is not None else None
+        if left.type is Type.DATE:
+            low = _as_date(low)
+            high = _as_date(high)
         if low is not None and high is not None and _after(low, high):
             assert e.low is not None and e.high is not None
             raise _err(
@@ -711,6 +716,14 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(key)
             out.append(d)
     return out
+
+
+def _as_date(v: ir.Value | None) -> ir.Value | None:
+    """A timestamp literal met by a date is compared by its calendar day."""
+    if isinstance(v, ir.Const) and v.type is Type.TIMESTAMP:
+        assert isinstance(v.value, dt.datetime)
+        return ir.Const(v.value.date(), Type.DATE)
+    return v
 
 
 def _duration(d: ast.Duration) -> ir.Duration:

@@ -1,0 +1,284 @@
+"""A small hand-built dataset for the corpus catalog (tests/corpus/segdsl.toml), built
+to sit on the edges of the contract (docs: /work/shared/design/language.md §6–8).
+
+Every evaluation over it uses the as-of instant ``T = 2026-06-30T00:00:00``, so
+``date(T) = 2026-06-30``. The edges that matter, with the instants they are built around:
+
+    T − 7 days   = 2026-06-23T00:00      T − 2 weeks = 2026-06-16T00:00
+    T − 30 days  = 2026-05-31T00:00      T − 1 month = 2026-05-30T00:00 (calendar step)
+    T − 90 days  = 2026-04-01T00:00      T − 4 months = 2026-02-28T00:00 (30 Feb clamped)
+    T − 180 days = 2026-01-01T00:00      T − 365 days = T − 1 year = 2025-06-30T00:00
+    date(T) − 1 day = 2026-06-29         date(T) − 3 days = 2026-06-27
+    date(T) − 7 days = 2026-06-23
+
+The rows are plain Python values (``None`` is missing); the fixtures in conftest.py load
+them into DuckDB and SQLite, and tests/oracle.py evaluates rules over them directly.
+The comments on each row say which edge it is there for; tests/test_semantics.py works
+out expected member sets by hand from these comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+T = dt.datetime(2026, 6, 30, 0, 0, 0)
+
+
+def ts(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+# Logical column types per table (the catalog's type names). conftest.py maps them to
+# engine types; the order is the column order of each table.
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "customers": [
+        ("customer_id", "integer"),
+        ("name", "string"),
+        ("age", "integer"),
+        ("income", "number"),
+        ("country", "string"),
+        ("city", "string"),
+        ("email", "string"),
+        ("interests", "list<string>"),
+        ("lucky_numbers", "list<integer>"),
+        ("signup_date", "date"),
+        ("last_seen", "timestamp"),
+        ("is_subscribed", "boolean"),
+    ],
+    "orders": [
+        ("order_id", "integer"),
+        ("customer_id", "integer"),
+        ("ordered_at", "timestamp"),
+        ("amount", "number"),
+        ("status", "string"),
+        ("sku", "string"),
+        ("quantity", "integer"),
+    ],
+    "events": [
+        ("event_id", "integer"),
+        ("user_id", "integer"),
+        ("event_name", "string"),
+        ("ts", "timestamp"),
+        ("page", "string"),
+    ],
+    "store_visits": [
+        ("visit_id", "integer"),
+        ("customer_id", "integer"),
+        ("visit_date", "date"),
+        ("store", "string"),
+    ],
+    "accounts": [
+        ("account_id", "integer"),
+        ("industry", "string"),
+        ("employees", "integer"),
+        ("revenue", "number"),
+        ("country", "string"),
+    ],
+    "deals": [
+        ("deal_id", "integer"),
+        ("account_id", "integer"),
+        ("closed_at", "timestamp"),
+        ("value", "number"),
+    ],
+}
+
+# fmt: off
+_CUSTOMER_ROWS: list[tuple[Any, ...]] = [
+    # id  name            age   income     country city         email                  interests                          lucky         signup               last_seen                        subscribed
+    # 1: orders at T exactly and in June; store visit on date(T); page_view of "/Pricing".
+    (1,  "Ann Lee",       30,   50000.5,   "US",   "Boston",    "ann@example.com",     ["running", "yoga"],               [7, 3],       d("2024-03-15"),     ts("2026-06-30T00:00:00"),      True),
+    # 2: every attribute missing, no events at all.
+    (2,  None,            None, None,      None,   None,        None,                  None,                              None,         None,                None,                           None),
+    # 3: empty lists (set, not missing); page_view exactly at T − 30 days.
+    (3,  "Andy Park",     25,   0.0,       "CA",   "Toronto",   "andy@example.ca",     [],                                [],           d("2024-01-01"),     ts("2026-06-29T00:00:00"),      False),
+    # 4: lower-case "us" (not "US"); upper-case e-mail; "Running" is not "running".
+    (4,  "BOB STONE",     34,   -10.0,     "us",   "New York",  "BOB@EXAMPLE.COM",     ["Running"],                       [13],         d("2024-12-31"),     ts("2026-06-29T23:59:59"),      True),
+    # 5: e-mail with %; last seen 1 s after T; store visit after date(T).
+    (5,  "Cara Diaz",     35,   -10.5,     "MX",   None,        "50%off@shop.com",     ["yoga"],                          None,         d("2023-12-31"),     ts("2026-06-30T00:00:01"),      False),
+    # 6: e-mail starting with a literal "a_"; subscription unknown.
+    (6,  "Dan Wu",        29,   10.0,      "US",   "Seattle",   "a_b@example.org",     ["running"],                       [7],          d("2025-06-01"),     ts("2026-06-28T23:59:59"),      None),
+    # 7: "axb@…" matches `a_` only if _ were a wildcard; last seen exactly T − 7 days.
+    (7,  "Eve Ng",        31,   10.25,     "FR",   "Paris",     "axb@example.com",     ["chess"],                         [1, 2],       d("2025-06-02"),     ts("2026-06-23T00:00:00"),      True),
+    # 8: non-ASCII upper case name; upper-case e-mail starting with "A_"; signed up on date(T).
+    (8,  "ÉMILE DUPONT",  None, 75000.0,   "FR",   "Lyon",      "A_C@EXAMPLE.NET",     None,                              [7, 7],       d("2026-06-30"),     ts("2026-06-23T00:00:01"),      True),
+    # 9: empty-string country, city and e-mail (set, not missing); lists with a NULL element.
+    (9,  "Fay Li",        18,   0.0,       "",     "",          "",                    ["running", None],                 [None, 8],    d("2026-06-29"),     ts("2026-06-29T11:59:59"),      False),
+    # 10: one order exactly at T − 90 days (outside the 90-day window).
+    (10, "Gus Hale",      45,   80000.0,   "US",   "Denver",    "gus@example.com",     ["yoga", "running"],               [7],          d("2025-01-01"),     ts("2026-06-16T00:00:00"),      True),
+    # 11: one order at T − 90 days + 1 s (inside).
+    (11, "Hana Ito",      40,   80000.5,   "JP",   "Tokyo",     "hana@EXAMPLE.jp",     ["cooking"],                       [],           d("2026-05-30"),     ts("2026-06-16T00:00:01"),      False),
+    # 12: its only order is after T (must be ignored by every aggregate).
+    (12, "Ivan Petrov",   52,   120000.0,  None,   None,        "ivan%@mail.ru",       ["running"],                       None,         d("2026-05-31"),     ts("2026-05-31T00:00:00"),      None),
+    # 13: a huge order after T plus a small one on 2026-06-01 at 23:59:59.
+    (13, "Jo Kim",        27,   95000.0,   "KR",   "Seoul",     "jo_kim@example.com",  ["yoga"],                          [3],          d("2026-02-28"),     ts("2026-05-30T23:59:59"),      True),
+    # 14: an order at 2026-06-02T00:00:00 (the first instant "after 2026-06-01").
+    (14, "Kai Roe",       33,   60000.0,   "US",   "Austin",    "kai@example.COM",     ["running", "chess"],              [7, 3],       d("2026-03-01"),     ts("2026-06-01T00:00:00"),      True),
+    # 15: a refunded order and a paid one.
+    (15, "Lia Sun",       30,   150000.0,  "CA",   None,        "lia@example.ca",      ["yoga"],                          [5],          d("2026-07-01"),     ts("2026-05-31T23:59:59"),      False),
+    # 16: orders whose amount (and status, sku, quantity) are missing.
+    (16, "Max Orr",       30,   150000.0,  "US",   None,        "max@example.com",     None,                              [],           d("2025-06-02"),     ts("2025-06-30T00:00:00"),      True),
+    # 17: an order at 2026-05-30T12:00 (in the last 1 month, not in the last 30 days).
+    (17, "Nia Patel",     28,   200000.0,  "GB",   "London",    "nia@example.co.uk",   ["running", "yoga", "chess"],      [7],          d("2024-06-15"),     ts("2025-06-30T00:00:01"),      True),
+    # 18: an order exactly at T − 1 month (two more around 2026-03-31 − 1 month = 02-28).
+    (18, "Oscar Diaz",    61,   200000.0,  "MX",   None,        "oscar@example.mx",    [],                                None,         d("2023-01-01"),     ts("2026-02-28T00:00:00"),      False),
+    # 19: orders exactly at T − 365 days and 1 s later; no order in 90 days (0 division).
+    (19, "Pia Berg",      44,   250000.0,  "SE",   "Stockholm", None,                  ["yoga"],                          [7],          d("2022-05-05"),     ts("2026-02-28T12:00:00"),      None),
+    # 20: last order exactly at T − 180 days.
+    (20, "Quinn Ray",     38,   300000.0,  "US",   "Miami",     "quinn@example.com",   ["running"],                       [3, 7],       d("2021-01-01"),     None,                           True),
+    # 21: last order 1 s before T − 180 days.
+    (21, "Rosa Vega",     26,   None,      "ES",   "Madrid",    "rosa@example.es",     None,                              None,         d("2025-01-01"),     ts("2026-06-23T00:00:01"),      False),
+    # 22: four orders in 90 days (one with a missing sku).
+    (22, "Sam Cole",      30,   None,      "US",   "Chicago",   "sam@example.com",     ["chess"],                         [7],          d("2026-06-01"),     ts("2026-06-20T10:00:00"),      True),
+    # 23: a negative (refund) amount; spend_365d is negative.
+    (23, "Tia Moss",      24,   None,      "DE",   "Berlin",    "tia@example.de",      ["yoga", "running"],               [2],          d("2025-06-30"),     ts("2026-06-10T00:00:00"),      False),
+    # 24 and 25: the same spend_per_purchase (200 / 3), a tie for top 25% by it.
+    (24, "Uma Shah",      33,   None,      "IN",   "Pune",      "uma@example.in",      ["running"],                       [],           d("2024-11-11"),     ts("2026-06-25T08:00:00"),      True),
+    (25, "Vic Hall",      36,   None,      "US",   "Reno",      "vic@example.com",     ["yoga"],                          [7],          d("2024-11-12"),     ts("2026-06-26T08:00:00"),      False),
+    # 26–48: background customers without events (26 has a quote in the name).
+    (26, "Wes O'Neil",      30,   None,      "DE",   "Hamburg",   "wes@mail.test",       ["running"],                       [1],          d("2020-01-26"),     ts("2025-01-26T00:00:00"),      True),
+    (27, "Xia Chen",      42,   None,      "CN",   "Shanghai",  "xia@mail.test",       ["yoga"],                          [2],          d("2020-01-27"),     ts("2025-01-27T00:00:00"),      False),
+    (28, "Yara Haddad",   47,   41000.0,   "US",   "Detroit",   "yara@mail.test",      ["chess"],                         [3],          d("2020-01-28"),     ts("2025-01-28T00:00:00"),      True),
+    (29, "Zoe Park",      51,   42000.0,   "BR",   "Recife",    "zoe@mail.test",       ["running"],                       [4],          d("2020-01-29"),     ts("2025-01-29T00:00:00"),      False),
+    (30, "Abe Lowe",      56,   43000.0,   "IN",   "Delhi",     "abe@mail.test",       ["yoga"],                          [5],          d("2020-01-30"),     ts("2025-01-30T00:00:00"),      True),
+    (31, "Bea Ruiz",      22,   44000.0,   "US",   "Dallas",    "bea@mail.test",       ["chess"],                         [6],          d("2020-01-31"),     ts("2025-01-31T00:00:00"),      False),
+    (32, "Cal Ford",      64,   45000.0,   "DE",   "Munich",    "cal@mail.test",       ["running"],                       [7],          d("2020-02-01"),     ts("2025-02-01T00:00:00"),      True),
+    (33, "Dee Wolf",      37,   46000.0,   "BR",   "Natal",     "dee@mail.test",       ["yoga"],                          [8],          d("2020-02-02"),     ts("2025-02-02T00:00:00"),      False),
+    (34, "Eli Gray",      30,   47000.0,   "IN",   "Agra",      "eli@mail.test",       ["chess"],                         [9],          d("2020-02-03"),     ts("2025-02-03T00:00:00"),      True),
+    (35, "Flo Hart",      48,   48000.0,   "US",   "Tampa",     "flo@mail.test",       ["running"],                       [10],         d("2020-02-04"),     ts("2025-02-04T00:00:00"),      False),
+    (36, "Gil Snow",      53,   49000.0,   "DE",   "Bonn",      "gil@mail.test",       ["yoga"],                          [11],         d("2020-02-05"),     ts("2025-02-05T00:00:00"),      True),
+    (37, "Hal Best",      39,   51000.0,   "BR",   "Belem",     "hal@mail.test",       ["chess"],                         [12],         d("2020-02-06"),     ts("2025-02-06T00:00:00"),      False),
+    (38, "Ida Long",      45,   52000.0,   "IN",   "Goa",       "ida@mail.test",       ["running"],                       [13],         d("2020-02-07"),     ts("2025-02-07T00:00:00"),      True),
+    (39, "Jay Moon",      23,   53000.0,   "US",   "Tulsa",     "jay@mail.test",       ["yoga"],                          [14],         d("2020-02-08"),     ts("2025-02-08T00:00:00"),      False),
+    (40, "Kim Ash",       58,   54000.0,   "DE",   "Kiel",      "kim@mail.test",       ["chess"],                         [15],         d("2020-02-09"),     ts("2025-02-09T00:00:00"),      True),
+    (41, "Lou Penn",      41,   55000.0,   "BR",   "Sao Paulo", "lou@mail.test",       ["running"],                       [16],         d("2020-02-10"),     ts("2025-02-10T00:00:00"),      False),
+    (42, "Mae Tan",       34,   56000.0,   "IN",   "Kochi",     "mae@mail.test",       ["yoga"],                          [17],         d("2020-02-11"),     ts("2025-02-11T00:00:00"),      True),
+    (43, "Ned Cruz",      66,   57000.0,   "US",   "Omaha",     "ned@mail.test",       ["chess"],                         [18],         d("2020-02-12"),     ts("2025-02-12T00:00:00"),      False),
+    (44, "Ola Nord",      50,   58000.0,   "DE",   "Essen",     "ola@mail.test",       ["running"],                       [19],         d("2020-02-13"),     ts("2025-02-13T00:00:00"),      True),
+    (45, "Pat Reid",      45,   59000.0,   "BR",   "Manaus",    "pat@mail.test",       ["yoga"],                          [20],         d("2020-02-14"),     ts("2025-02-14T00:00:00"),      False),
+    (46, "Rey Sol",       70,   61000.0,   "IN",   "Surat",     "rey@mail.test",       ["chess"],                         [21],         d("2020-02-15"),     ts("2025-02-15T00:00:00"),      True),
+    (47, "Sue Kent",      27,   62000.0,   "US",   "Boise",     "sue@mail.test",       ["running"],                       [22],         d("2020-02-16"),     ts("2025-02-16T00:00:00"),      False),
+    (48, "Ty Webb",       59,   63000.0,   "DE",   "Ulm",       "ty@mail.test",        ["yoga"],                          [23],         d("2020-02-17"),     ts("2025-02-17T00:00:00"),      True),
+]
+
+_ORDER_ROWS: list[tuple[Any, ...]] = [
+    # id   customer  ordered_at                       amount   status       sku    quantity
+    (101,  1,        ts("2026-06-30T00:00:00"),       20.0,    "paid",      "A",   1),     # exactly T: inside every window
+    (102,  1,        ts("2026-06-15T10:00:00"),       30.0,    "paid",      "B",   2),
+    (103,  10,       ts("2026-04-01T00:00:00"),       10.0,    "paid",      "A",   1),     # exactly T − 90 days: outside
+    (104,  11,       ts("2026-04-01T00:00:01"),       10.0,    "paid",      "A",   1),     # T − 90 days + 1 s: inside
+    (105,  12,       ts("2026-06-30T00:00:01"),       5000.0,  "paid",      "Z",   9),     # after T: does not exist
+    (106,  13,       ts("2026-06-30T00:00:01"),       5000.0,  "paid",      "Z",   9),     # after T: does not exist
+    (107,  13,       ts("2026-06-01T23:59:59"),       4.5,     "paid",      "C",   1),     # same calendar day as 2026-06-01
+    (108,  14,       ts("2026-06-02T00:00:00"),       60.0,    "paid",      "D",   2),
+    (109,  15,       ts("2026-06-20T09:00:00"),       100.0,   "refunded",  "D",   3),
+    (110,  15,       ts("2026-06-21T09:00:00"),       40.0,    "paid",      "D",   1),
+    (111,  16,       ts("2026-06-10T12:00:00"),       None,    None,        None,  None),  # everything missing
+    (112,  16,       ts("2026-06-11T12:00:00"),       None,    "paid",      "E",   None),  # amount missing
+    (113,  17,       ts("2026-05-30T12:00:00"),       25.0,    "paid",      "A",   1),     # in last 1 month, not 30 days
+    (114,  18,       ts("2026-05-30T00:00:00"),       25.0,    "paid",      "B",   1),     # exactly T − 1 month: outside
+    (132,  18,       ts("2026-02-28T00:00:00"),       25.0,    "paid",      "B",   1),     # for as-of 2026-03-31: exactly 1 month before
+    (133,  18,       ts("2026-03-01T00:00:00"),       25.0,    "paid",      "B",   1),     # for as-of 2026-03-31: inside 1 month
+    (115,  19,       ts("2025-06-30T00:00:00"),       200.0,   "paid",      "A",   1),     # exactly T − 365 days: outside
+    (116,  19,       ts("2025-06-30T00:00:01"),       300.0,   "paid",      "B",   1),     # inside 365 days
+    (117,  20,       ts("2026-01-01T00:00:00"),       80.0,    "paid",      "C",   4),     # exactly 180 days ago
+    (118,  21,       ts("2025-12-31T23:59:59"),       80.0,    "paid",      "C",   1),     # 1 s before 180 days ago
+    (119,  22,       ts("2026-06-01T08:00:00"),       10.0,    "paid",      "A",   1),
+    (120,  22,       ts("2026-06-05T08:00:00"),       10.0,    "paid",      "A",   1),
+    (121,  22,       ts("2026-06-10T08:00:00"),       10.0,    "paid",      "B",   1),
+    (122,  22,       ts("2026-06-15T08:00:00"),       10.0,    "paid",      None,  1),
+    (123,  23,       ts("2026-06-01T08:00:00"),       -20.0,   "refunded",  "A",   1),
+    (124,  23,       ts("2026-06-05T08:00:00"),       15.0,    "paid",      "A",   1),
+    (125,  24,       ts("2026-06-05T08:00:00"),       100.0,   "paid",      "A",   1),
+    (126,  24,       ts("2026-06-06T08:00:00"),       50.0,    "paid",      "B",   1),
+    (127,  24,       ts("2026-06-07T08:00:00"),       50.0,    "pending",   "C",   1),
+    (128,  25,       ts("2026-06-05T08:00:00"),       50.0,    "paid",      "A",   2),
+    (129,  25,       ts("2026-06-06T08:00:00"),       50.0,    "paid",      "A",   2),
+    (130,  25,       ts("2026-06-07T08:00:00"),       100.0,   "paid",      "A",   2),
+    (131,  999,      ts("2026-06-01T00:00:00"),       1000.0,  "paid",      "A",   1),     # no such customer
+    (134,  None,     ts("2026-06-01T00:00:00"),       1000.0,  "paid",      "A",   1),     # no customer key
+]
+
+_EVENT_ROWS: list[tuple[Any, ...]] = [
+    # id   user  event_name      ts                            page
+    (201,  1,    "page_view",    ts("2026-06-29T10:00:00"),    "/Pricing"),           # upper case P
+    (202,  3,    "page_view",    ts("2026-05-31T00:00:00"),    "/pricing"),           # exactly T − 30 days: outside
+    (203,  4,    "page_view",    ts("2026-05-31T00:00:01"),    "/pricing?ref=%"),     # inside
+    (204,  5,    "add_to_cart",  ts("2026-06-29T10:00:00"),    "/pricing"),           # a cart, not a page view
+    (205,  6,    "add_to_cart",  ts("2026-06-23T00:00:00"),    "/shoes"),             # exactly T − 7 days: outside
+    (206,  6,    "page_view",    ts("2026-06-25T00:00:00"),    "/home"),
+    (207,  7,    "add_to_cart",  ts("2026-06-30T00:00:01"),    "/shoes"),             # after T
+    (208,  7,    "search",       ts("2026-06-29T10:00:00"),    "/pricing"),           # a kind not in the catalog
+    (209,  8,    "page_view",    ts("2026-06-29T10:00:00"),    None),                 # page missing
+    (210,  8,    None,           ts("2026-06-29T10:00:00"),    "/pricing"),           # kind missing
+    (211,  9,    "add_to_cart",  ts("2026-06-24T00:00:00"),    "/shoes"),
+    (212,  9,    "page_view",    ts("2026-06-24T00:00:00"),    "/PRICING/plans"),
+    (213,  22,   "page_view",    ts("2026-06-30T00:00:00"),    "/home"),              # exactly T: inside
+    (214,  None, "page_view",    ts("2026-06-29T10:00:00"),    "/pricing"),           # no user key
+]
+
+_STORE_VISIT_ROWS: list[tuple[Any, ...]] = [
+    # id   customer  visit_date            store
+    (301,  1,        d("2026-06-30"),      "Boston"),    # date(T): in the last 1 day
+    (302,  3,        d("2026-06-29"),      "Toronto"),   # date(T) − 1: outside 1 day, inside 7
+    (303,  3,        d("2026-06-24"),      "Toronto"),   # inside 7 days
+    (304,  4,        d("2026-06-23"),      "NYC"),       # date(T) − 7: outside 7 days
+    (305,  4,        d("2026-06-29"),      "NYC"),
+    (306,  5,        d("2026-07-01"),      "Mexico"),    # after date(T): does not exist
+    (307,  5,        d("2026-06-27"),      "Mexico"),    # exactly 3 days ago: not after it
+    (308,  6,        d("2026-06-28"),      "Seattle"),   # twice on the same day
+    (309,  6,        d("2026-06-28"),      None),
+]
+
+_ACCOUNT_ROWS: list[tuple[Any, ...]] = [
+    # id  industry     employees  revenue      country
+    (1,   "software",  50,        1000000.0,   "US"),
+    (2,   "fintech",   500,       2000000.0,   "US"),
+    (3,   "software",  501,       2000000.0,   "CA"),
+    (4,   "Software",  100,       500000.0,    "US"),   # not "software" (equality is exact)
+    (5,   "retail",    49,        1000000.0,   None),
+    (6,   None,        None,      3000000.0,   "DE"),
+    (7,   "fintech",   200,       3000000.0,   "DE"),
+    (8,   "software",  300,       100.0,       "FR"),
+    (9,   "fintech",   60,        -5.0,        "FR"),
+    (10,  "health",    1000,      750000.0,    "US"),
+    (11,  None,        None,      None,        None),
+]
+
+_DEAL_ROWS: list[tuple[Any, ...]] = [
+    # id   account  closed_at                      value
+    (401,  1,       ts("2026-06-01T00:00:00"),     6000.0),
+    (402,  1,       ts("2026-06-15T00:00:00"),     5000.0),
+    (403,  2,       ts("2026-06-01T00:00:00"),     10000.0),   # exactly 10000: not > 10000
+    (404,  3,       ts("2026-06-01T00:00:00"),     9000.0),
+    (405,  3,       ts("2026-07-01T00:00:00"),     5000.0),    # after T
+    (406,  4,       ts("2026-06-01T00:00:00"),     None),
+    (407,  7,       ts("2026-01-01T00:00:00"),     20000.0),
+]
+# fmt: on
+
+
+def _rows(table: str, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    names = [c for c, _ in SCHEMA[table]]
+    out = []
+    for row in rows:
+        assert len(row) == len(names), (table, row)
+        out.append(dict(zip(names, row, strict=True)))
+    return out
+
+
+TABLES: dict[str, list[dict[str, Any]]] = {
+    "customers": _rows("customers", _CUSTOMER_ROWS),
+    "orders": _rows("orders", _ORDER_ROWS),
+    "events": _rows("events", _EVENT_ROWS),
+    "store_visits": _rows("store_visits", _STORE_VISIT_ROWS),
+    "accounts": _rows("accounts", _ACCOUNT_ROWS),
+    "deals": _rows("deals", _DEAL_ROWS),
+}
+
+ALL_CUSTOMERS = frozenset(r["customer_id"] for r in TABLES["customers"])
+ALL_ACCOUNTS = frozenset(r["account_id"] for r in TABLES["accounts"])

@@ -1,0 +1,317 @@
+"""An independent evaluator of segdsl's typed IR over plain Python rows.
+
+It implements the contract (/work/shared/design/language.md §6–8) directly, without the
+compiler or any SQL, so that the SQL that segdsl produces can be checked against it:
+
+- two-valued truth: a positive predicate on a missing value is false; ``Not`` is the
+  complement; ``And``/``Or`` are Python's ``all``/``any`` over booleans;
+- events stamped after T do not exist (for every aggregate, windowed or not);
+- ``count``/``sum`` over no values are 0, ``avg``/``min``/``max``/``first``/``last`` are
+  missing; aggregates over a field skip events whose field is missing (so ``sum`` over
+  events whose amounts are all missing is 0, ``avg`` over them is missing);
+- windows: ``T − N < ts ≤ T`` on timestamps and ``date(T) − N < d ≤ date(T)`` on dates;
+  weeks are 7 days, months and years are calendar steps with the day clamped to the end
+  of a shorter month;
+- ``top P% by X``: X is set and fewer than ``P/100 · n`` entities have a strictly greater
+  X, where n counts the entities whose X is set (``bottom``: strictly smaller); ranked
+  over the whole entity;
+- numbers are exact (``fractions.Fraction``); division is real, by zero it is missing;
+- ``contains``/``starts with``/``ends with`` are case-insensitive and take ``%`` and ``_``
+  as plain characters.
+
+The catalog is read only for where rows live (source table, key column, timestamp
+column and type, kind filter). The IR is evaluated as given: where the resolver has
+rewritten a timestamp-vs-date comparison into bounds, the bounds are evaluated (the
+rewrite itself is covered by hand-written expectations in test_semantics.py). A date
+that still meets a timestamp in the IR is compared on the calendar day (``_align``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from segdsl import ir
+from segdsl.catalog import Catalog
+
+
+def shift_months(t: dt.datetime, months: int) -> dt.datetime:
+    """Move by whole calendar months, clamping the day to the target month's length."""
+    index = t.year * 12 + t.month - 1 + months
+    year, month0 = divmod(index, 12)
+    last_day = calendar.monthrange(year, month0 + 1)[1]
+    return t.replace(year=year, month=month0 + 1, day=min(t.day, last_day))
+
+
+def step_back(t: dt.datetime, duration: ir.Duration) -> dt.datetime:
+    n = duration.amount
+    unit = duration.unit
+    if unit == "day":
+        return t - dt.timedelta(days=n)
+    if unit == "week":
+        return t - dt.timedelta(days=7 * n)
+    if unit == "month":
+        return shift_months(t, -n)
+    if unit == "year":
+        return shift_months(t, -12 * n)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def _num(v: Any) -> Any:
+    """Numbers become exact fractions; everything else is kept as it is."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int | float | Decimal):
+        return Fraction(v)
+    return v
+
+
+def _align(a: Any, b: Any) -> tuple[Any, Any]:
+    """A date meets a timestamp on the calendar day: the timestamp's date is compared.
+
+    This is the resolver's own documented reading (``last_seen = 2024-03-01`` is that
+    day; ``signup_date >= 2025-06-01T12:00`` is ``signup_date >= 2025-06-01``). The
+    resolver rewrites most such comparisons away; any that remain in the IR (ranges and
+    ``in (…)`` lists) are read the same way, so that `x A..B` means `x >= A and x <= B`.
+    """
+    a_ts, b_ts = isinstance(a, dt.datetime), isinstance(b, dt.datetime)
+    if a_ts and not b_ts and isinstance(b, dt.date):
+        return a.date(), b
+    if b_ts and not a_ts and isinstance(a, dt.date):
+        return a, b.date()
+    return a, b
+
+
+class Oracle:
+    def __init__(self, tables: dict[str, list[dict[str, Any]]], catalog: Catalog, as_of):
+        self.tables = tables
+        self.catalog = catalog
+        self.as_of: dt.datetime = as_of
+        self.as_of_date: dt.date = as_of.date()
+        self._events: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+        self._rank_cache: dict[tuple[str, ir.Rank], frozenset[Any]] = {}
+
+    # ---- entities and events ------------------------------------------------------------
+    def entity_rows(self, entity: str) -> list[dict[str, Any]]:
+        ent = self.catalog.entities[entity]
+        return self.tables[ent.source.table]
+
+    def keys(self, entity: str) -> frozenset[Any]:
+        key = self.catalog.entities[entity].key
+        return frozenset(r[key] for r in self.entity_rows(entity))
+
+    def now(self, is_date: bool) -> dt.date | dt.datetime:
+        return self.as_of_date if is_date else self.as_of
+
+    def ago(self, duration: ir.Duration, is_date: bool) -> dt.date | dt.datetime:
+        if is_date:
+            start = dt.datetime.combine(self.as_of_date, dt.time())
+            return step_back(start, duration).date()
+        return step_back(self.as_of, duration)
+
+    def visible_events(self, event: str) -> dict[Any, list[dict[str, Any]]]:
+        """The events of one kind that exist at T (stamped ≤ T), grouped by entity key."""
+        cached = self._events.get(event)
+        if cached is not None:
+            return cached
+        ev = self.catalog.events[event]
+        is_date = ev.timestamp_type.value == "date"
+        now = self.now(is_date)
+        grouped: dict[Any, list[dict[str, Any]]] = {}
+        for row in self.tables[ev.source.table]:
+            if ev.kind is not None and row.get(ev.kind[0]) != ev.kind[1]:
+                continue
+            stamp = row[ev.timestamp]
+            if stamp is None or stamp > now:
+                continue
+            grouped.setdefault(row[ev.key], []).append(row)
+        self._events[event] = grouped
+        return grouped
+
+    # ---- public API ----------------------------------------------------------------------
+    def members(self, seg: ir.Segment | ir.Cond, entity: str | None = None) -> set[Any]:
+        if isinstance(seg, ir.Segment):
+            cond, entity = seg.cond, seg.entity
+        else:
+            cond = seg
+            entity = entity or self.catalog.default_entity
+        key = self.catalog.entities[entity].key
+        return {row[key] for row in self.entity_rows(entity) if self.truth(cond, row, entity)}
+
+    # ---- conditions ----------------------------------------------------------------------
+    def truth(
+        self, c: ir.Cond, row: dict[str, Any], entity: str, ev_row: dict[str, Any] | None = None
+    ) -> bool:
+        def val(v: ir.Value) -> Any:
+            return self.value(v, row, entity, ev_row)
+
+        if isinstance(c, ir.And):
+            return all(self.truth(x, row, entity, ev_row) for x in c.items)
+        if isinstance(c, ir.Or):
+            return any(self.truth(x, row, entity, ev_row) for x in c.items)
+        if isinstance(c, ir.Not):
+            return not self.truth(c.operand, row, entity, ev_row)
+        if isinstance(c, ir.Literal):
+            return bool(c.value)
+        if isinstance(c, ir.InSegment):
+            return self.truth(c.cond, row, entity, ev_row)
+        if isinstance(c, ir.Compare):
+            a, b = val(c.left), val(c.right)
+            if a is None or b is None:
+                return False
+            a, b = _align(a, b)
+            return {
+                "=": a == b,
+                "<": a < b,
+                "<=": a <= b,
+                ">": a > b,
+                ">=": a >= b,
+            }[c.op]
+        if isinstance(c, ir.Between):
+            x, lo, hi = val(c.left), val(c.low), val(c.high)
+            if x is None or lo is None or hi is None:
+                return False
+            x_lo, lo = _align(x, lo)
+            x_hi, hi = _align(x, hi)
+            return lo <= x_lo and x_hi <= hi
+        if isinstance(c, ir.InValues):
+            x = val(c.left)
+            if x is None:
+                return False
+            return any(a == b for a, b in (_align(x, val(v)) for v in c.values))
+        if isinstance(c, ir.IsMissing):
+            return val(c.left) is None
+        if isinstance(c, ir.TextMatch):
+            s = val(c.left)
+            if s is None:
+                return False
+            hay, needle = s.lower(), c.text.lower()
+            if c.op == "contains":
+                return needle in hay
+            if c.op == "starts":
+                return hay.startswith(needle)
+            if c.op == "ends":
+                return hay.endswith(needle)
+            raise ValueError(c.op)
+        if isinstance(c, ir.ListHas):
+            items = val(c.left)
+            if items is None:
+                return False
+            wanted = [val(v) for v in c.values]
+            present = [_num(x) for x in items if x is not None]
+            if c.mode == "any":
+                return any(w in present for w in wanted)
+            return all(w in present for w in wanted)
+        if isinstance(c, ir.InLast):
+            x = val(c.left)
+            if x is None:
+                return False
+            is_date = not isinstance(x, dt.datetime)
+            return self.ago(c.duration, is_date) < x <= self.now(is_date)
+        if isinstance(c, ir.IsTrue):
+            return val(c.value) is True
+        if isinstance(c, ir.Rank):
+            if ev_row is not None:
+                raise TypeError("a ranking inside an event condition")
+            key = self.catalog.entities[entity].key
+            return row[key] in self.rank_members(c, entity)
+        raise TypeError(f"oracle: unknown condition {c!r}")
+
+    def rank_members(self, c: ir.Rank, entity: str) -> frozenset[Any]:
+        cached = self._rank_cache.get((entity, c))
+        if cached is not None:
+            return cached
+        key = self.catalog.entities[entity].key
+        xs = {r[key]: self.value(c.by, r, entity, None) for r in self.entity_rows(entity)}
+        values = [x for x in xs.values() if x is not None]
+        n = len(values)
+        limit = Fraction(c.percent) / 100 * n
+        out = set()
+        for k, x in xs.items():
+            if x is None:
+                continue
+            if c.direction == "top":
+                better = sum(1 for y in values if y > x)
+            else:
+                better = sum(1 for y in values if y < x)
+            if better < limit:
+                out.add(k)
+        result = frozenset(out)
+        self._rank_cache[(entity, c)] = result
+        return result
+
+    # ---- values ----------------------------------------------------------------------------
+    def value(
+        self, v: ir.Value, row: dict[str, Any], entity: str, ev_row: dict[str, Any] | None
+    ) -> Any:
+        if isinstance(v, ir.Const):
+            return _num(v.value)
+        if isinstance(v, ir.Ago):
+            return self.ago(v.duration, v.type.value == "date")
+        if isinstance(v, ir.Attr):
+            return _num(row[v.column])
+        if isinstance(v, ir.EventField):
+            if ev_row is None:
+                raise TypeError(f"event field {v.name} outside an event condition")
+            return _num(ev_row[v.column])
+        if isinstance(v, ir.MeasureRef):
+            return self.value(v.expr, row, entity, ev_row)
+        if isinstance(v, ir.Neg):
+            x = self.value(v.operand, row, entity, ev_row)
+            return None if x is None else -x
+        if isinstance(v, ir.Arith):
+            a = self.value(v.left, row, entity, ev_row)
+            b = self.value(v.right, row, entity, ev_row)
+            if a is None or b is None:
+                return None
+            if v.op == "+":
+                return a + b
+            if v.op == "-":
+                return a - b
+            if v.op == "*":
+                return a * b
+            if v.op == "/":
+                return None if b == 0 else Fraction(a) / Fraction(b)
+            raise ValueError(v.op)
+        if isinstance(v, ir.Aggregate):
+            return self.aggregate(v, row, entity)
+        raise TypeError(f"oracle: unknown value {v!r}")
+
+    def aggregate(self, a: ir.Aggregate, row: dict[str, Any], entity: str) -> Any:
+        ev = self.catalog.events[a.event]
+        is_date = ev.timestamp_type.value == "date"
+        key = self.catalog.entities[entity].key
+        events: Iterable[dict[str, Any]] = self.visible_events(a.event).get(row[key], [])
+        if a.window is not None:
+            start = self.ago(a.window, is_date)
+            events = [e for e in events if e[ev.timestamp] > start]
+        if a.where is not None:
+            events = [e for e in events if self.truth(a.where, row, entity, e)]
+        events = list(events)
+        if a.func == "count":
+            return Fraction(len(events))
+        if a.func in ("first", "last"):
+            stamps = [e[ev.timestamp] for e in events]
+            if not stamps:
+                return None
+            return min(stamps) if a.func == "first" else max(stamps)
+        assert a.field is not None
+        values = [_num(e[a.field.column]) for e in events]
+        values = [x for x in values if x is not None]
+        if a.func == "count_distinct":
+            return Fraction(len(set(values)))
+        if a.func == "sum":
+            return sum(values, Fraction(0))
+        if not values:
+            return None
+        if a.func == "avg":
+            return sum(values, Fraction(0)) / len(values)
+        if a.func == "min":
+            return min(values)
+        if a.func == "max":
+            return max(values)
+        raise ValueError(a.func)
