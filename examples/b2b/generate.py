@@ -1,6 +1,6 @@
 """Generate the B2B example's data: Parquet files under ``data/``.
 
-    /tmp/venv/bin/python examples/b2b/generate.py
+    python examples/b2b/generate.py
 
 Deterministic (fixed SEED); only the standard library and duckdb are used. Every
 timestamp is before 2026-06-30T00:00:00, so ``--as-of 2026-06-30`` sees all of the data.

@@ -1,6 +1,6 @@
 """Generate the retail example's data: three Parquet files under ``data/``.
 
-    /tmp/venv/bin/python examples/retail/generate.py
+    python examples/retail/generate.py
 
 The output is a pure function of SEED: running the script twice gives the same rows.
 Only the standard library and duckdb are used. Every timestamp is before

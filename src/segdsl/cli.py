@@ -35,6 +35,9 @@ app = typer.Typer(
 
 T = TypeVar("T")
 
+# Mistakes in the command line itself (not in the project): exit 2, like click's own.
+USAGE_CODES = frozenset({"U001", "U002", "U005", "U007"})
+
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-p", help="The project folder (holds segdsl.toml).")
 ]
@@ -73,7 +76,8 @@ def _run(fn: Callable[[], T]) -> T:
         return fn()
     except SegdslError as exc:
         _fail(exc.diagnostics)
-        raise typer.Exit(1) from None
+        usage = all(d.code in USAGE_CODES for d in exc.diagnostics)
+        raise typer.Exit(2 if usage else 1) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -167,8 +171,12 @@ def compile_(
         instant = _as_of(as_of)
         d = dialect or p.catalog.dialect
         if rule is not None:
-            if names:
-                raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
+            if names or membership:
+                raise SegdslError(
+                    Diagnostic(
+                        "U007", "--rule compiles one rule: give no NAMES and no --membership"
+                    )
+                )
             typer.echo(p.compile(p.rule(rule), d, instant) + ";")
             return
         if membership:
@@ -218,8 +226,12 @@ def eval_(
     from segdsl.project import _as_of, load_project
 
     def body() -> None:
-        p = load_project(project)
+        from segdsl.evaluate import check_export_path
+
         instant = _as_of(as_of)
+        if out is not None:
+            check_export_path(out)
+        p = load_project(project)
         if rule is not None:
             if names:
                 raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))

@@ -254,9 +254,9 @@ class _Builder:
         `not` or as a value); without it, NULL may stand for false (a positive context,
         where SQL's three-valued logic gives the same answer)."""
         if isinstance(c, ir.And):
-            return exp.and_(*(self.cond(x, safe, event) for x in c.items))
+            return exp.and_(*(self.cond(x, safe, event) for x in c.items), copy=False)
         if isinstance(c, ir.Or):
-            return exp.or_(*(self.cond(x, safe, event) for x in c.items))
+            return exp.or_(*(self.cond(x, safe, event) for x in c.items), copy=False)
         if isinstance(c, ir.Not):
             inner = c.operand
             while isinstance(inner, ir.InSegment):
@@ -314,6 +314,7 @@ class _Builder:
             window: exp.Expr = exp.and_(
                 exp.GT(this=left, expression=self.as_of.ago(c.duration, t)),
                 exp.LTE(this=left.copy(), expression=self.as_of.now(t)),
+                copy=False,
             )
             return window, c.left.nullable
         if isinstance(c, ir.IsTrue):
@@ -345,6 +346,7 @@ class _Builder:
         return exp.and_(
             exp.GTE(this=length.copy(), expression=exp.Literal.number(n)),
             exp.EQ(this=exp.Substring(this=subject.copy(), start=start), expression=needle),
+            copy=False,
         )
 
     def _list_has(self, c: ir.ListHas, event: EventDef | None) -> exp.Expr:
@@ -362,19 +364,23 @@ class _Builder:
             if self.caps.lists == "json":
                 probe = (
                     exp.select(exp.Literal.number(1))
-                    .from_(exp.Anonymous(this="json_each", expressions=[subject.copy()]))
-                    .where(exp.EQ(this=exp.column("value"), expression=item))
+                    .from_(
+                        exp.Anonymous(this="json_each", expressions=[subject.copy()]), copy=False
+                    )
+                    .where(exp.EQ(this=exp.column("value"), expression=item), copy=False)
                 )
                 parts.append(exp.Exists(this=probe))
             else:
                 parts.append(exp.ArrayContains(this=subject.copy(), expression=item))
         if c.mode == "any":
-            node = exp.or_(*parts) if len(parts) > 1 else parts[0]
+            node = exp.or_(*parts, copy=False) if len(parts) > 1 else parts[0]
         else:
-            node = exp.and_(*parts) if len(parts) > 1 else parts[0]
+            node = exp.and_(*parts, copy=False) if len(parts) > 1 else parts[0]
         if self.caps.lists == "json":
             # A missing list has no rows in json_each: keep the positive form false.
-            node = exp.and_(exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node)
+            node = exp.and_(
+                exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node, copy=False
+            )
         return node
 
     def _rank_cond(self, c: ir.Rank) -> exp.Expr:
@@ -390,6 +396,7 @@ class _Builder:
         return exp.and_(
             exp.Is(this=col(alias + "_value"), expression=exp.Null()).not_(),
             exp.LT(this=lhs, expression=rhs),
+            copy=False,
         )
 
     # -- the relations ----------------------------------------------------------------------------
@@ -422,7 +429,7 @@ class _Builder:
             )
         if agg.where is not None:
             conds.append(self.cond(agg.where, False, ev))
-        cond = exp.and_(*conds) if conds else None
+        cond = exp.and_(*conds, copy=False) if conds else None
 
         def when(then: exp.Expr, other: exp.Expr | None = None) -> exp.Expr:
             if cond is None:
@@ -450,10 +457,11 @@ class _Builder:
     def _group_cte(self, src: SourceTable, key: str, aggs: list[ir.Aggregate]) -> exp.Select:
         events: list[EventDef] = list(dict.fromkeys(self.catalog.events[a.event] for a in aggs))
         multi_kind = len(events) > 1
-        select = exp.select(col(key)).from_(table_ref(src))
+        select = exp.select(col(key)).from_(table_ref(src), copy=False)
         for agg in aggs:
             select = select.select(
-                exp.alias_(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg]))
+                exp.alias_(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg])),
+                copy=False,
             )
         filters: list[exp.Expr] = []
         for ev in events:
@@ -469,9 +477,11 @@ class _Builder:
             lower = self._common_lower_bound([a for a in aggs if a.event == ev.name], ev)
             if lower is not None:
                 parts.append(exp.GT(this=col(ev.timestamp), expression=lower))
-            filters.append(exp.and_(*parts))
-        select = select.where(exp.or_(*filters) if len(filters) > 1 else filters[0])
-        return select.group_by(col(key))
+            filters.append(exp.and_(*parts, copy=False))
+        select = select.where(
+            exp.or_(*filters, copy=False) if len(filters) > 1 else filters[0], copy=False
+        )
+        return select.group_by(col(key), copy=False)
 
     def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expr | None:
         """When every aggregate of an event has a window, rows older than the widest
@@ -496,7 +506,7 @@ class _Builder:
                 continue  # the key is selected already
             column = col(attr.column, "e")
             select = select.select(
-                column if attr.column == name else exp.alias_(column, ident(name))
+                column if attr.column == name else exp.alias_(column, ident(name)), copy=False
             )
         ctes: list[tuple[str, exp.Select]] = []
         joins: list[tuple[str, str]] = []
@@ -510,20 +520,21 @@ class _Builder:
                 ref: exp.Expr = col(alias, cte_name)
                 if agg.func in ("count", "count_distinct", "sum"):
                     ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
-                select = select.select(exp.alias_(ref, ident(alias)))
-        select = select.from_(table_ref(self.entity.source, "e"))
+                select = select.select(exp.alias_(ref, ident(alias)), copy=False)
+        select = select.from_(table_ref(self.entity.source, "e"), copy=False)
         for cte_name, ev_key in joins:
             select = select.join(
                 exp.Table(this=ident(cte_name)),
                 on=exp.EQ(this=col(key, "e"), expression=col(ev_key, cte_name)),
                 join_type="LEFT",
+                copy=False,
             )
         return select, ctes
 
     def ranked(self) -> exp.Select | None:
         if not self.needs.ranks:
             return None
-        select = exp.select(exp.Star()).from_(exp.Table(this=ident("base")))
+        select = exp.select(exp.Star()).from_(exp.Table(this=ident("base")), copy=False)
         for rank, alias in self.needs.ranks.items():
             x = self.value(rank.by)
             order = exp.Ordered(this=x, desc=rank.direction == "top", nulls_first=False)
@@ -536,20 +547,21 @@ class _Builder:
                     ident(alias),
                 ),
                 exp.alias_(exp.Window(this=exp.Count(this=x.copy())), ident(alias + "_n")),
+                copy=False,
             )
         return select
 
     def statement(self, final: exp.Select) -> exp.Select:
         base, ctes = self.base()
         for name, cte in ctes:
-            final = final.with_(ident(name), as_=cte)
-        final = final.with_(ident("base"), as_=base)
+            final = final.with_(ident(name), as_=cte, copy=False)
+        final = final.with_(ident("base"), as_=base, copy=False)
         ranked = self.ranked()
         source = "base"
         if ranked is not None:
-            final = final.with_(ident("ranked"), as_=ranked)
+            final = final.with_(ident("ranked"), as_=ranked, copy=False)
             source = "ranked"
-        return final.from_(exp.Table(this=ident(source)))
+        return final.from_(exp.Table(this=ident(source)), copy=False)
 
 
 # ---- public API --------------------------------------------------------------------
@@ -576,7 +588,7 @@ def segment_query(
     entity = catalog.entities[segment.entity]
     b = _Builder(catalog, entity, AsOf(as_of), dialect_name(dialect))
     b.plan([segment.cond])
-    final = exp.select(col(entity.key)).where(b.cond(segment.cond, False))
+    final = exp.select(col(entity.key)).where(b.cond(segment.cond, False), copy=False)
     return b.statement(final)
 
 
@@ -592,7 +604,7 @@ def membership_query(
     b.plan([s.cond for s in segments])
     final = exp.select(col(entity.key))
     for s in segments:
-        final = final.select(exp.alias_(b.cond(s.cond, True), ident(s.name)))
+        final = final.select(exp.alias_(b.cond(s.cond, True), ident(s.name)), copy=False)
     return b.statement(final)
 
 

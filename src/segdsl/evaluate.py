@@ -138,7 +138,8 @@ def evaluate(
         con.close()
 
 
-def export(result: Evaluation, path: Path) -> None:
+def check_export_path(path: Path) -> str:
+    """The export format of ``path``; an error before any work when it cannot be written."""
     fmt = EXPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SegdslError(
@@ -148,6 +149,16 @@ def export(result: Evaluation, path: Path) -> None:
                 hint="name the file .csv, .parquet or .jsonl",
             )
         )
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise SegdslError(
+            Diagnostic("U006", f"the folder {directory} does not exist", hint="create it first")
+        )
+    return fmt
+
+
+def export(result: Evaluation, path: Path) -> None:
+    fmt = check_export_path(path)
     single = len(result.sizes) == 1
     if single:
         name = next(iter(result.sizes))
@@ -157,10 +168,6 @@ def export(result: Evaluation, path: Path) -> None:
         header = ["segment", "key"]
         rows = list(result.rows())
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise SegdslError(
-            Diagnostic("U006", f"the folder {directory} does not exist", hint="create it first")
-        )
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
     try:

@@ -142,7 +142,7 @@ class _Builder(Transformer[Token, Any]):
     @v_args(meta=True)
     def meta(self, meta: LarkMeta, c: list[Token]) -> ast.Meta:
         key_tok, *rest = c
-        key = str(key_tok)
+        key = str(key_tok).lower()
         strings = [t for t in rest if t.type == "STRING"]
         span = self.mspan(meta)
         if key not in META_KEYS:

@@ -30,7 +30,11 @@ CATALOG_FILE = "segdsl.toml"
 
 
 def _as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # timestamps are UTC
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
@@ -81,9 +85,9 @@ class Project:
                     "U004",
                     f"no segment named `{name}` in {self.root}",
                     hint=(f"did you mean `{near[0]}`? " if near else "")
-                    + "list them with `segdsl check -p "
-                    + str(self.root)
-                    + "`",
+                    + "the segments are: "
+                    + ", ".join(list(self.segments)[:8])
+                    + (", …" if len(self.segments) > 8 else ""),
                 )
             )
         return seg

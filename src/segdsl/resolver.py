@@ -423,8 +423,8 @@ class Resolver:
             if not comparable(item_const.type, left.type.element) or item_const.type is Type.NUMBER:
                 raise _err(
                     "E303",
-                    f"`{_show(item)}` is {describe(item_const.type)}, but {_what(e.left)} holds "
-                    f"{describe(left.type.element)}s",
+                    f"`{_show(item)}` is {describe(item_const.type)}, but {_what(e.left)} is "
+                    f"{describe(left.type)}",
                     item.span,
                     hint='write a value of the list\'s kind, e.g. has "running"'
                     if left.type is Type.LIST_STRING

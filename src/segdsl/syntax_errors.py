@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from segdsl.errors import Diagnostic, Source, Span
 
 META_KEYS = ("title", "description", "owner", "tags")
+_KEYWORDS = frozenset(("count", "sum", "avg", "min", "max", "first", "last", "true", "false"))
 
 _WORDS: dict[str, str] = {
     "NAME": "a name",
@@ -60,7 +61,7 @@ _ORDER = [
 CONDITION_EXAMPLE = 'age 25..34 and country = "US"'
 
 _TOKEN_RE = re.compile(
-    r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\d[\d_]*(?:\.\d[\d_]*)?|[A-Za-z_]\w*|\.\.|[<>!=]=|&&|\|\||"
+    r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|(?<![\w)\]])-?\d[\d_]*(?:\.\d[\d_]*)?|[A-Za-z_]\w*|\.\.|[<>!=]=|&&|\|\||"
     r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\S"
 )
 
@@ -197,6 +198,24 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
         word = "and" if rest.startswith("&&") else "or"
         message = f"`{rest[:2]}` is not an operator here"
         hint = f"write `{word}`"
+    elif re.fullmatch(r"-\d[\d_.]*", got_text) and last.isidentifier():
+        message = f"unexpected `{got_text}`"
+        label = "a minus sign glued to a number is a negative number"
+        hint = f"to subtract, put spaces around the minus: `{prev[-1]} - {got_text[1:]}`"
+    elif (
+        len(prev) >= 2
+        and re.fullmatch(r"-\d[\d_.]*", prev[-1])
+        and prev[-2].isidentifier()
+        and "RANGE" in expected
+    ):
+        hint = (
+            f"to subtract, put spaces around the minus: `{prev[-2]} - {prev[-1][1:]}`; "
+            f"`{prev[-2]} {prev[-1]}..` would start a range"
+        )
+    elif last == "has" and got_text in ("(", "["):
+        message = "`has` tests one value"
+        label = "a list here needs `any` or `all`"
+        hint = 'write `has any ("a", "b")` (at least one) or `has all ("a", "b")` (every one)'
     elif got_text.lower() == "like":
         message = "`like` is not part of segdsl"
         hint = 'use `contains "x"`, `starts with "x"` or `ends with "x"` (case-insensitive)'
@@ -228,6 +247,7 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
         elif (
             {"STRING", "NUMBER"} <= expected
             and re.fullmatch(r"[A-Za-z_]\w*", got_text)
+            and got_text.lower() not in _KEYWORDS
             and last in ("=", "!=", "<>", "<", "<=", ">", ">=")
             and re.match(r"[A-Za-z_]\w*\s*([-+*/.(]|$)", rest) is not None
             and not re.match(r"[A-Za-z_]\w*\s*$", rest.split("\n")[0])

@@ -58,6 +58,6 @@ def describe(t: Type) -> str:
         Type.BOOLEAN: "a yes/no value",
         Type.DATE: "a date",
         Type.TIMESTAMP: "a timestamp",
-        Type.LIST_STRING: "a list of text",
+        Type.LIST_STRING: "a list of texts",
         Type.LIST_INTEGER: "a list of whole numbers",
     }[t]
