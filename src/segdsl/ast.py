@@ -57,7 +57,7 @@ class Percent(Node):
 @dataclass(frozen=True)
 class ValueList(Node):
     items: tuple[Value, ...]
-    brackets: str = "()"
+    brackets: str = field(default="()", compare=False)  # how it was written
 
 
 # ---- expressions -------------------------------------------------------------------
@@ -173,7 +173,7 @@ class InWindow(Expr):
 class IsSet(Expr):
     left: Expr
     missing: bool  # True for `is missing` / `is null`
-    spelling: str = "set"  # set, missing, null, not null
+    spelling: str = field(default="set", compare=False)  # set, missing, null, not null
 
 
 @dataclass(frozen=True)

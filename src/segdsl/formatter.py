@@ -7,7 +7,8 @@ The layout (see docs/fmt.md):
   indented two spaces, in the order title, description, owner, tags; then ``  where C``;
 - the condition on one line when the ``where`` line fits in 88 columns, else broken at its
   top-level ``and``/``or``: each following operand on its own line, indented four spaces and
-  starting with the operator; parenthesised groups stay on one line;
+  starting with the operator; a parenthesised and/or that does not fit is broken the same
+  way inside its parentheses, aligned after the ``(``;
 - literals normalised: strings in double quotes, numbers without ``_`` (digits otherwise as
   written, so ``2.50`` stays ``2.50``), ISO dates and timestamps (UTC, no offset),
   ``1 day``/``90 days``, lists ``("a", "b")``; ``!=`` for ``<>``; ``is missing``/``is set``
@@ -283,7 +284,7 @@ def scan_comments(text: str) -> list[_Comment]:
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[line_start : m.start()]
         own = before.strip(" \t\f\r\ufeff") == ""
-        code_end = line_start + len(before.rstrip(" \t\f\r"))
+        code_end = line_start + len(before.rstrip(" \t\f\r\ufeff"))
         out.append(_Comment(m.start(), m.group().rstrip(), own, code_end))
     return out
 

@@ -487,7 +487,15 @@ class _Builder(Transformer[Token, Any]):
                 hint="write YYYY-MM-DDTHH:MM:SS, e.g. 2024-03-01T12:30:00 (UTC)",
             ) from None
         if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            try:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            except OverflowError:
+                raise _bad(
+                    "E110",
+                    f"`{tok}` is out of range once converted to UTC",
+                    self.tspan(tok),
+                    hint="write a timestamp between years 1 and 9999 in UTC",
+                ) from None
         return ast.Literal(self.tspan(tok), "timestamp", value)
 
     def true(self, c: list[Token]) -> ast.Literal:

@@ -1,0 +1,27 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.interests
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT COALESCE(
+    EXISTS(
+      SELECT
+        1
+      FROM UNNEST(interests) AS _col
+      WHERE
+        _col = 'running'
+    )
+    OR EXISTS(
+      SELECT
+        1
+      FROM UNNEST(interests) AS _col
+      WHERE
+        _col = 'yoga'
+    ),
+    FALSE
+  )

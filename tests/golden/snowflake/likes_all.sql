@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.interests
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  ARRAY_CONTAINS(CAST('running' AS VARIANT), interests)
+  AND ARRAY_CONTAINS(CAST('yoga' AS VARIANT), interests)

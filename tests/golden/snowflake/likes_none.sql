@@ -1,0 +1,15 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.interests
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT COALESCE(
+    ARRAY_CONTAINS(CAST('running' AS VARIANT), interests)
+    OR ARRAY_CONTAINS(CAST('yoga' AS VARIANT), interests),
+    FALSE
+  )

@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.lucky_numbers
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  ARRAY_CONTAINS(CAST(3 AS VARIANT), lucky_numbers)
+  AND ARRAY_CONTAINS(CAST(7 AS VARIANT), lucky_numbers)

@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.lucky_numbers
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT COALESCE(ARRAY_CONTAINS(CAST(7 AS VARIANT), lucky_numbers), FALSE)

@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.last_seen
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  last_seen > DATETIME('2026-06-16 00:00:00')
+  AND last_seen <= DATETIME('2026-06-30 00:00:00')
