@@ -712,6 +712,10 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for d in diags:
         key = (d.code, d.message, str(d.span))
+        if d.code == "E301":
+            # One cycle, found from each of its members, is one mistake.
+            members = sorted(set(d.message.split(": ", 1)[-1].split(" → ")))
+            key = (d.code, " ".join(members), "")
         if key not in seen:
             seen.add(key)
             out.append(d)
