@@ -181,10 +181,8 @@ def load_project(path: str | Path = ".") -> Project:
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
     for file in find_files(root):
-        display = str(file.relative_to(root)) if root != Path(".") else str(file)
-        display = str(Path(root, file.relative_to(root))) if str(root) != "." else display
         try:
-            modules.append(parse_source(read_source(file, display)))
+            modules.append(parse_source(read_source(file, str(file))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
     if diags:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from segdsl.catalog import Catalog, SourceTable
+from segdsl.compiler import table_ref
 from segdsl.errors import Diagnostic, SegdslError
 from segdsl.types import Type
 
@@ -67,7 +68,7 @@ def connect(catalog: Catalog, root: Path) -> duckdb.DuckDBPyConnection:
         view = exp.select(exp.Star()).from_(
             exp.Anonymous(this=reader, expressions=[exp.Literal.string(str(file))])
         )
-        name = exp.to_identifier(src.table, quoted=True).sql("duckdb")
+        name = table_ref(src).sql("duckdb")
         con.execute(f"CREATE TEMP VIEW {name} AS {view.sql('duckdb')}")
         registered.add(src.table)
     return con
@@ -76,18 +77,7 @@ def connect(catalog: Catalog, root: Path) -> duckdb.DuckDBPyConnection:
 def check_sources(catalog: Catalog, con: Any) -> None:
     """A clear error naming the catalog entry when a source table is not there."""
     for keypath, src in _sources(catalog):
-        query = (
-            exp.select(exp.Star())
-            .from_(
-                exp.Table(
-                    this=exp.to_identifier(src.parts[-1], quoted=True),
-                    db=exp.to_identifier(src.parts[-2], quoted=True)
-                    if len(src.parts) > 1
-                    else None,
-                )
-            )
-            .limit(0)
-        )
+        query = exp.select(exp.Star()).from_(table_ref(src)).limit(0)
         try:
             con.execute(query.sql("duckdb"))
         except Exception as exc:  # duckdb.CatalogException and friends
@@ -102,12 +92,7 @@ def check_sources(catalog: Catalog, con: Any) -> None:
 
 
 def _column_types(con: Any, src: SourceTable) -> dict[str, str]:
-    query = exp.select(exp.Star()).from_(
-        exp.Table(
-            this=exp.to_identifier(src.parts[-1], quoted=True),
-            db=exp.to_identifier(src.parts[-2], quoted=True) if len(src.parts) > 1 else None,
-        )
-    )
+    query = exp.select(exp.Star()).from_(table_ref(src))
     rows = con.execute("DESCRIBE " + query.sql("duckdb")).fetchall()
     return {str(r[0]): str(r[1]).upper() for r in rows}
 
