@@ -117,9 +117,10 @@ class Paren(Expr):
 
 @dataclass(frozen=True)
 class Window(Node):
-    """``in last N unit``"""
+    """``in last N unit``, or ``between N unit ago and M unit ago`` (``until`` = M)."""
 
     duration: Duration
+    until: Duration | None = None
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,24 @@ class InSegment(Expr):
 
 
 @dataclass(frozen=True)
+class Then(Node):
+    """``then [not] E2 within D [where (C)]`` after ``did E1 …``."""
+
+    negated: bool
+    event: str
+    event_span: Span = field(compare=False, repr=False)
+    within: Duration
+    where: Expr | None
+
+
+@dataclass(frozen=True)
 class Did(Expr):
     event: str
     event_span: Span = field(compare=False, repr=False)
     negated: bool
     window: Window | None
     where: Expr | None
+    then: Then | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,25 @@ class Rank(Expr):
     direction: str  # top, bottom
     percent: Percent
     by: Expr
+    per: str | None = None  # `per G`
+    per_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Within(Expr):
+    """``within D km of (LAT, LON)``"""
+
+    distance: Literal
+    lat: Literal
+    lon: Literal
+
+
+@dataclass(frozen=True)
+class Sample(Expr):
+    """``sample P% [seed "s"]``"""
+
+    percent: Percent
+    seed: Literal | None
 
 
 @dataclass(frozen=True)

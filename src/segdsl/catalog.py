@@ -53,10 +53,16 @@ class ProjectModel(_Strict):
     database: str | None = None
 
 
+class LocationModel(_Strict):
+    lat: str
+    lon: str
+
+
 class EntityModel(_Strict):
     source: str
     key: str
     attributes: dict[str, str | TypedColumn] = {}
+    location: LocationModel | None = None
 
 
 class EventModel(_Strict):
@@ -114,6 +120,8 @@ class EntityDef:
     source: SourceTable
     key: str
     attributes: dict[str, Column] = field(hash=False)
+    # `location = { lat = "…", lon = "…" }`: the columns of `within D km of (…)`.
+    location: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -294,7 +302,8 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                 )
             )
         attrs = _columns(source, ("entity", name, "attributes"), ent.attributes, diags)
-        entities[name] = EntityDef(name, _source_table(ent.source), ent.key, attrs)
+        location = (ent.location.lat, ent.location.lon) if ent.location is not None else None
+        entities[name] = EntityDef(name, _source_table(ent.source), ent.key, attrs, location)
 
     default_entity = model.project.default_entity
     if default_entity is None:

@@ -20,6 +20,8 @@ two-valued truth, 0 for count/sum over no events, windows, calendar months, rank
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +34,15 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from segdsl import ir
 from segdsl.catalog import Catalog, EntityDef, EventDef, SourceTable
-from segdsl.dialects import Capabilities, capabilities, dialect_name, unsupported
+from segdsl.dialects import (
+    Capabilities,
+    capabilities,
+    current_instant,
+    dialect_name,
+    minus_interval,
+    timestamp_type,
+    unsupported,
+)
 from segdsl.errors import Diagnostic, SegdslError
 from segdsl.timecalc import minus, minus_date
 from segdsl.types import Type
@@ -79,7 +89,7 @@ def table_ref(src: SourceTable, alias: str | None = None) -> exp.Table:
 # ---- literals and the as-of instant ------------------------------------------------
 
 
-def literal(value: ir.Scalar, t: Type) -> exp.Expr:
+def literal(value: ir.Scalar, t: Type, dialect: str | None = None) -> exp.Expr:
     if t is Type.BOOLEAN:
         return exp.true() if value else exp.false()
     if t is Type.STRING:
@@ -89,7 +99,8 @@ def literal(value: ir.Scalar, t: Type) -> exp.Expr:
         return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
     if t is Type.TIMESTAMP:
         assert isinstance(value, dt.datetime)
-        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP)
+        to = timestamp_type(capabilities(dialect), dialect) if dialect else exp.DataType.Type.TIMESTAMP
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), to)
     if isinstance(value, bool):  # pragma: no cover - booleans handled above
         raise TypeError(value)
     if isinstance(value, int):
@@ -106,26 +117,24 @@ class AsOf:
     """The as-of instant T: a literal when known, else the engine's current time."""
 
     instant: dt.datetime | None
+    # The dialect decides the literal's type and, without an instant, how the current
+    # UTC time and intervals are spelled (dialects.current_instant, minus_interval).
+    dialect: str | None = None
 
     def now(self, t: Type) -> exp.Expr:
         if self.instant is None:
-            return exp.CurrentDate() if t is Type.DATE else exp.CurrentTimestamp()
+            return current_instant(capabilities(self.dialect or ""), t)
         if t is Type.DATE:
             return literal(self.instant.date(), Type.DATE)
-        return literal(self.instant, Type.TIMESTAMP)
+        return literal(self.instant, Type.TIMESTAMP, self.dialect)
 
     def ago(self, d: ir.Duration, t: Type) -> exp.Expr:
         if self.instant is not None:
             if t is Type.DATE:
                 return literal(minus_date(self.instant.date(), d), Type.DATE)
-            return literal(minus(self.instant, d), Type.TIMESTAMP)
-        amount, unit = d.amount, d.unit.upper()
-        if d.unit == "week":
-            amount, unit = amount * 7, "DAY"
-        elif d.unit == "year":
-            amount, unit = amount * 12, "MONTH"
-        interval = exp.Interval(this=exp.Literal.string(str(amount)), unit=exp.Var(this=unit))
-        return exp.Sub(this=self.now(t), expression=interval)
+            return literal(minus(self.instant, d), Type.TIMESTAMP, self.dialect)
+        caps = capabilities(self.dialect or "")
+        return minus_interval(caps, self.now(t), d.amount, d.unit, t)
 
     def sort_key(self, d: ir.Duration) -> dt.datetime | None:
         return minus(self.instant, d) if self.instant is not None else None
@@ -139,6 +148,7 @@ class _Needs:
     attrs: dict[str, ir.Attr] = field(default_factory=dict)
     aggregates: dict[ir.Aggregate, str] = field(default_factory=dict)
     ranks: dict[ir.Rank, str] = field(default_factory=dict)
+    sequences: dict[ir.Sequence, str] = field(default_factory=dict)
 
 
 def _collect(conds: Iterable[ir.Cond], needs: _Needs) -> None:
@@ -155,6 +165,8 @@ def _collect_node(node: ir.Cond | ir.Value, needs: _Needs) -> None:
     for c in _walk_conds(node):
         if isinstance(c, ir.Rank):
             needs.ranks.setdefault(c, "")
+        elif isinstance(c, ir.Sequence):
+            needs.sequences.setdefault(c, "")
 
 
 def _walk_conds(node: ir.Cond | ir.Value) -> list[ir.Cond]:
@@ -182,9 +194,47 @@ def _agg_alias(agg: ir.Aggregate) -> str:
         parts.append(agg.field.name)
     if agg.window is not None:
         parts.append(f"{agg.window.amount}{_UNIT_ABBR[agg.window.unit]}")
+    if agg.until is not None:
+        parts.append(f"to{agg.until.amount}{_UNIT_ABBR[agg.until.unit]}")
     if agg.where is not None:
         parts.append("if")
     return "_".join(parts)
+
+
+def _seq_alias(seq: ir.Sequence) -> str:
+    return f"{seq.first}_then_{'not_' if seq.absent else ''}{seq.second}"
+
+
+def _number(value: Decimal) -> exp.Expr:
+    return literal(value, Type.NUMBER)
+
+
+EARTH_RADIUS_KM = Decimal("6371.0088")
+# `within D km` holds up to 1 mm beyond D, so that a point on the circle is inside on
+# every engine, whatever the last bit of its sine.
+DISTANCE_TOLERANCE_KM = Decimal("0.000001")
+
+
+def haversine_limit(km: Decimal) -> Decimal | None:
+    """hav((D + tolerance) / R), or None when the circle covers the whole globe."""
+    angle = float(km + DISTANCE_TOLERANCE_KM) / float(EARTH_RADIUS_KM)
+    if angle >= math.pi:
+        return None
+    return Decimal(repr(math.sin(angle / 2) ** 2))
+
+
+def sample_threshold(percent: Decimal) -> int | None:
+    """Members of `sample P%` are the keys whose hash, read as a 32-bit number, is
+    below this threshold; None for 0%."""
+    t = int(Fraction(percent) * (1 << 32) / 100)
+    return t if t > 0 else None
+
+
+def sample_hash(seed: str, key: object) -> int:
+    """The 32-bit number `sample` compares (the first 8 hex digits of the MD5 of
+    ``seed:key``), as every engine computes it."""
+    text = f"{seed}:{key}"
+    return int(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -211,7 +261,7 @@ class _Builder:
     # -- values -----------------------------------------------------------------------------
     def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expr:
         if isinstance(v, ir.Const):
-            return literal(v.value, v.type)
+            return literal(v.value, v.type, self.dialect)
         if isinstance(v, ir.Ago):
             return self.as_of.ago(v.duration, v.type)
         if isinstance(v, ir.Attr):
@@ -272,6 +322,11 @@ class _Builder:
             return exp.Is(this=self.value(c.left, event), expression=exp.Null())
         if isinstance(c, ir.Rank):
             return self._rank_cond(c)
+        if isinstance(c, ir.Sequence):
+            # A 0/1 column of `base`, never missing.
+            return exp.EQ(this=col(self.needs.sequences[c]), expression=exp.Literal.number(1))
+        if isinstance(c, ir.Sample):
+            return self._sample(c)
         pred, nullable = self._atom(c, event)
         if safe and nullable:
             return exp.Coalesce(this=pred, expressions=[exp.false()])
@@ -319,33 +374,50 @@ class _Builder:
             return window, c.left.nullable
         if isinstance(c, ir.IsTrue):
             return exp.EQ(this=self.value(c.value, event), expression=exp.true()), c.value.nullable
+        if isinstance(c, ir.Within):
+            return self._within(c), True
         raise TypeError(f"cannot compile {c!r}")  # pragma: no cover
 
     def _text(self, c: ir.TextMatch, event: EventDef | None) -> exp.Expr:
-        subject = exp.Lower(this=self.value(c.left, event))
-        needle = exp.Lower(this=exp.Literal.string(c.text))
+        # Characters, not bytes: ClickHouse spells the functions with a UTF8 suffix.
+        utf8 = self.caps.utf8_text
+
+        def fn(generic: type[exp.Func], name: str, **args: exp.Expr) -> exp.Expr:
+            if utf8:
+                return exp.Anonymous(this=name + "UTF8", expressions=list(args.values()))
+            return generic(**args)
+
+        subject = fn(exp.Lower, "lower", this=self.value(c.left, event))
+        needle = fn(exp.Lower, "lower", this=exp.Literal.string(c.text))
         n = len(c.text)
         if c.op == "contains":
             return exp.GT(
-                this=exp.StrPosition(this=subject, substr=needle),
+                this=fn(exp.StrPosition, "position", this=subject, substr=needle),
                 expression=exp.Literal.number(0),
             )
         if c.op == "starts":
             return exp.EQ(
-                this=exp.Substring(
-                    this=subject, start=exp.Literal.number(1), length=exp.Literal.number(n)
+                this=fn(
+                    exp.Substring,
+                    "substring",
+                    this=subject,
+                    start=exp.Literal.number(1),
+                    length=exp.Literal.number(n),
                 ),
                 expression=needle,
             )
         # ends with: compare the last n characters (guarded so the start is ≥ 1).
-        length = exp.Length(this=subject.copy())
+        length = fn(exp.Length, "length", this=subject.copy())
         start = exp.Add(
             this=exp.Sub(this=length, expression=exp.Literal.number(n)),
             expression=exp.Literal.number(1),
         )
         return exp.and_(
             exp.GTE(this=length.copy(), expression=exp.Literal.number(n)),
-            exp.EQ(this=exp.Substring(this=subject.copy(), start=start), expression=needle),
+            exp.EQ(
+                this=fn(exp.Substring, "substring", this=subject.copy(), start=start),
+                expression=needle,
+            ),
             copy=False,
         )
 
@@ -393,10 +465,187 @@ class _Builder:
             expression=exp.Literal.number(100 * frac.denominator),
         )
         rhs = exp.Mul(this=exp.Literal.number(frac.numerator), expression=col(alias + "_n"))
-        return exp.and_(
+        parts: list[exp.Expr] = [
             exp.Is(this=col(alias + "_value"), expression=exp.Null()).not_(),
             exp.LT(this=lhs, expression=rhs),
-            copy=False,
+        ]
+        if c.per is not None:
+            # Entities whose group is missing are in no group.
+            parts.insert(0, exp.Is(this=col(c.per.name), expression=exp.Null()).not_())
+        return exp.and_(*parts, copy=False)
+
+    def _within(self, c: ir.Within) -> exp.Expr:
+        """Haversine: hav(d/R) = sin²(Δφ/2) + cos φ · cos φ0 · sin²(Δλ/2), compared with
+        hav((D + 1 mm)/R) computed here, so each row needs only SIN and COS."""
+        lat = exp.cast(col(c.lat.name), exp.DataType.Type.DOUBLE)
+        lon = exp.cast(col(c.lon.name), exp.DataType.Type.DOUBLE)
+        half_rad = Decimal(repr(math.pi / 360))
+
+        def sin_sq(v: exp.Expr, center: Decimal) -> exp.Expr:
+            arg = exp.Mul(
+                this=exp.Paren(this=exp.Sub(this=v, expression=_number(center))),
+                expression=_number(half_rad),
+            )
+            return exp.Mul(this=exp.Sin(this=arg), expression=exp.Sin(this=arg.copy()))
+
+        cos_lat = exp.Cos(this=exp.Mul(this=lat.copy(), expression=_number(2 * half_rad)))
+        cos_center = Decimal(repr(math.cos(math.radians(float(c.center_lat)))))
+        h = exp.Add(
+            this=sin_sq(lat, c.center_lat),
+            expression=exp.Mul(
+                this=exp.Mul(this=cos_lat, expression=_number(cos_center)),
+                expression=sin_sq(lon, c.center_lon),
+            ),
+        )
+        limit = haversine_limit(c.km)
+        if limit is None:  # the whole globe
+            return exp.and_(
+                exp.Is(this=lat.copy(), expression=exp.Null()).not_(),
+                exp.Is(this=lon.copy(), expression=exp.Null()).not_(),
+                copy=False,
+            )
+        return exp.LTE(this=h, expression=_number(limit))
+
+    def _sample(self, c: ir.Sample) -> exp.Expr:
+        threshold = sample_threshold(c.percent)
+        if threshold is None:
+            return exp.false()
+        if threshold >= 1 << 32:
+            return exp.true()
+        if not self.caps.md5_hex:
+            raise unsupported(self.dialect, "`sample` (MD5 as hexadecimal text)")
+        text = exp.Concat(
+            expressions=[
+                exp.Literal.string(c.seed + ":"),
+                exp.cast(col(c.key), exp.DataType.Type.VARCHAR),
+            ]
+        )
+        prefix = exp.Substring(
+            this=exp.MD5(this=text), start=exp.Literal.number(1), length=exp.Literal.number(8)
+        )
+        return exp.LT(this=prefix, expression=exp.Literal.string(f"{threshold:08x}"))
+
+    def _plus(self, ts: exp.Expr, d: ir.Duration, t: Type) -> exp.Expr:
+        """``ts + d`` per row, for a fixed-length ``d`` (days or weeks)."""
+        days = d.amount * (7 if d.unit == "week" else 1)
+        how = self.caps.time_add
+        if how == "sqlite":
+            func = "date" if t is Type.DATE else "datetime"
+            return exp.Anonymous(this=func, expressions=[ts, exp.Literal.string(f"+{days} days")])
+        if how == "dateadd":
+            return exp.DateAdd(
+                this=ts, expression=exp.Literal.number(days), unit=exp.Var(this="DAY")
+            )
+        return exp.Add(
+            this=ts,
+            expression=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.Var(this="DAY")),
+        )
+
+    def _sequence_cte(self, s: ir.Sequence) -> exp.Select:
+        """One row per entity with ``seq_hit`` = 1 when the sequence holds.
+
+        The matching E1 and E2 rows are stacked (E2 tagged 0, E1 tagged 1) and ordered
+        by time, E2 before E1 at equal times; for each E1 row, the smallest E2 time
+        among the rows after it is the first E2 strictly later — no per-entity loop and
+        no self-join."""
+        first = self.catalog.events[s.first]
+        second = self.catalog.events[s.second]
+        t = first.timestamp_type
+
+        def rows(ev: EventDef, tag: int, extra: list[exp.Expr]) -> exp.Select:
+            conds: list[exp.Expr] = []
+            if ev.kind is not None:
+                conds.append(
+                    exp.EQ(this=col(ev.kind[0]), expression=exp.Literal.string(ev.kind[1]))
+                )
+            conds.append(exp.LTE(this=col(ev.timestamp), expression=self.as_of.now(t)))
+            conds.extend(extra)
+            return (
+                exp.select(
+                    exp.alias_(col(ev.key), ident("seq_key")),
+                    exp.alias_(col(ev.timestamp), ident("seq_ts")),
+                    exp.alias_(exp.Literal.number(tag), ident("seq_tag")),
+                )
+                .from_(table_ref(ev.source), copy=False)
+                .where(exp.and_(*conds, copy=False), copy=False)
+            )
+
+        ts = col(first.timestamp)
+        e1: list[exp.Expr] = []
+        e2: list[exp.Expr] = []
+        if s.window is not None:
+            lower = self.as_of.ago(s.window, t)
+            e1.append(exp.GT(this=ts.copy(), expression=lower))
+            # An E2 counts only after some E1, so never before the window starts.
+            e2.append(exp.GT(this=col(second.timestamp), expression=lower.copy()))
+        if s.until is not None:
+            e1.append(exp.LTE(this=ts.copy(), expression=self.as_of.ago(s.until, t)))
+        if s.absent:
+            # Only an E1 whose follow-up time has fully elapsed at T can show an absence.
+            e1.append(exp.LTE(this=ts.copy(), expression=self.as_of.ago(s.within, t)))
+        if s.first_where is not None:
+            e1.append(self.cond(s.first_where, False, first))
+        if s.second_where is not None:
+            e2.append(self.cond(s.second_where, False, second))
+        stacked = exp.union(rows(second, 0, e2), rows(first, 1, e1), distinct=False)
+        later = exp.Window(
+            this=exp.Min(
+                this=exp.Case(
+                    ifs=[
+                        exp.If(
+                            this=exp.EQ(this=col("seq_tag"), expression=exp.Literal.number(0)),
+                            true=col("seq_ts"),
+                        )
+                    ]
+                )
+            ),
+            partition_by=[col("seq_key")],
+            order=exp.Order(
+                expressions=[
+                    exp.Ordered(this=col("seq_ts"), nulls_first=False),
+                    exp.Ordered(this=col("seq_tag"), nulls_first=False),
+                ]
+            ),
+            spec=exp.WindowSpec(
+                kind="ROWS",
+                start=exp.Literal.number(1),
+                start_side="FOLLOWING",
+                end="UNBOUNDED",
+                end_side="FOLLOWING",
+            ),
+        )
+        ordered = exp.select(
+            col("seq_key"), col("seq_ts"), col("seq_tag"), exp.alias_(later, ident("seq_next"))
+        ).from_(exp.Subquery(this=stacked, alias=exp.TableAlias(this=ident("seq_rows"))))
+        limit = self._plus(col("seq_ts"), s.within, t)
+        if s.absent:
+            hit: exp.Expr = exp.or_(
+                exp.Is(this=col("seq_next"), expression=exp.Null()),
+                exp.GT(this=col("seq_next"), expression=limit),
+                copy=False,
+            )
+        else:
+            hit = exp.LTE(this=col("seq_next"), expression=limit)
+        flag = exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.and_(
+                        exp.EQ(this=col("seq_tag"), expression=exp.Literal.number(1)),
+                        exp.Paren(this=hit),
+                        copy=False,
+                    ),
+                    true=exp.Literal.number(1),
+                )
+            ],
+            default=exp.Literal.number(0),
+        )
+        return (
+            exp.select(col("seq_key"), exp.alias_(exp.Max(this=flag), ident("seq_hit")))
+            .from_(
+                exp.Subquery(this=ordered, alias=exp.TableAlias(this=ident("seq_ordered"))),
+                copy=False,
+            )
+            .group_by(col("seq_key"), copy=False)
         )
 
     # -- the relations ----------------------------------------------------------------------------
@@ -407,6 +656,8 @@ class _Builder:
             self.needs.aggregates[agg] = _unique(_agg_alias(agg), taken)
         for i, rank in enumerate(self.needs.ranks, start=1):
             self.needs.ranks[rank] = _unique(f"rank_{i}", taken)
+        for seq in self.needs.sequences:
+            self.needs.sequences[seq] = _unique(_seq_alias(seq), taken)
 
     def _event_groups(self) -> dict[tuple[SourceTable, str], list[ir.Aggregate]]:
         groups: dict[tuple[SourceTable, str], list[ir.Aggregate]] = {}
@@ -425,6 +676,13 @@ class _Builder:
                 exp.GT(
                     this=col(ev.timestamp),
                     expression=self.as_of.ago(agg.window, ev.timestamp_type),
+                )
+            )
+        if agg.until is not None:
+            conds.append(
+                exp.LTE(
+                    this=col(ev.timestamp),
+                    expression=self.as_of.ago(agg.until, ev.timestamp_type),
                 )
             )
         if agg.where is not None:
@@ -500,13 +758,15 @@ class _Builder:
     def base(self) -> tuple[exp.Select, list[tuple[str, exp.Select]]]:
         """The `base` relation (entity + attributes + aggregates) and the group CTEs."""
         key = self.entity.key
-        select = exp.select(col(key, "e"))
+        alias_all = self.caps.alias_join_columns
+        select = exp.select(exp.alias_(col(key, "e"), ident(key)) if alias_all else col(key, "e"))
         for name, attr in self.needs.attrs.items():
             if name == key and attr.column == key:
                 continue  # the key is selected already
             column = col(attr.column, "e")
             select = select.select(
-                column if attr.column == name else exp.alias_(column, ident(name)), copy=False
+                column if attr.column == name and not alias_all else exp.alias_(column, ident(name)),
+                copy=False,
             )
         ctes: list[tuple[str, exp.Select]] = []
         joins: list[tuple[str, str]] = []
@@ -521,6 +781,12 @@ class _Builder:
                 if agg.func in ("count", "count_distinct", "sum"):
                     ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
                 select = select.select(exp.alias_(ref, ident(alias)), copy=False)
+        for seq, alias in self.needs.sequences.items():
+            cte_name = _unique(alias, taken)
+            ctes.append((cte_name, self._sequence_cte(seq)))
+            joins.append((cte_name, "seq_key"))
+            hit = exp.Coalesce(this=col("seq_hit", cte_name), expressions=[exp.Literal.number(0)])
+            select = select.select(exp.alias_(hit, ident(alias)), copy=False)
         select = select.from_(table_ref(self.entity.source, "e"), copy=False)
         for cte_name, ev_key in joins:
             select = select.join(
@@ -538,15 +804,24 @@ class _Builder:
         for rank, alias in self.needs.ranks.items():
             x = self.value(rank.by)
             order = exp.Ordered(this=x, desc=rank.direction == "top", nulls_first=False)
+            part = [col(rank.per.name)] if rank.per is not None else None
             select = select.select(
                 exp.alias_(x.copy(), ident(alias + "_value")),
                 exp.alias_(
                     exp.Window(
-                        this=exp.Anonymous(this="RANK"), order=exp.Order(expressions=[order])
+                        this=exp.Anonymous(this="RANK"),
+                        partition_by=part,
+                        order=exp.Order(expressions=[order]),
                     ),
                     ident(alias),
                 ),
-                exp.alias_(exp.Window(this=exp.Count(this=x.copy())), ident(alias + "_n")),
+                exp.alias_(
+                    exp.Window(
+                        this=exp.Count(this=x.copy()),
+                        partition_by=[p.copy() for p in part] if part else None,
+                    ),
+                    ident(alias + "_n"),
+                ),
                 copy=False,
             )
         return select
@@ -561,7 +836,12 @@ class _Builder:
         if ranked is not None:
             final = final.with_(ident("ranked"), as_=ranked, copy=False)
             source = "ranked"
-        return final.from_(exp.Table(this=ident(source)), copy=False)
+        final = final.from_(exp.Table(this=ident(source)), copy=False)
+        if self.caps.join_use_nulls:
+            # Missing stays missing through LEFT JOIN (ClickHouse fills in 0 otherwise).
+            setting = exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))
+            final.set("settings", [setting])
+        return final
 
 
 # ---- public API --------------------------------------------------------------------
@@ -586,7 +866,7 @@ def segment_query(
 ) -> exp.Select:
     """The sqlglot tree of one segment: one column, the entity key, each member once."""
     entity = catalog.entities[segment.entity]
-    b = _Builder(catalog, entity, AsOf(as_of), dialect_name(dialect))
+    b = _Builder(catalog, entity, AsOf(as_of, dialect_name(dialect)), dialect_name(dialect))
     b.plan([segment.cond])
     final = exp.select(col(entity.key)).where(b.cond(segment.cond, False), copy=False)
     return b.statement(final)
@@ -598,7 +878,7 @@ def membership_query(
     """One statement: the key and one boolean column per segment, for every entity."""
     entity = _entity_of(segments, catalog)
     d = dialect_name(dialect)
-    b = _Builder(catalog, entity, AsOf(as_of), d)
+    b = _Builder(catalog, entity, AsOf(as_of, d), d)
     if not b.caps.boolean_values:
         raise unsupported(d, "--membership (boolean columns)")
     b.plan([s.cond for s in segments])

@@ -90,6 +90,8 @@ def fmt_list(values: ast.ValueList) -> str:
 
 
 def fmt_window(w: ast.Window) -> str:
+    if w.until is not None:
+        return f"between {fmt_duration(w.duration)} ago and {fmt_duration(w.until)} ago"
     return f"in last {fmt_duration(w.duration)}"
 
 
@@ -152,9 +154,22 @@ def fmt_expr(e: ast.Expr) -> str:
             out += f" {fmt_window(e.window)}"
         if e.where is not None:
             out += f" where ({fmt_expr(e.where)})"
+        if e.then is not None:
+            t = e.then
+            out += f" then {'not ' if t.negated else ''}{t.event} within {fmt_duration(t.within)}"
+            if t.where is not None:
+                out += f" where ({fmt_expr(t.where)})"
         return out
     if isinstance(e, ast.Rank):
-        return f"{e.direction} {fmt_number(e.percent.value)}% by {fmt_expr(e.by)}"
+        out = f"{e.direction} {fmt_number(e.percent.value)}% by {fmt_expr(e.by)}"
+        return out + (f" per {e.per}" if e.per is not None else "")
+    if isinstance(e, ast.Within):
+        return (
+            f"within {fmt_literal(e.distance)} km of ({fmt_literal(e.lat)}, {fmt_literal(e.lon)})"
+        )
+    if isinstance(e, ast.Sample):
+        out = f"sample {fmt_number(e.percent.value)}%"
+        return out + (f" seed {fmt_literal(e.seed)}" if e.seed is not None else "")
     if isinstance(e, ast.Not):
         return f"not {fmt_expr(e.operand)}"
     if isinstance(e, ast.And):

@@ -140,6 +140,9 @@ class Aggregate(Value):
     window: Duration | None
     where: Cond | None
     result_type: Type
+    # `between N unit ago and M unit ago`: ``window`` is the far end (N), ``until`` the
+    # near end (M); events stamped after T − M are left out.
+    until: Duration | None = None
 
     @property
     def type(self) -> Type:
@@ -237,6 +240,46 @@ class Rank(Cond):
     direction: str  # top, bottom
     percent: Decimal
     by: Value
+    per: Attr | None = None  # `per G`: ranked within each value of G; missing G ranks nowhere
+
+
+@dataclass(frozen=True)
+class Sequence(Cond):
+    """`did E1 [window] [where (C1)] then [not] E2 within D [where (C2)]`.
+
+    Holds when some matching E1 (``first``, inside its window, at or before T) is
+    followed by a matching E2 with ``e1.ts < e2.ts <= e1.ts + D`` (and ``e2.ts <= T``);
+    with ``absent``, when some matching E1 with ``e1.ts + D <= T`` has no matching E2
+    in ``(e1.ts, e1.ts + D]``."""
+
+    first: str
+    window: Duration | None
+    until: Duration | None
+    first_where: Cond | None
+    absent: bool
+    second: str
+    within: Duration  # days or weeks: a fixed length
+    second_where: Cond | None
+
+
+@dataclass(frozen=True)
+class Within(Cond):
+    """`within D km of (LAT, LON)`: great-circle distance from the entity's location."""
+
+    lat: Attr
+    lon: Attr
+    center_lat: Decimal
+    center_lon: Decimal
+    km: Decimal
+
+
+@dataclass(frozen=True)
+class Sample(Cond):
+    """`sample P% [seed "s"]`: a pure function of (key, seed)."""
+
+    percent: Decimal
+    seed: str
+    key: str  # the entity's key column
 
 
 @dataclass(frozen=True)
@@ -315,6 +358,11 @@ def walk_values(node: Cond | Value) -> list[Value]:
             visit(n.cond)
         elif isinstance(n, Rank):
             visit(n.by)
+            if n.per is not None:
+                visit(n.per)
+        elif isinstance(n, Within):
+            visit(n.lat)
+            visit(n.lon)
         elif isinstance(n, Not):
             visit(n.operand)
         elif isinstance(n, And | Or):

@@ -54,6 +54,11 @@ KEYWORDS = frozenset(
         "min",
         "max",
         "first",
+        "then",
+        "within",
+        "per",
+        "sample",
+        "seed",
     ]
 )
 
@@ -284,7 +289,7 @@ class _Builder(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def did(self, meta: LarkMeta, c: list[Any]) -> ast.Did:
-        _did, neg, event_tok, window, _where, _lp, cond, _rp = c
+        _did, neg, event_tok, window, _where, _lp, cond, _rp, then = c
         event, espan = self.name_tok(event_tok, "an event name")
         return ast.Did(
             self.mspan(meta),
@@ -293,15 +298,60 @@ class _Builder(Transformer[Token, Any]):
             neg is not None,
             window,
             _expr(cond) if cond is not None else None,
+            then,
         )
 
     @v_args(meta=True)
+    def then_clause(self, meta: LarkMeta, c: list[Any]) -> ast.Then:
+        _then, neg, event_tok, _within, num, unit, _where, _lp, cond, _rp = c
+        event, espan = self.name_tok(event_tok, "an event name")
+        return ast.Then(
+            self.mspan(meta),
+            neg is not None,
+            event,
+            espan,
+            self.duration(num, unit),
+            _expr(cond) if cond is not None else None,
+        )
+
+    def _rank(self, meta: LarkMeta, direction: str, c: list[Any]) -> ast.Rank:
+        _word, pct, _by, by, _per, group = c
+        if group is None:
+            return ast.Rank(self.mspan(meta), direction, pct, _expr(by))
+        name, span = self.name_tok(group, "an attribute name")
+        return ast.Rank(self.mspan(meta), direction, pct, _expr(by), name, span)
+
+    @v_args(meta=True)
     def top(self, meta: LarkMeta, c: list[Any]) -> ast.Rank:
-        return ast.Rank(self.mspan(meta), "top", c[1], _expr(c[3]))
+        return self._rank(meta, "top", c)
 
     @v_args(meta=True)
     def bottom(self, meta: LarkMeta, c: list[Any]) -> ast.Rank:
-        return ast.Rank(self.mspan(meta), "bottom", c[1], _expr(c[3]))
+        return self._rank(meta, "bottom", c)
+
+    @v_args(meta=True)
+    def within(self, meta: LarkMeta, c: list[Any]) -> ast.Within:
+        _within, num, unit, _of, _lp, lat, _comma, lon, _rp = c
+        if str(unit).lower() not in ("km", "kilometers", "kilometres"):
+            raise _bad(
+                "E107",
+                f"unknown distance unit `{unit}`",
+                self.tspan(unit),
+                label="expected km",
+                hint="distances are in kilometres: write e.g. `within 50 km of (48.85, 2.35)`"
+                " (10 miles is 16.09 km)",
+            )
+        return ast.Within(
+            self.mspan(meta),
+            self.number_literal(num),
+            self.number_literal(lat),
+            self.number_literal(lon),
+        )
+
+    @v_args(meta=True)
+    def sample(self, meta: LarkMeta, c: list[Any]) -> ast.Sample:
+        _sample, pct, _seed, seed = c
+        return ast.Sample(self.mspan(meta), pct, self.string([seed]) if seed is not None else None)
 
     @v_args(meta=True)
     def percent(self, meta: LarkMeta, c: list[Token]) -> ast.Percent:
@@ -387,6 +437,11 @@ class _Builder(Transformer[Token, Any]):
     def window(self, c: list[Any]) -> ast.Window:
         w: ast.Window = c[1]
         return w
+
+    @v_args(meta=True)
+    def offset_window(self, meta: LarkMeta, c: list[Token]) -> ast.Window:
+        _between, n, n_unit, _ago, _and, m, m_unit, _ago2 = c
+        return ast.Window(self.mspan(meta), self.duration(n, n_unit), self.duration(m, m_unit))
 
     @v_args(meta=True)
     def last_window(self, meta: LarkMeta, c: list[Token]) -> ast.Window:

@@ -49,6 +49,7 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 class _Ctx:
     entity: EntityDef
     event: EventDef | None = None  # inside an aggregate's or `did`'s condition
+    segment: str = "rule"  # the segment being resolved: the default seed of `sample`
 
 
 @dataclass
@@ -143,7 +144,7 @@ class Resolver:
             )
         self._stack.append(("segment", name))
         try:
-            cond = self.cond(sdef.where, _Ctx(entity))
+            cond = self.cond(sdef.where, _Ctx(entity, segment=name))
         finally:
             self._stack.pop()
         seg = ir.Segment(
@@ -285,6 +286,9 @@ class Resolver:
         if isinstance(e, ast.InSegment):
             return self._in_segment(e, ctx)
         if isinstance(e, ast.Did):
+            if e.then is not None:
+                c = self._sequence(e, e.then, ctx)
+                return ir.Not(c) if e.negated else c
             agg = self._aggregate(
                 ast.Aggregate(
                     e.span, "count", e.event, e.event_span, None, None, e.window, e.where
@@ -293,6 +297,10 @@ class Resolver:
             )
             c = ir.Compare(">=", agg, ir.Const(1, Type.INTEGER))
             return ir.Not(c) if e.negated else c
+        if isinstance(e, ast.Within):
+            return self._within(e, ctx)
+        if isinstance(e, ast.Sample):
+            return self._sample(e, ctx)
         if isinstance(e, ast.Rank):
             if ctx.event is not None:
                 raise _err(
@@ -309,7 +317,8 @@ class Resolver:
             by = self.value(e.by, ctx)
             if not by.type.is_numeric:
                 raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")
-            return ir.Rank(e.direction, pct, by)
+            per = self._group(e, ctx) if e.per is not None else None
+            return ir.Rank(e.direction, pct, by, per)
         # A value used as a condition: only a boolean will do.
         value = self.value(e, ctx)
         if value.type is Type.BOOLEAN:
@@ -321,6 +330,140 @@ class Resolver:
             label="this needs a comparison",
             hint=_condition_hint(e, value.type),
         )
+
+    def _group(self, e: ast.Rank, ctx: _Ctx) -> ir.Attr:
+        """The attribute of `top … per G`."""
+        assert e.per is not None and e.per_span is not None
+        col = ctx.entity.attributes.get(e.per)
+        if col is None:
+            what = "a measure" if e.per in self.measure_defs else "not an attribute"
+            raise _err(
+                "E202",
+                f"`per {e.per}`: `{e.per}` is {what} of `{ctx.entity.name}`",
+                e.per_span,
+                label="rankings are grouped by an attribute",
+                hint=_did_you_mean(e.per, ctx.entity.attributes)
+                or "group by an attribute such as country: `top 10% by spend per country`",
+            )
+        if col.type.is_list:
+            raise _err(
+                "E303",
+                f"`{e.per}` is a list; `per` groups by a single value",
+                e.per_span,
+                hint="group by an attribute with one value per entity, such as a country",
+            )
+        return ir.Attr(ctx.entity.name, col.name, col.column, col.type)
+
+    def _sequence(self, e: ast.Did, then: ast.Then, ctx: _Ctx) -> ir.Cond:
+        if ctx.event is not None:
+            raise _err("E304", "`did … then …` cannot be used inside an event condition", e.span)
+        first = self._event(e.event, e.event_span, ctx)
+        second = self._event(then.event, then.event_span, ctx)
+        if first.timestamp_type is not second.timestamp_type:
+            raise _err(
+                "E310",
+                f"`{first.name}` is stamped with {describe(first.timestamp_type)}s and "
+                f"`{second.name}` with {describe(second.timestamp_type)}s",
+                then.event_span,
+                label="different kinds of time",
+                hint="a sequence compares the times of both events: declare both event "
+                "timestamps with the same type in the catalog",
+            )
+        d = then.within
+        if d.unit not in ("day", "week") or d.amount <= 0:
+            raise _err(
+                "E309",
+                f"`within {d.amount} {d.unit}{'' if d.amount == 1 else 's'}` is not a fixed "
+                "length of time"
+                if d.amount > 0
+                else "`within 0 days` leaves no time for the second event",
+                d.span,
+                label="days or weeks",
+                hint="write the follow-up time in days or weeks, e.g. `within 30 days`",
+            )
+        window, until = self._window(e.window)
+        w1 = self.cond(e.where, _Ctx(ctx.entity, first)) if e.where is not None else None
+        w2 = self.cond(then.where, _Ctx(ctx.entity, second)) if then.where is not None else None
+        return ir.Sequence(
+            first.name, window, until, w1, then.negated, second.name, _duration(d), w2
+        )
+
+    def _window(self, w: ast.Window | None) -> tuple[ir.Duration | None, ir.Duration | None]:
+        """The far and near ends of a window; the near end is None when it is T."""
+        if w is None:
+            return None, None
+        far = _duration(w.duration)
+        if w.until is None or w.until.amount == 0:
+            return far, None
+        near = _duration(w.until)
+        if _approx_days(far) <= _approx_days(near):
+            raise _err(
+                "E309",
+                f"the window `between {far} ago and {near} ago` ends before it starts",
+                w.span,
+                label="the first time must be the older one",
+                hint=f"put the longer time first: `between {near} ago and {far} ago`",
+            )
+        return far, near
+
+    def _within(self, e: ast.Within, ctx: _Ctx) -> ir.Cond:
+        if ctx.event is not None:
+            raise _err("E304", "`within … km` cannot be used inside an event condition", e.span)
+        loc = ctx.entity.location
+        if loc is None:
+            raise _err(
+                "E311",
+                f"`{ctx.entity.name}` has no location in the catalog",
+                e.span,
+                label="needs a location",
+                hint=f"declare the columns in segdsl.toml: under [entity.{ctx.entity.name}] "
+                'write `location = { lat = "latitude", lon = "longitude" }`',
+            )
+        km = Decimal(str(e.distance.value))
+        lat = Decimal(str(e.lat.value))
+        lon = Decimal(str(e.lon.value))
+        if km <= 0:
+            raise _err(
+                "E305",
+                f"a distance must be more than 0 km, not {km} km",
+                e.distance.span,
+                hint="write e.g. `within 50 km of (48.8566, 2.3522)`",
+            )
+        for value, limit, span, what in (
+            (lat, 90, e.lat.span, "latitude"),
+            (lon, 180, e.lon.span, "longitude"),
+        ):
+            if abs(value) > limit:
+                raise _err(
+                    "E305",
+                    f"a {what} must be between -{limit} and {limit}, not {value}",
+                    span,
+                    label=f"not a {what}",
+                    hint="write the point as (latitude, longitude) in degrees, e.g. "
+                    "`(48.8566, 2.3522)` for Paris",
+                )
+        entity = ctx.entity.name
+        return ir.Within(
+            ir.Attr(entity, "location_lat", loc[0], Type.NUMBER),
+            ir.Attr(entity, "location_lon", loc[1], Type.NUMBER),
+            lat,
+            lon,
+            km,
+        )
+
+    def _sample(self, e: ast.Sample, ctx: _Ctx) -> ir.Cond:
+        if ctx.event is not None:
+            raise _err("E304", "`sample` cannot be used inside an event condition", e.span)
+        pct = e.percent.value
+        if pct < 0 or pct > 100:
+            raise _err(
+                "E305",
+                f"a percentage must be between 0% and 100%, not {pct}%",
+                e.percent.span,
+                hint='write e.g. `sample 10% seed "spring-2026"`',
+            )
+        seed = str(e.seed.value) if e.seed is not None else ctx.segment
+        return ir.Sample(pct, seed, ctx.entity.key)
 
     def _compare(self, e: ast.Compare, ctx: _Ctx) -> ir.Cond:
         left = self._scalar(e.left, ctx, f"`{e.op}`")
@@ -668,8 +811,8 @@ class Resolver:
                     )
                 result = field.type
         where = self.cond(e.where, ev_ctx) if e.where is not None else None
-        window = _duration(e.window.duration) if e.window is not None else None
-        return ir.Aggregate(func, ev.name, field, window, where, result)
+        window, until = self._window(e.window)
+        return ir.Aggregate(func, ev.name, field, window, where, result, until)
 
     # ---- literals -------------------------------------------------------------------
     def _const_for(self, v: ast.Value, left: ir.Value, left_ast: ast.Expr) -> ir.Value:
@@ -732,6 +875,13 @@ def _as_date(v: ir.Value | None) -> ir.Value | None:
 
 def _duration(d: ast.Duration) -> ir.Duration:
     return ir.Duration(d.amount, d.unit)
+
+
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.436875, "year": 365.2425}
+
+
+def _approx_days(d: ir.Duration) -> float:
+    return d.amount * _DAYS[d.unit]
 
 
 def _const(v: ast.Literal) -> ir.Const:

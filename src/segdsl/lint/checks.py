@@ -489,12 +489,24 @@ class Linter:
     def _units(self, root: ast.Expr, entity: str) -> None:
         for node in iter_ast(root):
             if isinstance(node, ast.Window) and node.duration.amount == 0:
+                text = (
+                    span_text(node.span) if node.until is not None else f"in {span_text(node.span)}"
+                )
                 self.add(
                     "W301",
-                    f"`in {span_text(node.span)}` is an empty window: nothing is ever in it",
+                    f"`{text}` is an empty window: nothing is ever in it",
                     node.span,
                     label="length 0",
                     hint="give the window a length, e.g. `in last 30 days`",
+                )
+            elif isinstance(node, ast.Sample) and node.percent.value in (0, 100):
+                everyone = node.percent.value == 100
+                self.add(
+                    "W302",
+                    f"{_q(node.span)} matches {'every' if everyone else 'no'} {entity}",
+                    node.percent.span,
+                    label=f"{node.percent.value}% of the entity",
+                    hint="sample a share between 0% and 100%, e.g. `sample 10%`",
                 )
             elif isinstance(node, ast.Rank) and node.percent.value in (0, 100):
                 by = span_text(node.by.span)
