@@ -451,7 +451,32 @@ class Gen:
         return [*toks, close]
 
     def window(self) -> list[str]:
+        if self.chance(0.3):
+            return [
+                self.kw("between"),
+                *self.duration(),
+                self.kw("ago"),
+                self.kw("and"),
+                *self.duration(),
+                self.kw("ago"),
+            ]
         return [self.kw("in last"), *self.duration()]
+
+    def then(self, depth: int) -> list[str]:
+        toks = [self.kw("then")]
+        if self.chance():
+            toks.append(self.kw("not"))
+        toks += [self.name(), self.kw("within"), *self.duration()]
+        if self.chance():
+            toks += [self.kw("where"), "(", *self.or_expr(depth), ")"]
+        return toks
+
+    def coordinate(self) -> str:
+        return (
+            self.rng.choice(["", "-"])
+            + str(self.rng.randrange(181))
+            + self.rng.choice(["", ".5", ".8566", ".0"])
+        )
 
     # expressions
     def sum_expr(self, depth: int) -> list[str]:
@@ -514,9 +539,25 @@ class Gen:
 
     def predicate(self, depth: int) -> list[str]:
         left = self.sum_expr(depth)
-        kind = self.draw(st.integers(0, 17))
+        kind = self.draw(st.integers(0, 20))
         if kind == 0:
             return left
+        if kind == 18:
+            return [
+                self.kw("within"),
+                self.number(),
+                self.pick("km", "KM"),
+                self.kw("of"),
+                "(",
+                self.coordinate(),
+                ",",
+                self.coordinate(),
+                ")",
+            ]
+        if kind == 19:
+            pct = str(self.rng.randrange(101)) + self.rng.choice(["", ".5"])
+            toks = [self.kw("sample"), pct, "%"]
+            return toks + ([self.kw("seed"), self.string()] if self.chance() else [])
         if kind == 1:
             return [*left, self.pick("=", "!=", "<>", "<", "<=", ">", ">="), *self.value()]
         if kind == 2:
@@ -532,7 +573,7 @@ class Gen:
             return [*left, *neg, self.kw("in"), *self.value_list()]
         if kind == 7:
             neg = [self.kw("not")] if self.chance() else []
-            return [*left, *neg, *self.window()]
+            return [*left, *neg, self.kw("in last"), *self.duration()]
         if kind == 8:
             what = self.pick("set", "missing", "null", "not null")
             return [*left, self.kw("is"), self.kw(what)]
@@ -559,9 +600,12 @@ class Gen:
                 toks += self.window()
             if self.chance():
                 toks += [self.kw("where"), "(", *self.or_expr(depth - 1 if depth else 0), ")"]
+            if self.chance(0.3):
+                toks += self.then(depth - 1 if depth else 0)
             return toks
         pct = str(self.rng.randrange(101)) + self.rng.choice(["", "", ".5", ".25", ".0"])
-        return [self.kw(self.pick("top", "bottom")), pct, "%", self.kw("by"), *left]
+        per = [self.kw("per"), self.name()] if self.chance(0.3) else []
+        return [self.kw(self.pick("top", "bottom")), pct, "%", self.kw("by"), *left, *per]
 
     # statements
     def statement(self, depth: int) -> list[str]:
