@@ -579,6 +579,59 @@ CASES = [
         issue="no line:col; leaks the exception class; should say that without "
         "`project.database` a source must be a .csv/.parquet file",
     ),
+    # ---- behavioural forms -------------------------------------------------------------
+    Case(
+        "offset_window_reversed",
+        rule("segment s where count(purchase between 30 days ago and 120 days ago) = 0"),
+        catalog=SMALL_CATALOG,
+        must=("E309", "rules.seg:1:32", "between 120 days ago and 30 days ago"),
+    ),
+    Case(
+        "sequence_within_months",
+        rule("segment s where did purchase then purchase within 1 month"),
+        catalog=SMALL_CATALOG,
+        must=("E309", "rules.seg:1:51", "within 30 days"),
+    ),
+    Case(
+        "sequence_in_instead_of_within",
+        rule("segment s where did purchase then not purchase in 1 day"),
+        catalog=SMALL_CATALOG,
+        must=("E101", "expected `within`", "then not purchase within 1 day"),
+    ),
+    Case(
+        "within_without_location",
+        rule("segment s where within 25 km of (48.8566, 2.3522)"),
+        catalog=SMALL_CATALOG,
+        must=("E311", "no location", 'location = { lat = "latitude", lon = "longitude" }'),
+    ),
+    Case(
+        "within_latitude_out_of_range",
+        rule("segment s where within 25 km of (91, 2.35)"),
+        catalog=SMALL_CATALOG.replace(
+            'key = "customer_id"\n\n[entity.customer.attributes]',
+            'key = "customer_id"\nlocation = { lat = "lat", lon = "lon" }\n\n'
+            "[entity.customer.attributes]",
+        ),
+        must=("E305", "latitude must be between -90 and 90", "rules.seg:1:34"),
+    ),
+    Case(
+        "within_miles",
+        rule("segment s where within 10 miles of (48.8566, 2.3522)"),
+        catalog=SMALL_CATALOG,
+        must=("E107", "miles", "16.09 km"),
+    ),
+    Case(
+        "sample_without_percent_sign",
+        rule('segment s where sample 10 seed "spring"'),
+        catalog=SMALL_CATALOG,
+        must=("E101", "expected `%`", 'sample 10% seed "spring-2026"'),
+    ),
+    Case(
+        "rank_per_unknown_attribute",
+        rule("segment s where top 10% by age per contry"),
+        catalog=SMALL_CATALOG,
+        must=("E201", "did you mean `country`", "rules.seg:1:36"),
+    ),
 ]
 
 IDS = [c.name for c in CASES]

@@ -338,7 +338,7 @@ class Resolver:
         if col is None:
             what = "a measure" if e.per in self.measure_defs else "not an attribute"
             raise _err(
-                "E202",
+                "E201",
                 f"`per {e.per}`: `{e.per}` is {what} of `{ctx.entity.name}`",
                 e.per_span,
                 label="rankings are grouped by an attribute",

@@ -230,6 +230,8 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
         label = "no matching opening bracket"
         hint = "remove it, or add the missing `(` where the group starts"
     if not hint:
+        hint = _form_hint([p.lower() for p in prev[-8:]], got_text.lower())
+    if not hint:
         if "LPAR" in expected and last == "where" and len(expected) == 1:
             hint = (
                 'in `did`, the condition goes in parentheses: did purchase where (status = "paid")'
@@ -272,6 +274,29 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
             hint = "a file holds `segment …` and `measure …` statements"
     span = Span(source, span_line, span_col, span_line, span_col + width)
     return Diagnostic("E101", message, span, label=label, hint=hint)
+
+
+def _form_hint(recent: list[str], got: str) -> str:
+    """A hint naming the shape of the behavioural form being written, if any."""
+
+    def after(word: str) -> bool:
+        return word in recent and all(w not in ("and", "or") for w in recent[recent.index(word) :])
+
+    if after("then") or (got == "then" and "did" in recent):
+        return (
+            "a sequence reads `did add_to_cart then not purchase within 1 day` "
+            "(or `then purchase within 2 days where (amount > 0)`)"
+        )
+    if after("within") or got == "within":
+        return "write a distance in km and a point (latitude, longitude): `within 25 km of (48.8566, 2.3522)`"
+    if after("sample") or got == "sample":
+        return 'write `sample 10%` or `sample 10% seed "spring-2026"`'
+    if after("per") or got == "per":
+        return "rank within groups of an attribute: `top 10% by spend_365d per country`"
+    units = {"day", "days", "week", "weeks", "month", "months", "year", "years"}
+    if "between" in recent and units & set(recent[recent.index("between") :]):
+        return "an event window reads `between 120 days ago and 30 days ago` (the older time first)"
+    return ""
 
 
 def _join_or(words: list[str]) -> str:
