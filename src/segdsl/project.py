@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from segdsl import ast, ir
-from segdsl.catalog import Catalog, load_catalog
+from segdsl.catalog import Catalog, load_catalog, parse_catalog
 from segdsl.errors import Diagnostic, SegdslError, Source
 from segdsl.parser import parse_source
 from segdsl.resolver import Resolver
@@ -143,14 +143,17 @@ class Project:
         self,
         names: Sequence[str] | Sequence[ir.Segment] | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
+        engine: str | None = None,
     ) -> Evaluation:
-        """Evaluate segments on the embedded DuckDB database (or the catalog's files)."""
+        """Evaluate segments on the embedded DuckDB database (or the catalog's files),
+        or on another ``engine`` ("sqlite", "postgres", "clickhouse", "spark",
+        "datafusion") set up under ``[engine.NAME]`` in segdsl.toml."""
         from segdsl.evaluate import evaluate
 
         segs = [n if isinstance(n, ir.Segment) else self.segment(n) for n in (names or [])] or list(
             self.segments.values()
         )
-        return evaluate(self, segs, _as_of(as_of))
+        return evaluate(self, segs, _as_of(as_of), engine=engine)
 
 
 def find_files(root: Path) -> list[Path]:
@@ -185,9 +188,45 @@ def load_project(path: str | Path = ".") -> Project:
             modules.append(parse_source(read_source(file, str(file))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
+    return _resolve_project(root, catalog, modules, diags)
+
+
+def _resolve_project(
+    root: Path, catalog: Catalog, modules: list[ast.Module], diags: list[Diagnostic]
+) -> Project:
     if diags:
         # Names defined in a file that did not parse would show up as unknown
         # elsewhere: report the syntax errors alone.
         raise SegdslError(diags)
     resolved = Resolver(catalog, modules).resolve_all()
     return Project(root, catalog, modules, resolved.segments, resolved.measures)
+
+
+def _plain_text(text: str) -> str:
+    """A file's text as :func:`read_source` gives it: no BOM, LF line ends."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def project_from_texts(
+    root: str | Path,
+    catalog_text: str,
+    files: Mapping[str, str],
+    catalog_path: str | None = None,
+) -> Project:
+    """A project from texts held in memory (e.g. read from a git revision).
+
+    ``catalog_text`` is the text of ``segdsl.toml``; ``files`` maps the path shown in
+    messages of each ``.seg`` file to its text (parsed in the order of their paths, as
+    :func:`load_project` does); ``root`` is the folder that the catalog's data paths are
+    relative to. ``catalog_path`` names the catalog in messages (default
+    ``root/segdsl.toml``). Raises :class:`SegdslError` with every problem found."""
+    root = Path(root)
+    catalog = parse_catalog(_plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
+    modules: list[ast.Module] = []
+    diags: list[Diagnostic] = []
+    for path in sorted(files, key=lambda p: PurePosixPath(p).parts):
+        try:
+            modules.append(parse_source(Source(path, _plain_text(files[path]))))
+        except SegdslError as exc:
+            diags.extend(exc.diagnostics)
+    return _resolve_project(root, catalog, modules, diags)
