@@ -1,15 +1,17 @@
 """Generate the retail example's data: three Parquet files under ``data/``.
 
-    python examples/retail/generate.py
+    python examples/retail/generate.py            # writes data/
+    python examples/retail/generate.py OUT_DIR    # writes OUT_DIR/ instead
 
 The output is a pure function of SEED: running the script twice gives the same rows.
 Only the standard library and duckdb are used. Every timestamp is before
 2026-06-30T00:00:00, so ``--as-of 2026-06-30`` (midnight at the start of 30 June, UTC)
 sees all of the data.
 
-- ``customers.parquet``  ~5,000 customers (one row each)
+- ``customers.parquet``  ~5,000 customers (one row each, with latitude/longitude)
 - ``orders.parquet``     ~60,000 orders, 2024-07-01 .. 2026-06-29, skewed spend
-- ``events.parquet``     ~150,000 web events (page_view, add_to_cart and a few login)
+- ``events.parquet``     ~177,000 web events (page_view, add_to_cart and a few login);
+                         about three carts in five are abandoned
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import json
 import math
 import random
+import sys
 import tempfile
 from pathlib import Path
 
@@ -63,6 +66,30 @@ COUNTRIES = {
     "NL": (5, ["Amsterdam", "Rotterdam", "Utrecht", "The Hague"], 1.05),
     "AU": (6, ["Sydney", "Melbourne", "Brisbane", "Perth"], 1.05),
 }
+# city centres (latitude, longitude in degrees)
+CITY_LOCATION = {
+    "New York": (40.7128, -74.0060), "Los Angeles": (34.0522, -118.2437),
+    "Chicago": (41.8781, -87.6298), "Austin": (30.2672, -97.7431),
+    "Seattle": (47.6062, -122.3321), "Boston": (42.3601, -71.0589),
+    "London": (51.5072, -0.1276), "Manchester": (53.4808, -2.2426),
+    "Bristol": (51.4545, -2.5879), "Leeds": (53.8008, -1.5491),
+    "Edinburgh": (55.9533, -3.1883), "Berlin": (52.5200, 13.4050),
+    "Munich": (48.1351, 11.5820), "Hamburg": (53.5511, 9.9937),
+    "Cologne": (50.9375, 6.9603), "Frankfurt": (50.1109, 8.6821),
+    "Paris": (48.8566, 2.3522), "Lyon": (45.7640, 4.8357),
+    "Marseille": (43.2965, 5.3698), "Toulouse": (43.6047, 1.4442),
+    "Bordeaux": (44.8378, -0.5792), "Toronto": (43.6532, -79.3832),
+    "Vancouver": (49.2827, -123.1207), "Montreal": (45.5019, -73.5674),
+    "Calgary": (51.0447, -114.0719), "Madrid": (40.4168, -3.7038),
+    "Barcelona": (41.3874, 2.1686), "Valencia": (39.4699, -0.3763),
+    "Seville": (37.3891, -5.9845), "Rome": (41.9028, 12.4964),
+    "Milan": (45.4642, 9.1900), "Turin": (45.0703, 7.6869),
+    "Naples": (40.8518, 14.2681), "Amsterdam": (52.3676, 4.9041),
+    "Rotterdam": (51.9244, 4.4777), "Utrecht": (52.0907, 5.1214),
+    "The Hague": (52.0705, 4.3007), "Sydney": (-33.8688, 151.2093),
+    "Melbourne": (-37.8136, 144.9631), "Brisbane": (-27.4698, 153.0251),
+    "Perth": (-31.9505, 115.8605),
+}  # fmt: skip
 INTERESTS = [
     "running", "yoga", "fitness", "outdoors", "cooking", "gardening", "home_decor",
     "gaming", "tech", "photography", "fashion", "beauty", "travel", "books", "music",
@@ -225,7 +252,7 @@ def make_orders_and_events(rng: random.Random, customers: list[dict]) -> tuple[l
     raw_browse = sum(p[6] * d for p, d in zip(profiles, days, strict=True))
     browse_per_day = TARGET_BROWSE_EVENTS / raw_browse
 
-    orders, events = [], []
+    orders, events, browsing = [], [], []
     for (c, start, end, freq, level, prefs, browse), d in zip(profiles, days, strict=True):
         cid = c["customer_id"]
         for _ in range(poisson(rng, freq * d * per_day)):
@@ -245,29 +272,87 @@ def make_orders_and_events(rng: random.Random, customers: list[dict]) -> tuple[l
                 view = cart - dt.timedelta(minutes=rng.randint(1, 30))
                 events.append((cid, seconds(view), "page_view", sku))
                 events.append((cid, seconds(cart), "add_to_cart", sku))
-        # browsing that does not lead to an order
+        # browsing that does not lead to an order (kept apart for add_cart_activity)
         for _ in range(poisson(rng, browse * d * browse_per_day)):
             at = random_instant(rng, start, end)
             r = rng.random()
             if r < 0.08:
                 category = rng.choice(prefs) if prefs else rng.choice(CATEGORIES)
                 sku = f"/product/{category}-{rng.randint(100, 999)}"
-                events.append((cid, at, "add_to_cart", sku))  # an abandoned cart
+                browsing.append((cid, at, "add_to_cart", sku))  # an abandoned cart
             elif r < 0.13:
-                events.append((cid, at, "login", None))
+                browsing.append((cid, at, "login", None))
             elif r < 0.45:
                 category = rng.choice(prefs) if prefs and rng.random() < 0.6 else None
                 category = category or rng.choice(CATEGORIES)
-                events.append((cid, at, "page_view", f"/category/{category}"))
+                browsing.append((cid, at, "page_view", f"/category/{category}"))
             elif r < 0.62:
                 category = rng.choice(prefs) if prefs else rng.choice(CATEGORIES)
                 sku = f"/product/{category}-{rng.randint(100, 999)}"
-                events.append((cid, at, "page_view", sku))
+                browsing.append((cid, at, "page_view", sku))
             else:
-                events.append((cid, at, "page_view", pick(rng, GENERAL_PAGES)))
+                browsing.append((cid, at, "page_view", pick(rng, GENERAL_PAGES)))
     # drop anything that the time shifts above pushed outside the data range
     events = [e for e in events if DATA_START <= e[1] < DATA_END]
-    return orders, events
+    browsing = [e for e in browsing if DATA_START <= e[1] < DATA_END]
+    return orders, events, browsing
+
+
+def add_cart_activity(rng: random.Random, orders: list, browsing: list) -> list:
+    """More add-to-cart events, so that carts behave as they do in real shops: most
+    carts are abandoned (about three in five here; industry studies report 60-80%),
+    some come back and buy a day or more later, and the rest buy within minutes.
+
+    Uses its own random stream, so the customers, orders and page views made before
+    are unchanged. Carts are added only next to existing activity (a page view or an
+    order), so last_seen moves by minutes at most.
+    """
+    carts = []
+    for cid, at, name, page in browsing:
+        if name != "page_view":
+            continue
+        if page.startswith("/product/") and rng.random() < 0.6:
+            # liked the product, put it in the cart, left
+            carts.append((cid, at + dt.timedelta(seconds=rng.randint(20, 1200)), page))
+        elif page.startswith("/category/") and rng.random() < 0.35:
+            # "quick add" from a category listing
+            sku = f"/product/{page.removeprefix('/category/')}-{rng.randint(100, 999)}"
+            carts.append((cid, at + dt.timedelta(seconds=rng.randint(20, 600)), sku))
+    last_days = DATA_END - dt.timedelta(days=10)
+    for cid, at, _amount, _status, category in orders:
+        sku = f"/product/{category}-{rng.randint(100, 999)}"
+        r = rng.random()
+        if r < 0.07:
+            # put in the cart, then bought a day or more later (a reminder worked)
+            carts.append((cid, at - dt.timedelta(seconds=rng.randint(25 * 3600, 4 * 86400)), sku))
+        elif at >= last_days and r < 0.13:
+            # A few carts exactly one day (and one day and a second) before the order,
+            # so that the example also meets the edge of `then not purchase within 1 day`:
+            # an order at cart + 1 day follows the cart; one a second later does not.
+            gap = dt.timedelta(days=1) if r < 0.10 else dt.timedelta(days=1, seconds=1)
+            carts.append((cid, at - gap, sku))
+    return [
+        (cid, seconds(t), "add_to_cart", sku) for cid, t, sku in carts if DATA_START <= t < DATA_END
+    ]
+
+
+def add_locations(rng: random.Random, customers: list[dict]) -> None:
+    """Latitude and longitude (degrees) around the customer's city: most live in the
+    city or its suburbs, a fifth in the wider region (15-90 km out). Missing when the
+    customer has no city on file or the address could not be geocoded (about 8%).
+    Uses its own random stream, so the other columns are unchanged."""
+    for c in customers:
+        c["latitude"] = c["longitude"] = None
+        if c["city"] is None or rng.random() < 0.08:
+            continue
+        lat0, lon0 = CITY_LOCATION[c["city"]]
+        if rng.random() < 0.8:
+            north, east = rng.gauss(0, 7), rng.gauss(0, 7)  # km
+        else:
+            km, bearing = rng.uniform(15, 90), rng.uniform(0, 2 * math.pi)
+            north, east = km * math.cos(bearing), km * math.sin(bearing)
+        c["latitude"] = round(lat0 + north / 111.32, 5)
+        c["longitude"] = round(lon0 + east / (111.32 * math.cos(math.radians(lat0))), 5)
 
 
 def add_last_seen(rng: random.Random, customers: list[dict], orders: list, events: list) -> None:
@@ -284,36 +369,42 @@ def add_last_seen(rng: random.Random, customers: list[dict], orders: list, event
         c["last_seen"] = seen
 
 
-def write(con: duckdb.DuckDBPyConnection, tmp: Path, name: str, rows, columns, order_by):
-    """Rows → newline-delimited JSON → a typed, sorted Parquet file."""
+def write(con: duckdb.DuckDBPyConnection, tmp: Path, out: Path, name: str, rows, columns, order_by):
+    """Rows → newline-delimited JSON → a typed, sorted Parquet file in ``out``."""
     src = tmp / f"{name}.jsonl"
     with src.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
     cols = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
-    target = OUT / f"{name}.parquet"
+    target = out / f"{name}.parquet"
     con.execute(
         f"COPY (SELECT * FROM read_json('{src}', format = 'newline_delimited', "
         f"columns = {{{cols}}}) ORDER BY {order_by}) "
         f"TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
     )
     n = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
-    print(f"{target.relative_to(OUT.parent)}: {n:,} rows, {target.stat().st_size / 1e6:.2f} MB")
+    print(f"{target}: {n:,} rows, {target.stat().st_size / 1e6:.2f} MB")
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = random.Random(SEED)
     customers = make_customers(rng)
-    orders, events = make_orders_and_events(rng, customers)
+    orders, events, browsing = make_orders_and_events(rng, customers)
+    events += browsing
+    # The carts and locations draw from their own streams (added after the first
+    # version of the data), so that everything above stays as it was.
+    events += add_cart_activity(random.Random(f"{SEED}:carts"), orders, browsing)
     add_last_seen(rng, customers, orders, events)
+    add_locations(random.Random(f"{SEED}:locations"), customers)
 
-    OUT.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
     con.execute("SET threads = 1")  # row order and file bytes do not depend on the machine
     with tempfile.TemporaryDirectory() as tmp:
         write(
             con,
             Path(tmp),
+            out,
             "customers",
             customers,
             {
@@ -331,12 +422,15 @@ def main() -> None:
                 "signup_date": "DATE",
                 "last_seen": "TIMESTAMP",
                 "is_subscribed": "BOOLEAN",
+                "latitude": "DOUBLE",
+                "longitude": "DOUBLE",
             },
             "customer_id",
         )
         write(
             con,
             Path(tmp),
+            out,
             "orders",
             (
                 {
@@ -364,6 +458,7 @@ def main() -> None:
         write(
             con,
             Path(tmp),
+            out,
             "events",
             (
                 {"user_id": cid, "ts": at, "event_name": name, "page": page}
@@ -375,4 +470,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # An optional argument writes the files to another folder (the tests use it to
+    # check that the committed data is what this script makes).
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
