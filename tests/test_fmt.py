@@ -238,6 +238,18 @@ def test_aggregates_did_and_ranking() -> None:
     )
 
 
+def test_long_sequence_breaks_before_then() -> None:
+    src = (
+        "segment s where did add_to_cart in last 14 days where (page starts with "
+        '"/product/electronics") then not purchase within 2 days where (category = "electronics")'
+    )
+    assert fmt(src) == (
+        "segment s\n"
+        '  where did add_to_cart in last 14 days where (page starts with "/product/electronics")\n'
+        '      then not purchase within 2 days where (category = "electronics")\n'
+    )
+
+
 def test_measures_aligned_in_blocks() -> None:
     src = (
         "measure a = 1\nmeasure long_name = 2\n\n\nmeasure b = 3\nmeasure cc = 4\nsegment s where a"

@@ -25,6 +25,7 @@ its own line before the statement; comments at the end of the file stay there.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -250,6 +251,18 @@ def _lay(
         for item in e.items[1:]:
             lines.extend(_lay(item, cont, op, cont, off, split=False))
         return lines
+    if isinstance(e, ast.Did) and e.then is not None:
+        # A long sequence breaks before `then`, which goes on its own line.
+        first = dataclasses.replace(e, then=None)
+        last: ast.Node = e.where if e.where is not None else (e.window or e)
+        first_end = off.end(last) + (1 if e.where is not None else 0)
+        if last is e:
+            first_end = off.at(e.event_span.end_line, e.event_span.end_column)
+        then_text = fmt_expr(e)[len(fmt_expr(first)) + 1 :]
+        return [
+            _Line(indent, prefix + fmt_expr(first), off.start(e), first_end),
+            _Line(cont + "  ", then_text, off.start(e.then), off.end(e)),
+        ]
     if isinstance(e, ast.Paren) and isinstance(e.inner, ast.And | ast.Or):
         inner_cont = " " * (len(indent) + len(prefix) + 1)
         lines = _lay(e.inner, indent, prefix + "(", inner_cont, off, split=True)
