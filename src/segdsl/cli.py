@@ -291,4 +291,4 @@ def main() -> None:
 
 
 # Commands that live in their own modules register themselves on `app`.
-from segdsl import cli_diff, cli_fmt, cli_lint  # noqa: E402, F401
+from segdsl import cli_diff, cli_fmt, cli_history, cli_lint  # noqa: E402, F401
