@@ -20,6 +20,7 @@ out expected member sets by hand from these comments.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 T = dt.datetime(2026, 6, 30, 0, 0, 0)
@@ -282,3 +283,211 @@ TABLES: dict[str, list[dict[str, Any]]] = {
 
 ALL_CUSTOMERS = frozenset(r["customer_id"] for r in TABLES["customers"])
 ALL_ACCOUNTS = frozenset(r["account_id"] for r in TABLES["accounts"])
+
+
+# ---- the `shopper` entity: behavioural forms (language.md §10, issue 5) -----------------
+# Its own tables, so the customer rows (and the hand-worked sets of test_semantics.py)
+# are untouched. Keys are text (the customers' are integers), so `sample` is exercised on
+# both kinds of key. Worked-out member sets are in tests/test_behaviour.py.
+#
+#   T − 1 day  = 2026-06-29T00:00     T − 7 days  = 2026-06-23T00:00
+#   T − 14 days = 2026-06-16T00:00    T − 30 days = 2026-05-31T00:00
+#   T − 1 month = 2026-05-30T00:00    T − 2 months = 2026-04-30T00:00
+#   date(T) − 1 day = 2026-06-29      date(T) − 7 days = 2026-06-23
+#
+# Points for `within`: Paris is the centre of the 50 km tests. A point on the circle is
+# built along Paris's meridian, lat0 ± D/R in degrees (the great-circle distance along a
+# meridian is R·Δφ exactly).
+EARTH_RADIUS_KM = 6371.0088
+PARIS = (48.8566, 2.3522)
+
+
+def north_of(lat: float, km: float) -> float:
+    """The latitude ``km`` kilometres due north of ``lat`` along a meridian."""
+    return lat + math.degrees(km / EARTH_RADIUS_KM)
+
+
+SCHEMA.update(
+    {
+        "shoppers": [
+            ("shopper_id", "string"),
+            ("country", "string"),
+            ("tier", "string"),
+            ("spend", "number"),
+            ("lat", "number"),
+            ("lon", "number"),
+            ("tags", "list<string>"),
+        ],
+        "shopper_events": [
+            ("event_id", "integer"),
+            ("shopper_id", "string"),
+            ("kind", "string"),
+            ("at", "timestamp"),
+            ("sku", "string"),
+            ("amount", "number"),
+            ("page", "string"),
+        ],
+        "shopper_orders": [
+            ("order_id", "integer"),
+            ("shopper_id", "string"),
+            ("placed_at", "timestamp"),
+            ("amount", "number"),
+            ("status", "string"),
+            ("sku", "string"),
+        ],
+        "shop_visits": [
+            ("visit_id", "integer"),
+            ("shopper_id", "string"),
+            ("day", "date"),
+            ("store", "string"),
+        ],
+    }
+)
+
+_ON_50KM_N = north_of(PARIS[0], 50.0)  # exactly 50 km north of Paris: in
+_ON_50KM_S = north_of(PARIS[0], -50.0)  # exactly 50 km south: in
+_OUT_1CM = north_of(PARIS[0], 50.00001)  # 1 cm beyond 50 km: out (beyond the 1 mm slack)
+_IN_HALF_MM = north_of(PARIS[0], 50.0000005)  # 0.5 mm beyond: inside the 1 mm slack
+
+# fmt: off
+_SHOPPER_ROWS: list[tuple[Any, ...]] = [
+    # id      country  tier      spend    lat            lon        tags
+    # Ranking per country. US (s01–s06): 100, 90, 90, 80, 70 and a missing spend (n = 5).
+    ("s01",   "US",    "gold",   100.0,   _ON_50KM_N,    PARIS[1],  ["vip"]),
+    ("s02",   "US",    "gold",   90.0,    _OUT_1CM,      PARIS[1],  []),
+    ("s03",   "US",    "silver", 90.0,    _IN_HALF_MM,   PARIS[1],  None),
+    ("s04",   "US",    "silver", 80.0,    _ON_50KM_S,    PARIS[1],  ["vip"]),
+    ("s05",   "US",    None,     70.0,    PARIS[0],      PARIS[1],  []),        # Paris itself
+    ("s06",   "US",    "gold",   None,    None,          PARIS[1],  []),        # lat missing
+    # DE: a group of size 1.
+    ("s07",   "DE",    "gold",   10.0,    48.8566,       None,      []),        # lon missing
+    # FR: a tie of two.
+    ("s08",   "FR",    "silver", 50.0,    None,          None,      []),        # both missing
+    ("s09",   "FR",    "silver", 50.0,    51.5074,       -0.1278,   []),        # London, ~344 km
+    # Country missing: in no group, however high the spend.
+    ("s10",   None,    "gold",   1000.0,  0.0,           179.9,     []),        # antimeridian
+    ("s11",   None,    None,     None,    0.0,           -179.8,    []),        # 0.3° across it
+    # "us" is another group than "US".
+    ("s12",   "us",    "silver", 5.0,     0.0,           -179.4,    []),        # 0.7° across it
+    # GB: every spend missing (n = 0).
+    ("s13",   "GB",    "gold",   None,    0.0,           180.0,     []),        # antipode of (0, 0)
+    ("s14",   "GB",    "silver", None,    -90.0,         0.0,       []),        # south pole
+    # JP: -5, 0, 0, 20 (for bottom).
+    ("s15",   "JP",    "gold",   -5.0,    90.0,          45.0,      []),        # north pole
+    ("s16",   "JP",    "gold",   0.0,     89.9,          123.0,     []),        # 11.1 km from it
+    ("s17",   "JP",    "silver", 0.0,     52.52,         13.405,    []),        # Berlin
+    ("s18",   "JP",    None,     20.0,    35.6762,       139.6503,  []),        # Tokyo
+    # BR: three equal spends.
+    ("s19",   "BR",    "gold",   3.0,     40.7128,       -74.006,   []),        # New York
+    ("s20",   "BR",    "silver", 3.0,     -33.8688,      151.2093,  []),        # Sydney
+    ("s21",   "BR",    "gold",   3.0,     48.8049,       2.1204,    []),        # Versailles, ~17 km
+    # IN: 7, 8 and a missing spend.
+    ("s22",   "IN",    "silver", 7.0,     47.9030,       1.9093,    []),        # Orléans, ~111 km
+    ("s23",   "IN",    "gold",   8.0,     0.0,           0.0,       []),
+    ("s24",   "IN",    None,     None,    -0.0,          -0.0,      []),
+    # Keys that are not plain ASCII words (for `sample`): non-ASCII and a space.
+    ("ß-25",  "AT",    "gold",   1.0,     47.0,          15.0,      []),
+    ("x y",   "AT",    "silver", 2.0,     -47.0,         -15.0,     []),
+]
+
+_SHOPPER_EVENT_ROWS: list[tuple[Any, ...]] = [
+    # id   shopper  kind     at                             sku    amount  page
+    (501,  "s01",   "cart",  ts("2026-06-20T10:00:00"),     "A",   30.0,   None),   # order exactly 1 day later
+    (502,  "s02",   "cart",  ts("2026-06-20T10:00:00"),     "A",   20.0,   None),   # order 1 day + 1 s later
+    (503,  "s03",   "cart",  ts("2026-06-20T10:00:00"),     "B",   15.0,   None),   # order at the same instant
+    (504,  "s04",   "cart",  ts("2026-06-29T12:00:00"),     "A",   40.0,   None),   # its day has not elapsed at T
+    (505,  "s05",   "cart",  ts("2026-06-29T00:00:00"),     "A",   25.0,   None),   # exactly T − 1 day: elapsed
+    (506,  "s06",   "cart",  ts("2026-06-29T00:00:00"),     "C",   50.0,   None),   # order exactly at T
+    (507,  "s07",   "cart",  ts("2026-06-29T06:00:00"),     "A",   10.0,   None),   # order 1 s after T
+    (508,  "s08",   "cart",  ts("2026-06-10T00:00:00"),     "A",   60.0,   None),   # followed by an order
+    (509,  "s08",   "cart",  ts("2026-06-20T00:00:00"),     "B",   35.0,   None),   # abandoned
+    (510,  "s09",   "cart",  ts("2026-06-30T00:00:01"),     "A",   10.0,   None),   # after T
+    (511,  "s10",   "cart",  ts("2026-06-15T11:00:00"),     "A",   70.0,   None),   # the order came 1 h before
+    (512,  "s11",   "cart",  ts("2026-06-18T10:00:00"),     "X",   5.0,    None),   # fails `amount >= 10`
+    (513,  "s12",   "cart",  ts("2026-06-18T10:00:00"),     "A",   45.0,   None),   # its order is cancelled
+    (514,  "s13",   "cart",  None,                          "A",   45.0,   None),   # no time: does not exist
+    (515,  "s17",   "cart",  ts("2026-06-23T00:00:00"),     "A",   20.0,   None),   # exactly T − 7 days
+    (516,  "s18",   "cart",  ts("2026-06-16T00:00:00"),     "A",   20.0,   None),   # exactly T − 14 days
+    (517,  "s19",   "cart",  ts("2026-06-23T00:00:00"),     "B",   20.0,   None),   # exactly T − 7 days, bought
+    (518,  "s20",   "cart",  ts("2026-06-22T10:00:00"),     "A",   80.0,   None),   # cancelled, then paid
+    (519,  "s21",   "cart",  ts("2026-06-12T00:00:00"),     "A",   12.0,   None),   # two carts 1 h apart,
+    (520,  "s21",   "cart",  ts("2026-06-12T01:00:00"),     "A",   12.0,   None),   # one order 25 h after the first
+    (521,  None,    "cart",  ts("2026-06-20T10:00:00"),     "A",   10.0,   None),   # no shopper key
+    (522,  "zz",    "cart",  ts("2026-06-20T10:00:00"),     "A",   10.0,   None),   # no such shopper
+    # Views: the same kind on both sides of `then`.
+    (530,  "s14",   "view",  ts("2026-06-25T10:00:00"),     None,  None,   "/a"),   # two views 10 h apart
+    (531,  "s14",   "view",  ts("2026-06-25T20:00:00"),     None,  None,   "/b"),
+    (532,  "s15",   "view",  ts("2026-06-20T10:00:00"),     None,  None,   "/a"),   # a single view
+    (533,  "s16",   "view",  ts("2026-06-21T10:00:00"),     None,  None,   "/a"),   # two views at the
+    (534,  "s16",   "view",  ts("2026-06-21T10:00:00"),     None,  None,   "/b"),   # same instant
+    (535,  "s22",   "view",  ts("2026-06-28T00:00:00"),     None,  None,   None),   # page missing,
+    (536,  "s22",   "view",  ts("2026-06-28T08:00:00"),     None,  None,   "/b"),   # then a view of /b
+    (537,  "s23",   "other", ts("2026-06-28T00:00:00"),     None,  None,   "/a"),   # a kind not in the catalog
+    (538,  "s15",   "cart",  ts("2026-06-25T10:00:00"),     "E",   0.0,    None),   # 5 days after its view
+]
+
+_SHOPPER_ORDER_ROWS: list[tuple[Any, ...]] = [
+    # id   shopper  placed_at                      amount  status       sku
+    (601,  "s01",   ts("2026-06-21T10:00:00"),     30.0,   "paid",      "A"),   # cart + exactly 1 day
+    (602,  "s02",   ts("2026-06-21T10:00:01"),     20.0,   "paid",      "A"),   # cart + 1 day + 1 s
+    (603,  "s03",   ts("2026-06-20T10:00:00"),     15.0,   "paid",      "B"),   # the cart's instant
+    (606,  "s06",   ts("2026-06-30T00:00:00"),     50.0,   "paid",      "C"),   # exactly T
+    (607,  "s07",   ts("2026-06-30T00:00:01"),     10.0,   "paid",      "A"),   # after T
+    (608,  "s08",   ts("2026-06-10T12:00:00"),     60.0,   "paid",      "A"),
+    (609,  "s10",   ts("2026-06-15T10:00:00"),     70.0,   "paid",      "A"),   # before its cart
+    (610,  "s11",   ts("2026-06-18T12:00:00"),     5.0,    "paid",      "X"),
+    (611,  "s12",   ts("2026-06-18T11:00:00"),     45.0,   "cancelled", "A"),
+    (612,  "s13",   ts("2026-06-01T00:00:00"),     45.0,   "paid",      "A"),
+    (613,  "s18",   ts("2026-06-16T12:00:00"),     20.0,   "paid",      "A"),
+    (614,  "s19",   ts("2026-06-24T00:00:00"),     20.0,   "paid",      "B"),   # cart + exactly 1 day
+    (615,  "s20",   ts("2026-06-22T11:00:00"),     80.0,   "cancelled", "A"),
+    (616,  "s20",   ts("2026-06-22T12:00:00"),     80.0,   "paid",      "A"),
+    (617,  "s21",   ts("2026-06-13T01:00:00"),     12.0,   "paid",      "A"),   # 2nd cart + exactly 1 day
+    (618,  "zz",    ts("2026-06-20T11:00:00"),     10.0,   "paid",      "A"),   # no such shopper
+    # Offset windows: between 30 days ago and 7 days ago is (05-31T00:00, 06-23T00:00];
+    # between 2 months ago and 1 month ago is (04-30T00:00, 05-30T00:00].
+    (620,  "s22",   ts("2026-05-31T00:00:00"),     11.0,   "paid",      "A"),   # exactly T − 30 days: out
+    (621,  "s23",   ts("2026-06-23T00:00:00"),     12.0,   "paid",      "B"),   # exactly T − 7 days: in
+    (622,  "s23",   ts("2026-06-23T00:00:01"),     13.0,   "paid",      "C"),   # 1 s later: out
+    (623,  "s24",   ts("2026-05-31T00:00:01"),     14.0,   None,        None),  # 1 s after T − 30 d: in
+    (624,  "s22",   ts("2026-04-30T00:00:00"),     15.0,   "paid",      "A"),   # exactly T − 2 months: out
+    (625,  "s24",   ts("2026-05-30T00:00:00"),     16.0,   "paid",      "B"),   # exactly T − 1 month: in
+    (626,  "ß-25",  ts("2026-04-30T00:00:01"),     None,   "paid",      "B"),   # in; amount missing
+    (627,  "x y",   ts("2026-05-15T00:00:00"),     -3.0,   "refunded",  "D"),
+]
+
+_SHOP_VISIT_ROWS: list[tuple[Any, ...]] = [
+    # id   shopper  day                store
+    (701,  "s01",   d("2026-06-20"),   "Paris"),   # then the next day
+    (702,  "s01",   d("2026-06-21"),   "Lyon"),
+    (703,  "s02",   d("2026-06-20"),   "Paris"),   # then 2 days later
+    (704,  "s02",   d("2026-06-22"),   "Paris"),
+    (705,  "s03",   d("2026-06-29"),   "Paris"),   # date(T) − 1: its day has elapsed
+    (706,  "s04",   d("2026-06-30"),   "Paris"),   # date(T): not elapsed
+    (707,  "s05",   d("2026-06-25"),   "Paris"),   # twice on one day
+    (708,  "s05",   d("2026-06-25"),   None),
+    (709,  "s06",   d("2026-06-29"),   "Nice"),    # then on date(T)
+    (710,  "s06",   d("2026-06-30"),   "Nice"),
+    (711,  "s07",   d("2026-06-30"),   "Nice"),    # then after date(T)
+    (712,  "s07",   d("2026-07-01"),   "Nice"),
+    (713,  "s08",   d("2026-06-23"),   "Lille"),   # date(T) − 7
+    (714,  "s09",   d("2026-06-24"),   "Lille"),   # date(T) − 6
+]
+# fmt: on
+
+TABLES.update(
+    {
+        "shoppers": _rows("shoppers", _SHOPPER_ROWS),
+        "shopper_events": _rows("shopper_events", _SHOPPER_EVENT_ROWS),
+        "shopper_orders": _rows("shopper_orders", _SHOPPER_ORDER_ROWS),
+        "shop_visits": _rows("shop_visits", _SHOP_VISIT_ROWS),
+    }
+)
+
+ALL_SHOPPERS = frozenset(r["shopper_id"] for r in TABLES["shoppers"])
+# Every entity's keys, for tests that range over all corpus entities.
+ALL_KEYS: dict[str, frozenset[Any]] = {
+    "customer": ALL_CUSTOMERS,
+    "account": ALL_ACCOUNTS,
+    "shopper": ALL_SHOPPERS,
+}

@@ -19,6 +19,22 @@ compiler or any SQL, so that the SQL that segdsl produces can be checked against
 - ``contains``/``starts with``/``ends with`` are case-insensitive and take ``%`` and ``_``
   as plain characters.
 
+Section 10 (the behavioural forms), from the contract and the meanings the lead chose
+where it is silent (docs/language.md):
+
+- offset window ``between N ago and M ago``: ``T − N < ts ≤ T − M`` (on dates from
+  ``date(T)``), months and years as calendar steps;
+- ``then``: some matching E1 (kind, window, C1, stamped ≤ T) and some matching E2 (kind,
+  C2, stamped ≤ T) with ``e1.ts < e2.ts ≤ e1.ts + D``; ``then not``: some matching E1
+  with ``e1.ts + D ≤ T`` (on dates ``date(T)``) and no matching E2 in
+  ``(e1.ts, e1.ts + D]``. An event never follows itself, nor one at the same instant;
+- ``top/bottom … per G``: the ranking above within each value of G; a missing G is in
+  no group;
+- ``within D km of (φ0, λ0)``: haversine distance with R = 6371.0088 km, at most
+  D + 0.000001 km (1 mm of slack); a missing coordinate is not within;
+- ``sample P% seed s``: ``int(md5("s:key")[:8], 16) < floor(P/100 · 2³²)``, integer keys
+  as their decimal text.
+
 The catalog is read only for where rows live (source table, key column, timestamp
 column and type, kind filter). The IR is evaluated as given: where the resolver has
 rewritten a timestamp-vs-date comparison into bounds, the bounds are evaluated (the
@@ -30,6 +46,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import math
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -84,6 +102,39 @@ def _align(a: Any, b: Any) -> tuple[Any, Any]:
     if b_ts and not a_ts and isinstance(a, dt.date):
         return a, b.date()
     return a, b
+
+
+EARTH_RADIUS_KM = 6371.0088
+DISTANCE_SLACK_KM = 0.000001  # 1 mm: a point on the circle is inside on every engine
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in km (haversine formula, with atan2 for stability)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    a = min(1.0, max(0.0, a))
+    return 2 * EARTH_RADIUS_KM * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+
+
+def sample_hash(seed: str, key: Any) -> int:
+    """The first 32 bits of MD5("seed:key"); an integer key as its decimal text."""
+    text = f"{seed}:{key}"
+    return int(hashlib.md5(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def sample_threshold(percent: Any) -> int:
+    """floor(P/100 · 2³²): a key is in the sample when its hash is below it."""
+    return math.floor(Fraction(percent) / 100 * 2**32)
+
+
+def fixed_length(d: ir.Duration) -> dt.timedelta:
+    """The follow-up time of `then … within D` (days or weeks only)."""
+    if d.unit == "day":
+        return dt.timedelta(days=d.amount)
+    if d.unit == "week":
+        return dt.timedelta(days=7 * d.amount)
+    raise ValueError(f"not a fixed length: {d!r}")
 
 
 class Oracle:
@@ -219,6 +270,16 @@ class Oracle:
                 raise TypeError("a ranking inside an event condition")
             key = self.catalog.entities[entity].key
             return row[key] in self.rank_members(c, entity)
+        if isinstance(c, ir.Sequence):
+            return self.sequence(c, row, entity)
+        if isinstance(c, ir.Within):
+            lat, lon = val(c.lat), val(c.lon)
+            if lat is None or lon is None:
+                return False
+            d = haversine_km(float(lat), float(lon), float(c.center_lat), float(c.center_lon))
+            return d <= float(c.km) + DISTANCE_SLACK_KM
+        if isinstance(c, ir.Sample):
+            return sample_hash(c.seed, row[c.key]) < sample_threshold(c.percent)
         raise TypeError(f"oracle: unknown condition {c!r}")
 
     def rank_members(self, c: ir.Rank, entity: str) -> frozenset[Any]:
@@ -226,20 +287,27 @@ class Oracle:
         if cached is not None:
             return cached
         key = self.catalog.entities[entity].key
-        xs = {r[key]: self.value(c.by, r, entity, None) for r in self.entity_rows(entity)}
-        values = [x for x in xs.values() if x is not None]
-        n = len(values)
-        limit = Fraction(c.percent) / 100 * n
-        out = set()
-        for k, x in xs.items():
-            if x is None:
+        # One ranking per group; without `per`, the whole entity is one group. A missing
+        # group value is in no group at all.
+        groups: dict[Any, dict[Any, Any]] = {}
+        for r in self.entity_rows(entity):
+            group = None if c.per is None else r[c.per.column]
+            if c.per is not None and group is None:
                 continue
-            if c.direction == "top":
-                better = sum(1 for y in values if y > x)
-            else:
-                better = sum(1 for y in values if y < x)
-            if better < limit:
-                out.add(k)
+            groups.setdefault(group, {})[r[key]] = self.value(c.by, r, entity, None)
+        out = set()
+        for xs in groups.values():
+            values = [x for x in xs.values() if x is not None]
+            limit = Fraction(c.percent) / 100 * len(values)
+            for k, x in xs.items():
+                if x is None:
+                    continue
+                if c.direction == "top":
+                    better = sum(1 for y in values if y > x)
+                else:
+                    better = sum(1 for y in values if y < x)
+                if better < limit:
+                    out.add(k)
         result = frozenset(out)
         self._rank_cache[(entity, c)] = result
         return result
@@ -283,15 +351,7 @@ class Oracle:
 
     def aggregate(self, a: ir.Aggregate, row: dict[str, Any], entity: str) -> Any:
         ev = self.catalog.events[a.event]
-        is_date = ev.timestamp_type.value == "date"
-        key = self.catalog.entities[entity].key
-        events: Iterable[dict[str, Any]] = self.visible_events(a.event).get(row[key], [])
-        if a.window is not None:
-            start = self.ago(a.window, is_date)
-            events = [e for e in events if e[ev.timestamp] > start]
-        if a.where is not None:
-            events = [e for e in events if self.truth(a.where, row, entity, e)]
-        events = list(events)
+        events = self.matching_events(a.event, row, entity, a.window, a.until, a.where)
         if a.func == "count":
             return Fraction(len(events))
         if a.func in ("first", "last"):
@@ -315,3 +375,45 @@ class Oracle:
         if a.func == "max":
             return max(values)
         raise ValueError(a.func)
+
+    def matching_events(
+        self,
+        event: str,
+        row: dict[str, Any],
+        entity: str,
+        window: ir.Duration | None,
+        until: ir.Duration | None,
+        where: ir.Cond | None,
+    ) -> list[dict[str, Any]]:
+        """The entity's events of one kind that exist at T, inside the window (far end
+        exclusive, near end inclusive) and satisfying the condition."""
+        ev = self.catalog.events[event]
+        is_date = ev.timestamp_type.value == "date"
+        key = self.catalog.entities[entity].key
+        events: Iterable[dict[str, Any]] = self.visible_events(event).get(row[key], [])
+        if window is not None:
+            start = self.ago(window, is_date)
+            events = [e for e in events if e[ev.timestamp] > start]
+        if until is not None:
+            end = self.ago(until, is_date)
+            events = [e for e in events if e[ev.timestamp] <= end]
+        if where is not None:
+            events = [e for e in events if self.truth(where, row, entity, e)]
+        return list(events)
+
+    def sequence(self, s: ir.Sequence, row: dict[str, Any], entity: str) -> bool:
+        """Brute force over every pair (e1, e2): no ordering trick to get wrong."""
+        ev1, ev2 = self.catalog.events[s.first], self.catalog.events[s.second]
+        now = self.now(ev1.timestamp_type.value == "date")
+        span = fixed_length(s.within)
+        firsts = self.matching_events(s.first, row, entity, s.window, s.until, s.first_where)
+        seconds = self.matching_events(s.second, row, entity, None, None, s.second_where)
+        later = [e[ev2.timestamp] for e in seconds]
+        for e1 in firsts:
+            t1 = e1[ev1.timestamp]
+            followed = any(t1 < t2 <= t1 + span for t2 in later)
+            if not s.absent and followed:
+                return True
+            if s.absent and t1 + span <= now and not followed:
+                return True
+        return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import edge_data
 import pytest
-from edge_data import ALL_ACCOUNTS, ALL_CUSTOMERS
+from edge_data import ALL_KEYS
 from test_semantics import (
     AS_OF_CASES,
     HAND_CASES,
@@ -25,7 +25,7 @@ from segdsl.compiler import compile_membership
 
 
 def _entity_keys(entity: str) -> frozenset[object]:
-    return ALL_ACCOUNTS if entity == "account" else ALL_CUSTOMERS
+    return ALL_KEYS[entity]
 
 
 def test_corpus_segment_sqlite_matches_oracle(segment_name, project, oracle, members_of):
@@ -47,7 +47,7 @@ def test_corpus_segment_partition_sqlite(segment_name, project, members_of):
     assert inside | outside == _entity_keys(segment.entity)
 
 
-@pytest.mark.parametrize("entity", ["customer", "account"])
+@pytest.mark.parametrize("entity", ["customer", "account", "shopper"])
 def test_membership_sqlite_matches_oracle(entity, project, oracle, run_sqlite):
     segments = [s for s in project.segments.values() if s.entity == entity]
     sql = compile_membership(segments, project.catalog, "sqlite", edge_data.T)

@@ -13,7 +13,7 @@ from typing import Any
 
 import edge_data
 import pytest
-from edge_data import ALL_ACCOUNTS, ALL_CUSTOMERS
+from edge_data import ALL_ACCOUNTS, ALL_CUSTOMERS, ALL_KEYS
 from oracle import Oracle, shift_months, step_back
 
 from segdsl import ir
@@ -306,7 +306,7 @@ def _as_of_id(case: tuple[dt.datetime, str, frozenset[Any]]) -> str:
 
 
 def _entity_keys(entity: str) -> frozenset[Any]:
-    return ALL_ACCOUNTS if entity == "account" else ALL_CUSTOMERS
+    return ALL_KEYS[entity]
 
 
 def check_membership(rows, segments, oracle, is_truth_value) -> None:
@@ -357,7 +357,7 @@ def test_corpus_segment_partition_duckdb(segment_name, project, members_of):
     assert inside | outside == _entity_keys(segment.entity)
 
 
-@pytest.mark.parametrize("entity", ["customer", "account"])
+@pytest.mark.parametrize("entity", ["customer", "account", "shopper"])
 def test_membership_duckdb_matches_oracle(entity, project, oracle, run_duckdb):
     """All segments of an entity in one statement: booleans, never NULL, right members."""
     segments = [s for s in project.segments.values() if s.entity == entity]

@@ -356,14 +356,20 @@ class Resolver:
 
     def _sequence(self, e: ast.Did, then: ast.Then, ctx: _Ctx) -> ir.Cond:
         if ctx.event is not None:
-            raise _err("E304", "`did … then …` cannot be used inside an event condition", e.span)
+            raise _err(
+                "E304",
+                "`did … then …` cannot be used inside an event condition",
+                e.span,
+                hint="a sequence is a condition on the whole entity: write it beside the "
+                "aggregate, e.g. `did cart then order within 1 day and count(order) > 2`",
+            )
         first = self._event(e.event, e.event_span, ctx)
         second = self._event(then.event, then.event_span, ctx)
         if first.timestamp_type is not second.timestamp_type:
             raise _err(
                 "E310",
-                f"`{first.name}` is stamped with {describe(first.timestamp_type)}s and "
-                f"`{second.name}` with {describe(second.timestamp_type)}s",
+                f"`{first.name}` is stamped with {first.timestamp_type.value}s and "
+                f"`{second.name}` with {second.timestamp_type.value}s",
                 then.event_span,
                 label="different kinds of time",
                 hint="a sequence compares the times of both events: declare both event "
@@ -396,7 +402,18 @@ class Resolver:
         if w.until is None or w.until.amount == 0:
             return far, None
         near = _duration(w.until)
-        if _approx_days(far) <= _approx_days(near):
+        if _approx_days(far) == _approx_days(near):
+            raise _err(
+                "E309",
+                f"the window `between {far} ago and {near} ago` is empty: both ends are the "
+                "same time",
+                w.span,
+                label="no time between the ends",
+                hint="the first time must be further back, e.g. "
+                f"`between {_duration(ast.Duration(w.span, far.amount * 2, far.unit))} ago "
+                f"and {near} ago`",
+            )
+        if _approx_days(far) < _approx_days(near):
             raise _err(
                 "E309",
                 f"the window `between {far} ago and {near} ago` ends before it starts",
@@ -427,6 +444,7 @@ class Resolver:
                 "E305",
                 f"a distance must be more than 0 km, not {km} km",
                 e.distance.span,
+                label="more than 0 km",
                 hint="write e.g. `within 50 km of (48.8566, 2.3522)`",
             )
         for value, limit, span, what in (

@@ -181,6 +181,10 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
         span_line = text.count("\n", 0, to_at) + 1
         span_col = to_at - (text.rfind("\n", 0, to_at) + 1) + 1
         width = len(prev[-1])
+    elif expected == {"STRING"} and last == "seed":
+        message = "the seed of `sample` is a text in quotes"
+        label = "expected a text"
+        hint = f'write `seed "{got_text or "spring-2026"}"`'
     elif expected == {"STRING"} and len(prev) >= 1 and prev[-1] not in META_KEYS:
         message = "`where` is missing before the condition"
         label = "expected `where`"
