@@ -3,7 +3,8 @@ retail example, each a fresh process, and which heavy modules each one imports.
 
     python benchmarks/cold_start.py [--runs 7]
 
-Prints the median and best of N runs per command; results go into docs/benchmarks.md.
+Prints the median and best of N runs per command. `benchmarks/run.py` calls `measure`
+for its scenario 5; the figures go into docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "retail"
@@ -69,16 +71,31 @@ def loaded(args: list[str]) -> str:
     return "?"
 
 
+def measure(runs: int, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Median and best wall time of `runs` fresh processes per command, and the heavy
+    modules each loads; `--version` first, as the floor of Python + typer."""
+    out: dict[str, dict[str, Any]] = {}
+    baseline = [run(["--version"]) for _ in range(runs)]
+    out["--version"] = {"median_s": statistics.median(baseline), "best_s": min(baseline)}
+    for name, args in COMMANDS.items():
+        if names is not None and name not in names:
+            continue
+        times = [run(args) for _ in range(runs)]
+        out[name] = {
+            "median_s": statistics.median(times),
+            "best_s": min(times),
+            "loaded": loaded(args),
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     ns = parser.parse_args()
-    baseline = [run(["--version"]) for _ in range(ns.runs)]
     print(f"{'command':<22} {'median s':>9} {'best s':>8}  heavy modules loaded")
-    print(f"{'--version':<22} {statistics.median(baseline):>9.3f} {min(baseline):>8.3f}")
-    for name, args in COMMANDS.items():
-        times = [run(args) for _ in range(ns.runs)]
-        print(f"{name:<22} {statistics.median(times):>9.3f} {min(times):>8.3f}  {loaded(args)}")
+    for name, r in measure(ns.runs).items():
+        print(f"{name:<22} {r['median_s']:>9.3f} {r['best_s']:>8.3f}  {r.get('loaded', '')}")
 
 
 if __name__ == "__main__":
