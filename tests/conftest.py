@@ -175,3 +175,13 @@ def members_of(
         return key_set(runners[engine](compiled(segment, engine, as_of)))
 
     return members
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many segment × engine comparisons the cross-engine matrix made
+    (tests/engines/test_matrix.py)."""
+    import matrix_stats
+
+    line = matrix_stats.summary()
+    if line:
+        terminalreporter.write_sep("=", line)

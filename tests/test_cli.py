@@ -353,7 +353,7 @@ def test_compile_uses_the_catalogs_dialect(runner: CliRunner, mini: Path) -> Non
     code, out, _ = invoke(runner, "compile", "bought_90d", "-p", "mini", "--as-of", AS_OF)
     assert code == 0
     assert out == segdsl.load_project(mini).compile("bought_90d", "bigquery", AS_OF) + ";\n"
-    assert "DATETIME" in out  # BigQuery's spelling of a timestamp without zone
+    assert "AS TIMESTAMP)" in out  # BigQuery: TIMESTAMP, an instant in UTC
 
 
 # ---- eval --------------------------------------------------------------------------------

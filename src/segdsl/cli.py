@@ -36,7 +36,7 @@ app = typer.Typer(
 T = TypeVar("T")
 
 # Mistakes in the command line itself (not in the project): exit 2, like click's own.
-USAGE_CODES = frozenset({"U001", "U002", "U005", "U007"})
+USAGE_CODES = frozenset({"U001", "U002", "U005", "U007", "U050"})
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-p", help="The project folder (holds segdsl.toml).")
@@ -212,8 +212,18 @@ def eval_(
         typer.Option("--out", "-o", help="Write members to FILE (.csv, .parquet or .jsonl)."),
     ] = None,
     rule: RuleOpt = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            "-e",
+            help="Where to evaluate: duckdb (default, embedded), sqlite, postgres, "
+            "clickhouse, spark or datafusion; settings in [engine.NAME] of segdsl.toml.",
+        ),
+    ] = None,
 ) -> None:
-    """Evaluate segments on the project's data (embedded DuckDB) and print their sizes.
+    """Evaluate segments on the project's data (embedded DuckDB, or --engine) and print
+    their sizes.
 
     Examples:
 
@@ -222,22 +232,26 @@ def eval_(
       segdsl eval young_frequent_buyers -p examples/retail --out members.csv
 
       segdsl eval -p examples/retail --rule 'country = "US"' --format json
+
+      segdsl eval -p examples/retail --as-of 2026-06-30 --engine spark
     """
     from segdsl.project import _as_of, load_project
 
     def body() -> None:
+        from segdsl.engines import engine_name
         from segdsl.evaluate import check_export_path
 
         instant = _as_of(as_of)
+        chosen = engine_name(engine) if engine is not None else None
         if out is not None:
             check_export_path(out)
         p = load_project(project)
         if rule is not None:
             if names:
                 raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
-            result = p.evaluate([p.rule(rule)], instant)
+            result = p.evaluate([p.rule(rule)], instant, engine=chosen)
         else:
-            result = p.evaluate(p.select(names), instant)
+            result = p.evaluate(p.select(names), instant, engine=chosen)
         if out is not None:
             result.export(out)
         _print_sizes(result, fmt)
@@ -291,4 +305,4 @@ def main() -> None:
 
 
 # Commands that live in their own modules register themselves on `app`.
-from segdsl import cli_diff, cli_fmt, cli_history, cli_lint  # noqa: E402, F401
+from segdsl import cli_diff, cli_engines, cli_fmt, cli_history, cli_lint  # noqa: E402, F401

@@ -31,6 +31,7 @@ from fractions import Fraction
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
+from sqlglot.expressions import DType
 
 from segdsl import ir
 from segdsl.catalog import Catalog, EntityDef, EventDef, SourceTable
@@ -96,11 +97,15 @@ def literal(value: ir.Scalar, t: Type, dialect: str | None = None) -> exp.Expr:
         return exp.Literal.string(str(value))
     if t is Type.DATE:
         assert isinstance(value, dt.date)
-        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+        return _cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
     if t is Type.TIMESTAMP:
         assert isinstance(value, dt.datetime)
-        to = timestamp_type(capabilities(dialect), dialect) if dialect else exp.DataType.Type.TIMESTAMP
-        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), to)
+        to = (
+            timestamp_type(capabilities(dialect), dialect)
+            if dialect
+            else exp.DataType.Type.TIMESTAMP
+        )
+        return _cast(exp.Literal.string(value.isoformat(sep=" ")), to)
     if isinstance(value, bool):  # pragma: no cover - booleans handled above
         raise TypeError(value)
     if isinstance(value, int):
@@ -201,6 +206,16 @@ def _agg_alias(agg: ir.Aggregate) -> str:
     return "_".join(parts)
 
 
+def _alias(e: exp.Expr, name: exp.Identifier) -> exp.Alias:
+    # The builders exp.alias_/exp.cast copy their argument; the compiler builds each
+    # node once, so it makes them directly (compile speed).
+    return exp.Alias(this=e, alias=name)
+
+
+def _cast(e: exp.Expr, to: DType | exp.DataType) -> exp.Cast:
+    return exp.Cast(this=e, to=to if isinstance(to, exp.DataType) else exp.DataType(this=to))
+
+
 def _seq_alias(seq: ir.Sequence) -> str:
     return f"{seq.first}_then_{'not_' if seq.absent else ''}{seq.second}"
 
@@ -257,6 +272,8 @@ class _Builder:
         self.dialect = dialect
         self.caps: Capabilities = capabilities(dialect)
         self.needs = _Needs()
+        # Segments whose membership is a column of an earlier layer (--membership).
+        self.computed: dict[str, str] = {}
 
     # -- values -----------------------------------------------------------------------------
     def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expr:
@@ -285,7 +302,7 @@ class _Builder:
                 return exp.Mul(this=left, expression=right)
             # Real division; division by zero gives a missing value.
             return exp.Div(
-                this=exp.cast(left, exp.DataType.Type.DOUBLE),
+                this=_cast(left, exp.DataType.Type.DOUBLE),
                 expression=exp.Nullif(this=right, expression=exp.Literal.number(0)),
             )
         raise TypeError(f"cannot compile {v!r}")  # pragma: no cover
@@ -309,16 +326,25 @@ class _Builder:
             return exp.or_(*(self.cond(x, safe, event) for x in c.items), copy=False)
         if isinstance(c, ir.Not):
             inner = c.operand
-            while isinstance(inner, ir.InSegment):
+            while isinstance(inner, ir.InSegment) and inner.name not in self.computed:
                 inner = inner.cond
             if isinstance(inner, ir.Not):  # not not C is C
                 return self.cond(inner.operand, safe, event)
-            return exp.not_(self.cond(c.operand, True, event))
+            return exp.not_(self.cond(c.operand, True, event), copy=False)
         if isinstance(c, ir.InSegment):
+            if c.name in self.computed:
+                # Already a (never missing) column of an earlier layer: reuse it.
+                return col(self.computed[c.name])
             return self.cond(c.cond, safe, event)
         if isinstance(c, ir.Literal):
             return exp.true() if c.value else exp.false()
         if isinstance(c, ir.IsMissing):
+            if c.left.type.is_list and not self.caps.nullable_lists:
+                raise unsupported(
+                    self.dialect,
+                    "a missing list (`is missing` / `is set` on a list attribute)",
+                    hint="its arrays are never missing, only empty: use `has any (…)`",
+                )
             return exp.Is(this=self.value(c.left, event), expression=exp.Null())
         if isinstance(c, ir.Rank):
             return self._rank_cond(c)
@@ -427,6 +453,12 @@ class _Builder:
             # `has any ()` holds for no one; `has all ()` for everyone whose list is set.
             if c.mode == "any":
                 return exp.false()
+            if not self.caps.nullable_lists:
+                raise unsupported(
+                    self.dialect,
+                    "`has all ()` (true for every list that is set)",
+                    hint="its arrays are never missing, only empty",
+                )
             return exp.Not(this=exp.Is(this=subject, expression=exp.Null()))
         if self.caps.lists is None:
             raise unsupported(self.dialect, "list attributes (`has`)")
@@ -466,19 +498,19 @@ class _Builder:
         )
         rhs = exp.Mul(this=exp.Literal.number(frac.numerator), expression=col(alias + "_n"))
         parts: list[exp.Expr] = [
-            exp.Is(this=col(alias + "_value"), expression=exp.Null()).not_(),
+            exp.Not(this=exp.Is(this=col(alias + "_value"), expression=exp.Null())),
             exp.LT(this=lhs, expression=rhs),
         ]
         if c.per is not None:
             # Entities whose group is missing are in no group.
-            parts.insert(0, exp.Is(this=col(c.per.name), expression=exp.Null()).not_())
+            parts.insert(0, exp.Not(this=exp.Is(this=col(c.per.name), expression=exp.Null())))
         return exp.and_(*parts, copy=False)
 
     def _within(self, c: ir.Within) -> exp.Expr:
         """Haversine: hav(d/R) = sin²(Δφ/2) + cos φ · cos φ0 · sin²(Δλ/2), compared with
         hav((D + 1 mm)/R) computed here, so each row needs only SIN and COS."""
-        lat = exp.cast(col(c.lat.name), exp.DataType.Type.DOUBLE)
-        lon = exp.cast(col(c.lon.name), exp.DataType.Type.DOUBLE)
+        lat = _cast(col(c.lat.name), exp.DataType.Type.DOUBLE)
+        lon = _cast(col(c.lon.name), exp.DataType.Type.DOUBLE)
         half_rad = Decimal(repr(math.pi / 360))
 
         def sin_sq(v: exp.Expr, center: Decimal) -> exp.Expr:
@@ -500,8 +532,8 @@ class _Builder:
         limit = haversine_limit(c.km)
         if limit is None:  # the whole globe
             return exp.and_(
-                exp.Is(this=lat.copy(), expression=exp.Null()).not_(),
-                exp.Is(this=lon.copy(), expression=exp.Null()).not_(),
+                exp.Not(this=exp.Is(this=lat.copy(), expression=exp.Null())),
+                exp.Not(this=exp.Is(this=lon.copy(), expression=exp.Null())),
                 copy=False,
             )
         return exp.LTE(this=h, expression=_number(limit))
@@ -517,7 +549,7 @@ class _Builder:
         text = exp.Concat(
             expressions=[
                 exp.Literal.string(c.seed + ":"),
-                exp.cast(col(c.key), exp.DataType.Type.VARCHAR),
+                _cast(col(c.key), exp.DataType.Type.VARCHAR),
             ]
         )
         prefix = exp.Substring(
@@ -530,8 +562,12 @@ class _Builder:
         days = d.amount * (7 if d.unit == "week" else 1)
         how = self.caps.time_add
         if how == "sqlite":
-            func = "date" if t is Type.DATE else "datetime"
-            return exp.Anonymous(this=func, expressions=[ts, exp.Literal.string(f"+{days} days")])
+            shift = exp.Literal.string(f"+{days} days")
+            if t is Type.DATE:
+                return exp.Anonymous(this="date", expressions=[ts, shift])
+            # %f keeps milliseconds (DATETIME() would drop the fraction of a second).
+            fmt = exp.Literal.string("%Y-%m-%d %H:%M:%f")
+            return exp.Anonymous(this="strftime", expressions=[fmt, ts, shift])
         if how == "dateadd":
             return exp.DateAdd(
                 this=ts, expression=exp.Literal.number(days), unit=exp.Var(this="DAY")
@@ -562,9 +598,9 @@ class _Builder:
             conds.extend(extra)
             return (
                 exp.select(
-                    exp.alias_(col(ev.key), ident("seq_key")),
-                    exp.alias_(col(ev.timestamp), ident("seq_ts")),
-                    exp.alias_(exp.Literal.number(tag), ident("seq_tag")),
+                    _alias(col(ev.key), ident("seq_key")),
+                    _alias(col(ev.timestamp), ident("seq_ts")),
+                    _alias(exp.Literal.number(tag), ident("seq_tag")),
                 )
                 .from_(table_ref(ev.source), copy=False)
                 .where(exp.and_(*conds, copy=False), copy=False)
@@ -602,8 +638,10 @@ class _Builder:
             partition_by=[col("seq_key")],
             order=exp.Order(
                 expressions=[
-                    exp.Ordered(this=col("seq_ts"), nulls_first=False),
-                    exp.Ordered(this=col("seq_tag"), nulls_first=False),
+                    # Neither is ever NULL; NULLS FIRST is the order every dialect
+                    # can spell (BigQuery has no NULLS LAST in window functions).
+                    exp.Ordered(this=col("seq_ts"), nulls_first=True),
+                    exp.Ordered(this=col("seq_tag"), nulls_first=True),
                 ]
             ),
             spec=exp.WindowSpec(
@@ -615,7 +653,7 @@ class _Builder:
             ),
         )
         ordered = exp.select(
-            col("seq_key"), col("seq_ts"), col("seq_tag"), exp.alias_(later, ident("seq_next"))
+            col("seq_key"), col("seq_ts"), col("seq_tag"), _alias(later, ident("seq_next"))
         ).from_(exp.Subquery(this=stacked, alias=exp.TableAlias(this=ident("seq_rows"))))
         limit = self._plus(col("seq_ts"), s.within, t)
         if s.absent:
@@ -640,7 +678,7 @@ class _Builder:
             default=exp.Literal.number(0),
         )
         return (
-            exp.select(col("seq_key"), exp.alias_(exp.Max(this=flag), ident("seq_hit")))
+            exp.select(col("seq_key"), _alias(exp.Max(this=flag), ident("seq_hit")))
             .from_(
                 exp.Subquery(this=ordered, alias=exp.TableAlias(this=ident("seq_ordered"))),
                 copy=False,
@@ -718,7 +756,7 @@ class _Builder:
         select = exp.select(col(key)).from_(table_ref(src), copy=False)
         for agg in aggs:
             select = select.select(
-                exp.alias_(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg])),
+                _alias(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg])),
                 copy=False,
             )
         filters: list[exp.Expr] = []
@@ -759,13 +797,13 @@ class _Builder:
         """The `base` relation (entity + attributes + aggregates) and the group CTEs."""
         key = self.entity.key
         alias_all = self.caps.alias_join_columns
-        select = exp.select(exp.alias_(col(key, "e"), ident(key)) if alias_all else col(key, "e"))
+        select = exp.select(_alias(col(key, "e"), ident(key)) if alias_all else col(key, "e"))
         for name, attr in self.needs.attrs.items():
             if name == key and attr.column == key:
                 continue  # the key is selected already
             column = col(attr.column, "e")
             select = select.select(
-                column if attr.column == name and not alias_all else exp.alias_(column, ident(name)),
+                column if attr.column == name and not alias_all else _alias(column, ident(name)),
                 copy=False,
             )
         ctes: list[tuple[str, exp.Select]] = []
@@ -780,20 +818,23 @@ class _Builder:
                 ref: exp.Expr = col(alias, cte_name)
                 if agg.func in ("count", "count_distinct", "sum"):
                     ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
-                select = select.select(exp.alias_(ref, ident(alias)), copy=False)
+                select = select.select(_alias(ref, ident(alias)), copy=False)
         for seq, alias in self.needs.sequences.items():
             cte_name = _unique(alias, taken)
             ctes.append((cte_name, self._sequence_cte(seq)))
             joins.append((cte_name, "seq_key"))
             hit = exp.Coalesce(this=col("seq_hit", cte_name), expressions=[exp.Literal.number(0)])
-            select = select.select(exp.alias_(hit, ident(alias)), copy=False)
+            select = select.select(_alias(hit, ident(alias)), copy=False)
         select = select.from_(table_ref(self.entity.source, "e"), copy=False)
         for cte_name, ev_key in joins:
-            select = select.join(
-                exp.Table(this=ident(cte_name)),
-                on=exp.EQ(this=col(key, "e"), expression=col(ev_key, cte_name)),
-                join_type="LEFT",
-                copy=False,
+            # Built directly: Select.join() would run sqlglot's parser on its arguments.
+            select.append(
+                "joins",
+                exp.Join(
+                    this=exp.Table(this=ident(cte_name)),
+                    on=exp.EQ(this=col(key, "e"), expression=col(ev_key, cte_name)),
+                    side="LEFT",
+                ),
             )
         return select, ctes
 
@@ -806,8 +847,8 @@ class _Builder:
             order = exp.Ordered(this=x, desc=rank.direction == "top", nulls_first=False)
             part = [col(rank.per.name)] if rank.per is not None else None
             select = select.select(
-                exp.alias_(x.copy(), ident(alias + "_value")),
-                exp.alias_(
+                _alias(x.copy(), ident(alias + "_value")),
+                _alias(
                     exp.Window(
                         this=exp.Anonymous(this="RANK"),
                         partition_by=part,
@@ -815,7 +856,7 @@ class _Builder:
                     ),
                     ident(alias),
                 ),
-                exp.alias_(
+                _alias(
                     exp.Window(
                         this=exp.Count(this=x.copy()),
                         partition_by=[p.copy() for p in part] if part else None,
@@ -826,7 +867,11 @@ class _Builder:
             )
         return select
 
-    def statement(self, final: exp.Select) -> exp.Select:
+    def statement(
+        self, final: exp.Select, layers: list[list[tuple[str, exp.Expr]]] | None = None
+    ) -> exp.Select:
+        """The whole statement; ``layers`` are CTEs of (column, condition) computed
+        in order over the previous relation, before ``final``."""
         base, ctes = self.base()
         for name, cte in ctes:
             final = final.with_(ident(name), as_=cte, copy=False)
@@ -836,6 +881,12 @@ class _Builder:
         if ranked is not None:
             final = final.with_(ident("ranked"), as_=ranked, copy=False)
             source = "ranked"
+        for i, layer in enumerate(layers or [], start=1):
+            select = exp.select(exp.Star()).from_(exp.Table(this=ident(source)), copy=False)
+            for column, cond in layer:
+                select = select.select(_alias(cond, ident(column)), copy=False)
+            source = f"segments_{i}"
+            final = final.with_(ident(source), as_=select, copy=False)
         final = final.from_(exp.Table(this=ident(source)), copy=False)
         if self.caps.join_use_nulls:
             # Missing stays missing through LEFT JOIN (ClickHouse fills in 0 otherwise).
@@ -882,10 +933,60 @@ def membership_query(
     if not b.caps.boolean_values:
         raise unsupported(d, "--membership (boolean columns)")
     b.plan([s.cond for s in segments])
+    # A segment that others in this statement use (`in segment S`) is computed once, in
+    # a layer before them, and they read its column.
+    level = _levels(segments)
+    top = max(level.values(), default=0)
+    taken = {entity.key, *b.needs.attrs, *b.needs.aggregates.values(), *b.needs.ranks.values()}
+    taken |= {r + sfx for r in b.needs.ranks.values() for sfx in ("_value", "_n")}
+    taken |= set(b.needs.sequences.values())
+    layers: list[list[tuple[str, exp.Expr]]] = [[] for _ in range(top)]
+    for k in range(top):
+        for s in segments:
+            if level[s.name] == k:
+                column = _unique(f"in_{s.name}", taken)
+                layers[k].append((column, b.cond(s.cond, True)))
+                b.computed[s.name] = column
     final = exp.select(col(entity.key))
     for s in segments:
-        final = final.select(exp.alias_(b.cond(s.cond, True), ident(s.name)), copy=False)
-    return b.statement(final)
+        value = col(b.computed[s.name]) if s.name in b.computed else b.cond(s.cond, True)
+        final = final.select(_alias(value, ident(s.name)), copy=False)
+    return b.statement(final, layers)
+
+
+def _levels(segments: list[ir.Segment]) -> dict[str, int]:
+    """0 for a segment that uses none of the others; else one more than the deepest
+    of the others it uses (through `in segment`, possibly via segments not listed)."""
+    by_name = {s.name: s for s in segments}
+    level: dict[str, int] = {}
+
+    def uses(c: ir.Cond) -> set[str]:
+        out: set[str] = set()
+
+        def visit(n: ir.Cond) -> None:
+            if isinstance(n, ir.InSegment):
+                if n.name in by_name:
+                    out.add(n.name)
+                    return
+                visit(n.cond)
+            elif isinstance(n, ir.Not):
+                visit(n.operand)
+            elif isinstance(n, ir.And | ir.Or):
+                for item in n.items:
+                    visit(item)
+
+        visit(c)
+        return out
+
+    def of(name: str) -> int:
+        if name not in level:
+            deps = uses(by_name[name].cond) - {name}
+            level[name] = 1 + max((of(d) for d in deps), default=-1)
+        return level[name]
+
+    for s in segments:
+        of(s.name)
+    return level
 
 
 def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:

@@ -50,6 +50,10 @@ class Capabilities:
     # ClickHouse's LOWER, SUBSTRING, LENGTH and POSITION count bytes: use lowerUTF8,
     # substringUTF8, lengthUTF8 and positionUTF8, so that "é" is one character.
     utf8_text: bool = False
+    # Whether a list can be missing (NULL) as well as empty. ClickHouse's arrays are
+    # never NULL (a missing list reads as []), so `is missing` / `is set` on a list and
+    # `has all ()` (true for every set list) cannot be expressed there.
+    nullable_lists: bool = True
 
 
 _CAPS: dict[str, Capabilities] = {
@@ -64,6 +68,7 @@ _CAPS: dict[str, Capabilities] = {
         join_use_nulls=True,
         alias_join_columns=True,
         utf8_text=True,
+        nullable_lists=False,
     ),
     "mysql": Capabilities(lists=None),
     "tsql": Capabilities(lists=None, boolean_values=False, time_add="dateadd", md5_hex=False),
@@ -159,7 +164,9 @@ def minus_interval(
     if caps.time_add == "sqlite":
         return _sqlite_minus(value, amount, unit, t)
     interval = exp.Interval(this=exp.Literal.string(str(amount)), unit=exp.Var(this=unit.upper()))
-    return exp.Sub(this=value, expression=interval)
+    moved = exp.Sub(this=value, expression=interval)
+    # DATE − INTERVAL is a timestamp on most engines: keep dates dates.
+    return exp.cast(moved, exp.DataType.Type.DATE) if t is Type.DATE else moved
 
 
 def _sqlite_minus(value: exp.Expr, amount: int, unit: str, t: Type) -> exp.Expr:

@@ -1,4 +1,5 @@
-"""Evaluating segments on embedded DuckDB: sizes, members, and atomic exports."""
+"""Evaluating segments on an engine (embedded DuckDB by default): sizes, members, and
+atomic exports."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from segdsl import ir
-from segdsl.compiler import col, ident, membership_query, to_sql
+from segdsl.compiler import membership_query, to_sql
+from segdsl.engines.base import Session
 from segdsl.errors import Diagnostic, SegdslError
-from segdsl.sources import adapt_to_data, check_sources, connect
+from segdsl.sources import adapt_to_data, check_sources, connect_engine
 from segdsl.timecalc import now_utc
 
 if TYPE_CHECKING:
@@ -59,9 +61,11 @@ class Evaluation:
         export(self, Path(path))
 
 
-def _run(con: Any, sql: str) -> list[tuple[Any, ...]]:
+def _run(session: Session, sql: str) -> list[tuple[Any, ...]]:
     try:
-        return list(con.execute(sql).fetchall())
+        return session.query(sql)
+    except SegdslError:
+        raise
     except Exception as exc:
         raise SegdslError(
             Diagnostic(
@@ -73,14 +77,28 @@ def _run(con: Any, sql: str) -> list[tuple[Any, ...]]:
         ) from None
 
 
+def _sort_key(key: Any) -> tuple[bool, Any]:
+    return (key is None, key)
+
+
 def evaluate(
-    project: Project, segments: Sequence[ir.Segment], as_of: dt.datetime | None
+    project: Project,
+    segments: Sequence[ir.Segment],
+    as_of: dt.datetime | None,
+    engine: str | None = None,
+    session: Session | None = None,
 ) -> Evaluation:
+    """Evaluate ``segments`` at ``as_of`` on ``engine`` (default: embedded DuckDB), or
+    on an open ``session`` (which is left open)."""
+    from segdsl.engines import engine_name
+
     instant = as_of or now_utc()
-    con = connect(project.catalog, project.root)
+    name = engine_name(engine) if engine else (session.name if session else "duckdb")
+    own = session is None
+    active = session if session is not None else connect_engine(project.catalog, project.root, name)
     try:
-        check_sources(project.catalog, con)
-        adapted = adapt_to_data(project.catalog, con)
+        check_sources(project.catalog, active)
+        adapted = adapt_to_data(project.catalog, active)
         if adapted is not project.catalog:
             # An event stamped with dates rather than timestamps: windows and
             # comparisons follow the date rules (section 7), so resolve again.
@@ -98,44 +116,21 @@ def evaluate(
         keys: dict[str, str] = {}
         for entity_name, segs in by_entity.items():
             entity = catalog.entities[entity_name]
-            # One pass: every segment of the entity as a boolean column.
-            tree = membership_query(segs, catalog, "duckdb", instant)
-            columns = [f"m{i}" for i in range(len(segs))]
-            renamed = exp.select(
-                col(entity.key),
-                *(exp.alias_(col(s.name), ident(c)) for s, c in zip(segs, columns, strict=True)),
-            ).from_(exp.Subquery(this=tree, alias=exp.TableAlias(this=ident("membership"))))
-            _run(
-                con,
-                "CREATE OR REPLACE TEMP TABLE segdsl_membership AS "
-                + to_sql(renamed, "duckdb", pretty=False),
-            )
-            counts = exp.select(exp.Count(this=exp.Star())).from_("segdsl_membership")
-            for c in columns:
-                counts = counts.select(
-                    exp.Sum(
-                        this=exp.Case(
-                            ifs=[exp.If(this=col(c), true=exp.Literal.number(1))],
-                            default=exp.Literal.number(0),
-                        )
-                    )
-                )
-            row = _run(con, counts.sql("duckdb"))[0]
-            total = int(row[0])
-            for i, s in enumerate(segs):
-                sizes[s.name] = Size(s.name, entity_name, int(row[i + 1] or 0), total)
-                q = (
-                    exp.select(col(entity.key))
-                    .from_("segdsl_membership")
-                    .where(col(columns[i]))
-                    .order_by(col(entity.key))
-                )
-                members[s.name] = [r[0] for r in _run(con, q.sql("duckdb"))]
+            # One pass: the key and every segment of the entity as a boolean column,
+            # read by position (the same on every engine).
+            tree = membership_query(segs, catalog, active.dialect, instant)
+            rows = _run(active, to_sql(tree, active.dialect, pretty=False))
+            total = len(rows)
+            for i, s in enumerate(segs, start=1):
+                found = sorted((r[0] for r in rows if r[i]), key=_sort_key)
+                sizes[s.name] = Size(s.name, entity_name, len(found), total)
+                members[s.name] = found
                 keys[s.name] = entity.key
         ordered = {s.name: sizes[s.name] for s in segments}
         return Evaluation(instant, ordered, members, keys)
     finally:
-        con.close()
+        if own:
+            active.close()
 
 
 def check_export_path(path: Path) -> str:

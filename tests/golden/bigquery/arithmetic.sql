@@ -1,11 +1,11 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN ordered_at > CAST('2025-06-30 00:00:00' AS DATETIME) THEN amount END) AS purchase_sum_amount_365d,
+    SUM(CASE WHEN ordered_at > CAST('2025-06-30 00:00:00' AS TIMESTAMP) THEN amount END) AS purchase_sum_amount_365d,
     SUM(CASE WHEN status = 'paid' THEN amount END) AS purchase_sum_amount_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

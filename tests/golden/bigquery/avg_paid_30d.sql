@@ -3,14 +3,14 @@ WITH agg_orders AS (
     customer_id,
     AVG(
       CASE
-        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS DATETIME) AND status = 'paid'
+        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP) AND status = 'paid'
         THEN amount
       END
     ) AS purchase_avg_amount_30d_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ordered_at > CAST('2026-05-31 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ordered_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_deals AS (
     SUM(value) AS deal_sum_value
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    closed_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     account_id
 ), base AS (

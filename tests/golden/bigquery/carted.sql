@@ -1,12 +1,12 @@
 WITH agg_events AS (
   SELECT
     user_id,
-    SUM(CASE WHEN ts > CAST('2026-06-23 00:00:00' AS DATETIME) THEN 1 ELSE 0 END) AS add_to_cart_count_7d
+    SUM(CASE WHEN ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP) THEN 1 ELSE 0 END) AS add_to_cart_count_7d
   FROM events
   WHERE
     event_name = 'add_to_cart'
-    AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ts > CAST('2026-06-23 00:00:00' AS DATETIME)
+    AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP)
   GROUP BY
     user_id
 ), base AS (

@@ -3,15 +3,15 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS DATETIME) AND status = 'paid'
+        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP) AND status = 'paid'
         THEN 1
         ELSE 0
       END
     ) AS purchase_count_30d_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ordered_at > CAST('2026-05-31 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ordered_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

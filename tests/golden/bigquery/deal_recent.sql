@@ -1,11 +1,11 @@
 WITH agg_deals AS (
   SELECT
     account_id,
-    SUM(CASE WHEN closed_at > CAST('2026-05-31 00:00:00' AS DATETIME) THEN 1 ELSE 0 END) AS deal_count_30d
+    SUM(CASE WHEN closed_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP) THEN 1 ELSE 0 END) AS deal_count_30d
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND closed_at > CAST('2026-05-31 00:00:00' AS DATETIME)
+    closed_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND closed_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
   GROUP BY
     account_id
 ), base AS (

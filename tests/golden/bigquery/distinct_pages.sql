@@ -4,7 +4,7 @@ WITH agg_events AS (
     COUNT(DISTINCT page) AS page_view_distinct_page
   FROM events
   WHERE
-    event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     user_id
 ), base AS (

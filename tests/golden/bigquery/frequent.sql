@@ -1,11 +1,13 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN ordered_at > CAST('2026-04-01 00:00:00' AS DATETIME) THEN 1 ELSE 0 END) AS purchase_count_90d
+    SUM(
+      CASE WHEN ordered_at > CAST('2026-04-01 00:00:00' AS TIMESTAMP) THEN 1 ELSE 0 END
+    ) AS purchase_count_90d
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ordered_at > CAST('2026-04-01 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ordered_at > CAST('2026-04-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

@@ -1,11 +1,13 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    MAX(CASE WHEN ordered_at > CAST('2025-06-30 00:00:00' AS DATETIME) THEN quantity END) AS purchase_max_quantity_365d
+    MAX(
+      CASE WHEN ordered_at > CAST('2025-06-30 00:00:00' AS TIMESTAMP) THEN quantity END
+    ) AS purchase_max_quantity_365d
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ordered_at > CAST('2025-06-30 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ordered_at > CAST('2025-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_orders AS (
     MIN(ordered_at) AS purchase_first
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (
@@ -19,5 +19,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  purchase_first > CAST('2026-05-31 00:00:00' AS DATETIME)
-  AND purchase_first <= CAST('2026-06-30 00:00:00' AS DATETIME)
+  purchase_first > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
+  AND purchase_first <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)

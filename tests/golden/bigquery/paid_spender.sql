@@ -4,7 +4,7 @@ WITH agg_orders AS (
     SUM(CASE WHEN status = 'paid' THEN amount END) AS purchase_sum_amount_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

@@ -8,4 +8,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  last_seen < CAST('2026-05-31 00:00:00' AS DATETIME)
+  last_seen < CAST('2026-05-31 00:00:00' AS TIMESTAMP)

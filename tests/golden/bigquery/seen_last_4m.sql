@@ -8,5 +8,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  last_seen > CAST('2026-02-28 00:00:00' AS DATETIME)
-  AND last_seen <= CAST('2026-06-30 00:00:00' AS DATETIME)
+  last_seen > CAST('2026-02-28 00:00:00' AS TIMESTAMP)
+  AND last_seen <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)

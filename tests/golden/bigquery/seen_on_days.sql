@@ -9,10 +9,10 @@ SELECT
 FROM base
 WHERE
   (
-    last_seen >= CAST('2026-06-29 00:00:00' AS DATETIME)
-    AND last_seen < CAST('2026-06-30 00:00:00' AS DATETIME)
+    last_seen >= CAST('2026-06-29 00:00:00' AS TIMESTAMP)
+    AND last_seen < CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   )
   OR (
-    last_seen >= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND last_seen < CAST('2026-07-01 00:00:00' AS DATETIME)
+    last_seen >= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND last_seen < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   )

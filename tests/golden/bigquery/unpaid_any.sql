@@ -4,7 +4,7 @@ WITH agg_orders AS (
     SUM(CASE WHEN NOT COALESCE(status = 'paid', FALSE) THEN 1 ELSE 0 END) AS purchase_count_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (

@@ -3,14 +3,14 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN event_name = 'page_view' AND ts > CAST('2026-06-23 00:00:00' AS DATETIME)
+        WHEN event_name = 'page_view' AND ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP)
         THEN 1
         ELSE 0
       END
     ) AS page_view_count_7d,
     SUM(
       CASE
-        WHEN event_name = 'add_to_cart' AND ts > CAST('2026-06-23 00:00:00' AS DATETIME)
+        WHEN event_name = 'add_to_cart' AND ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP)
         THEN 1
         ELSE 0
       END
@@ -19,13 +19,13 @@ WITH agg_events AS (
   WHERE
     (
       event_name = 'page_view'
-      AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
-      AND ts > CAST('2026-06-23 00:00:00' AS DATETIME)
+      AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+      AND ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP)
     )
     OR (
       event_name = 'add_to_cart'
-      AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
-      AND ts > CAST('2026-06-23 00:00:00' AS DATETIME)
+      AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+      AND ts > CAST('2026-06-23 00:00:00' AS TIMESTAMP)
     )
   GROUP BY
     user_id

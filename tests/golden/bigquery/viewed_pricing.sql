@@ -3,7 +3,7 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN ts > CAST('2026-05-31 00:00:00' AS DATETIME)
+        WHEN ts > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
         AND INSTR(LOWER(page), LOWER('pricing')) > 0
         THEN 1
         ELSE 0
@@ -12,8 +12,8 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'page_view'
-    AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
-    AND ts > CAST('2026-05-31 00:00:00' AS DATETIME)
+    AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ts > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
   GROUP BY
     user_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_events AS (
     MAX(ts) AS page_view_last
   FROM events
   WHERE
-    event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     user_id
 ), base AS (
@@ -19,5 +19,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  page_view_last > CAST('2026-06-29 00:00:00' AS DATETIME)
-  AND page_view_last <= CAST('2026-06-30 00:00:00' AS DATETIME)
+  page_view_last > CAST('2026-06-29 00:00:00' AS TIMESTAMP)
+  AND page_view_last <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)

@@ -6,10 +6,10 @@ WITH agg_events AS (
   FROM events
   WHERE
     (
-      event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
+      event_name = 'page_view' AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
     )
     OR (
-      event_name = 'add_to_cart' AND ts <= CAST('2026-06-30 00:00:00' AS DATETIME)
+      event_name = 'add_to_cart' AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
     )
   GROUP BY
     user_id

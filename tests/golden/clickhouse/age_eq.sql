@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.age
+    e.customer_id AS customer_id,
+    e.age AS age
   FROM customers AS e
 )
 SELECT
@@ -9,3 +9,4 @@ SELECT
 FROM base
 WHERE
   age = 30
+SETTINGS join_use_nulls = 1

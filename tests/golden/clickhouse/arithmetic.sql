@@ -3,19 +3,19 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS DateTime64(6, 'UTC'))
         THEN amount
       END
     ) AS purchase_sum_amount_365d,
     SUM(CASE WHEN status = 'paid' THEN amount END) AS purchase_sum_amount_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_sum_amount_365d, 0) AS purchase_sum_amount_365d,
     COALESCE(agg_orders.purchase_sum_amount_if, 0) AS purchase_sum_amount_if
   FROM customers AS e
@@ -31,3 +31,4 @@ WHERE
       purchase_sum_amount_365d - purchase_sum_amount_if
     ) * 2
   ) + 1 > 10
+SETTINGS join_use_nulls = 1

@@ -3,20 +3,20 @@ WITH agg_orders AS (
     customer_id,
     AVG(
       CASE
-        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
         AND status = 'paid'
         THEN amount
       END
     ) AS purchase_avg_amount_30d_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ordered_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ordered_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_orders.purchase_avg_amount_30d_if AS purchase_avg_amount_30d_if
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -27,3 +27,4 @@ SELECT
 FROM base
 WHERE
   purchase_avg_amount_30d_if >= 20
+SETTINGS join_use_nulls = 1

@@ -4,12 +4,12 @@ WITH agg_deals AS (
     SUM(value) AS deal_sum_value
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    closed_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     account_id
 ), base AS (
   SELECT
-    e.account_id,
+    e.account_id AS account_id,
     COALESCE(agg_deals.deal_sum_value, 0) AS deal_sum_value
   FROM accounts AS e
   LEFT JOIN agg_deals
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   deal_sum_value > 10000
+SETTINGS join_use_nulls = 1

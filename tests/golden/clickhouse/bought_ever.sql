@@ -4,12 +4,12 @@ WITH agg_orders AS (
     COUNT(*) AS purchase_count
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_count, 0) AS purchase_count
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   purchase_count >= 1
+SETTINGS join_use_nulls = 1

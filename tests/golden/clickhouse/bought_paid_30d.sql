@@ -3,7 +3,7 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
         AND (
           status = 'paid' AND amount >= 10
         )
@@ -13,13 +13,13 @@ WITH agg_orders AS (
     ) AS purchase_count_30d_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ordered_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ordered_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_count_30d_if, 0) AS purchase_count_30d_if
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -30,3 +30,4 @@ SELECT
 FROM base
 WHERE
   purchase_count_30d_if >= 1
+SETTINGS join_use_nulls = 1

@@ -2,18 +2,18 @@ WITH agg_events AS (
   SELECT
     user_id,
     SUM(
-      CASE WHEN ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime)) THEN 1 ELSE 0 END
+      CASE WHEN ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC')) THEN 1 ELSE 0 END
     ) AS add_to_cart_count_7d
   FROM events
   WHERE
     event_name = 'add_to_cart'
-    AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime))
+    AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.add_to_cart_count_7d, 0) AS add_to_cart_count_7d
   FROM customers AS e
   LEFT JOIN agg_events
@@ -24,3 +24,4 @@ SELECT
 FROM base
 WHERE
   add_to_cart_count_7d > 0
+SETTINGS join_use_nulls = 1

@@ -3,8 +3,8 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN ts > CAST('2026-06-16 00:00:00' AS Nullable(DateTime))
-        AND SUBSTRING(LOWER(page), 1, 4) = LOWER('/SHO')
+        WHEN ts > CAST('2026-06-16 00:00:00' AS DateTime64(6, 'UTC'))
+        AND substringUTF8(lowerUTF8(page), 1, 4) = lowerUTF8('/SHO')
         THEN 1
         ELSE 0
       END
@@ -12,13 +12,13 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'add_to_cart'
-    AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ts > CAST('2026-06-16 00:00:00' AS Nullable(DateTime))
+    AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ts > CAST('2026-06-16 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.add_to_cart_count_2w_if, 0) AS add_to_cart_count_2w_if
   FROM customers AS e
   LEFT JOIN agg_events
@@ -29,3 +29,4 @@ SELECT
 FROM base
 WHERE
   add_to_cart_count_2w_if >= 1
+SETTINGS join_use_nulls = 1

@@ -1,10 +1,10 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.age,
-    e.income,
-    e.country,
-    e.is_subscribed
+    e.customer_id AS customer_id,
+    e.age AS age,
+    e.income AS income,
+    e.country AS country,
+    e.is_subscribed AS is_subscribed
   FROM customers AS e
 )
 SELECT
@@ -17,3 +17,4 @@ WHERE
   AND NOT (
     COALESCE(country IN ('US'), FALSE) OR COALESCE(is_subscribed = TRUE, FALSE)
   )
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.country
+    e.customer_id AS customer_id,
+    e.country AS country
   FROM customers AS e
 )
 SELECT
@@ -11,3 +11,4 @@ WHERE
   NOT (
     country IS NULL
   )
+SETTINGS join_use_nulls = 1

@@ -3,20 +3,20 @@ WITH agg_deals AS (
     account_id,
     SUM(
       CASE
-        WHEN closed_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+        WHEN closed_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
         THEN 1
         ELSE 0
       END
     ) AS deal_count_30d
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND closed_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+    closed_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND closed_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     account_id
 ), base AS (
   SELECT
-    e.account_id,
+    e.account_id AS account_id,
     COALESCE(agg_deals.deal_count_30d, 0) AS deal_count_30d
   FROM accounts AS e
   LEFT JOIN agg_deals
@@ -27,3 +27,4 @@ SELECT
 FROM base
 WHERE
   deal_count_30d >= 1
+SETTINGS join_use_nulls = 1

@@ -5,12 +5,12 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'page_view'
-    AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.page_view_distinct_page, 0) AS page_view_distinct_page
   FROM customers AS e
   LEFT JOIN agg_events
@@ -21,3 +21,4 @@ SELECT
 FROM base
 WHERE
   page_view_distinct_page >= 1
+SETTINGS join_use_nulls = 1

@@ -4,12 +4,12 @@ WITH agg_orders AS (
     COUNT(DISTINCT sku) AS purchase_distinct_sku
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_distinct_sku, 0) AS purchase_distinct_sku
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   purchase_distinct_sku >= 2
+SETTINGS join_use_nulls = 1

@@ -1,11 +1,12 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.email
+    e.customer_id AS customer_id,
+    e.email AS email
   FROM customers AS e
 )
 SELECT
   customer_id
 FROM base
 WHERE
-  NOT COALESCE(POSITION(LOWER(email), LOWER('example')) > 0, FALSE)
+  NOT COALESCE(positionUTF8(lowerUTF8(email), lowerUTF8('example')) > 0, FALSE)
+SETTINGS join_use_nulls = 1

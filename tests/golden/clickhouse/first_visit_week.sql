@@ -9,7 +9,7 @@ WITH agg_store_visits AS (
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_store_visits.store_visit_first AS store_visit_first
   FROM customers AS e
   LEFT JOIN agg_store_visits
@@ -21,3 +21,4 @@ FROM base
 WHERE
   store_visit_first > CAST('2026-06-23' AS Nullable(DATE))
   AND store_visit_first <= CAST('2026-06-30' AS Nullable(DATE))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.income
+    e.customer_id AS customer_id,
+    e.income AS income
   FROM customers AS e
 )
 SELECT
@@ -9,3 +9,4 @@ SELECT
 FROM base
 WHERE
   income > 50000.5
+SETTINGS join_use_nulls = 1

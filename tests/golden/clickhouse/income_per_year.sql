@@ -1,8 +1,8 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.income,
-    e.age
+    e.customer_id AS customer_id,
+    e.income AS income,
+    e.age AS age
   FROM customers AS e
 )
 SELECT
@@ -10,3 +10,4 @@ SELECT
 FROM base
 WHERE
   CAST(income AS Nullable(Float64)) / nullIf(age, 0) > 3000
+SETTINGS join_use_nulls = 1

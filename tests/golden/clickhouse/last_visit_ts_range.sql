@@ -9,7 +9,7 @@ WITH agg_store_visits AS (
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_store_visits.store_visit_last AS store_visit_last
   FROM customers AS e
   LEFT JOIN agg_store_visits
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   store_visit_last BETWEEN CAST('2026-06-28' AS Nullable(DATE)) AND CAST('2026-06-29' AS Nullable(DATE))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.lucky_numbers
+    e.customer_id AS customer_id,
+    e.lucky_numbers AS lucky_numbers
   FROM customers AS e
 )
 SELECT
@@ -9,3 +9,4 @@ SELECT
 FROM base
 WHERE
   has(lucky_numbers, 7)
+SETTINGS join_use_nulls = 1

@@ -4,12 +4,12 @@ WITH agg_orders AS (
     MIN(amount) AS purchase_min_amount
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_orders.purchase_min_amount AS purchase_min_amount
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   purchase_min_amount < 5
+SETTINGS join_use_nulls = 1

@@ -1,6 +1,6 @@
 WITH base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     e.name AS full_name
   FROM customers AS e
 )
@@ -8,4 +8,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  SUBSTRING(LOWER(full_name), 1, 5) = LOWER('émile')
+  substringUTF8(lowerUTF8(full_name), 1, 5) = lowerUTF8('émile')
+SETTINGS join_use_nulls = 1

@@ -4,12 +4,12 @@ WITH agg_orders AS (
     MIN(ordered_at) AS purchase_first
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_orders.purchase_first AS purchase_first
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -19,5 +19,6 @@ SELECT
   customer_id
 FROM base
 WHERE
-  purchase_first > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
-  AND purchase_first <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+  purchase_first > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
+  AND purchase_first <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.is_subscribed
+    e.customer_id AS customer_id,
+    e.is_subscribed AS is_subscribed
   FROM customers AS e
 )
 SELECT
@@ -9,3 +9,4 @@ SELECT
 FROM base
 WHERE
   NOT COALESCE(is_subscribed = TRUE, FALSE)
+SETTINGS join_use_nulls = 1

@@ -3,19 +3,19 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS DateTime64(6, 'UTC'))
         THEN amount
       END
     ) AS purchase_sum_amount_365d
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ordered_at > CAST('2025-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ordered_at > CAST('2025-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_sum_amount_365d, 0) AS purchase_sum_amount_365d
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -39,3 +39,4 @@ WHERE
       rank_1 - 1
     ) * 100 < 20 * rank_1_n
   )
+SETTINGS join_use_nulls = 1

@@ -1,12 +1,13 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.last_seen
+    e.customer_id AS customer_id,
+    e.last_seen AS last_seen
   FROM customers AS e
 )
 SELECT
   customer_id
 FROM base
 WHERE
-  last_seen > CAST('2026-06-16 00:00:00' AS Nullable(DateTime))
-  AND last_seen <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+  last_seen > CAST('2026-06-16 00:00:00' AS DateTime64(6, 'UTC'))
+  AND last_seen <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.last_seen
+    e.customer_id AS customer_id,
+    e.last_seen AS last_seen
   FROM customers AS e
 )
 SELECT
@@ -9,10 +9,11 @@ SELECT
 FROM base
 WHERE
   (
-    last_seen >= CAST('2026-06-29 00:00:00' AS Nullable(DateTime))
-    AND last_seen < CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    last_seen >= CAST('2026-06-29 00:00:00' AS DateTime64(6, 'UTC'))
+    AND last_seen < CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   )
   OR (
-    last_seen >= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND last_seen < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+    last_seen >= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND last_seen < CAST('2026-07-01 00:00:00' AS DateTime64(6, 'UTC'))
   )
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.signup_date
+    e.customer_id AS customer_id,
+    e.signup_date AS signup_date
   FROM customers AS e
 )
 SELECT
@@ -10,3 +10,4 @@ FROM base
 WHERE
   signup_date > CAST('2026-02-28' AS Nullable(DATE))
   AND signup_date <= CAST('2026-06-30' AS Nullable(DATE))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.signup_date
+    e.customer_id AS customer_id,
+    e.signup_date AS signup_date
   FROM customers AS e
 )
 SELECT
@@ -9,3 +9,4 @@ SELECT
 FROM base
 WHERE
   signup_date IN (CAST('2026-06-30' AS Nullable(DATE)), CAST('2025-06-01' AS Nullable(DATE)))
+SETTINGS join_use_nulls = 1

@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.account_id,
-    e.revenue
+    e.account_id AS account_id,
+    e.revenue AS revenue
   FROM accounts AS e
 ), ranked AS (
   SELECT
@@ -20,3 +20,4 @@ WHERE
   ) AND (
     rank_1 - 1
   ) * 100 < 30 * rank_1_n
+SETTINGS join_use_nulls = 1

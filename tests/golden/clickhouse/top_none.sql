@@ -1,7 +1,7 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.age
+    e.customer_id AS customer_id,
+    e.age AS age
   FROM customers AS e
 ), ranked AS (
   SELECT
@@ -20,3 +20,4 @@ WHERE
   ) AND (
     rank_1 - 1
   ) * 100 < 0 * rank_1_n
+SETTINGS join_use_nulls = 1

@@ -3,26 +3,26 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2025-06-30 00:00:00' AS DateTime64(6, 'UTC'))
         THEN amount
       END
     ) AS purchase_sum_amount_365d,
     SUM(
       CASE
-        WHEN ordered_at > CAST('2026-04-01 00:00:00' AS Nullable(DateTime))
+        WHEN ordered_at > CAST('2026-04-01 00:00:00' AS DateTime64(6, 'UTC'))
         THEN 1
         ELSE 0
       END
     ) AS purchase_count_90d
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ordered_at > CAST('2025-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ordered_at > CAST('2025-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_sum_amount_365d, 0) AS purchase_sum_amount_365d,
     COALESCE(agg_orders.purchase_count_90d, 0) AS purchase_count_90d
   FROM customers AS e
@@ -49,3 +49,4 @@ WHERE
   ) AND (
     rank_1 - 1
   ) * 100 < 25 * rank_1_n
+SETTINGS join_use_nulls = 1

@@ -4,12 +4,12 @@ WITH agg_orders AS (
     SUM(CASE WHEN NOT COALESCE(status = 'paid', FALSE) THEN 1 ELSE 0 END) AS purchase_count_if
   FROM orders
   WHERE
-    ordered_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    ordered_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_orders.purchase_count_if, 0) AS purchase_count_if
   FROM customers AS e
   LEFT JOIN agg_orders
@@ -20,3 +20,4 @@ SELECT
 FROM base
 WHERE
   purchase_count_if >= 1
+SETTINGS join_use_nulls = 1

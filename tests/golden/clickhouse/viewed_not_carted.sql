@@ -4,7 +4,7 @@ WITH agg_events AS (
     SUM(
       CASE
         WHEN event_name = 'page_view'
-        AND ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime))
+        AND ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC'))
         THEN 1
         ELSE 0
       END
@@ -12,7 +12,7 @@ WITH agg_events AS (
     SUM(
       CASE
         WHEN event_name = 'add_to_cart'
-        AND ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime))
+        AND ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC'))
         THEN 1
         ELSE 0
       END
@@ -21,19 +21,19 @@ WITH agg_events AS (
   WHERE
     (
       event_name = 'page_view'
-      AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-      AND ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime))
+      AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+      AND ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC'))
     )
     OR (
       event_name = 'add_to_cart'
-      AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-      AND ts > CAST('2026-06-23 00:00:00' AS Nullable(DateTime))
+      AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+      AND ts > CAST('2026-06-23 00:00:00' AS DateTime64(6, 'UTC'))
     )
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.page_view_count_7d, 0) AS page_view_count_7d,
     COALESCE(agg_events.add_to_cart_count_7d, 0) AS add_to_cart_count_7d
   FROM customers AS e
@@ -45,3 +45,4 @@ SELECT
 FROM base
 WHERE
   page_view_count_7d >= 1 AND NOT add_to_cart_count_7d >= 1
+SETTINGS join_use_nulls = 1

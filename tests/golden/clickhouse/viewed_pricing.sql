@@ -3,8 +3,8 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN ts > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
-        AND POSITION(LOWER(page), LOWER('pricing')) > 0
+        WHEN ts > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
+        AND positionUTF8(lowerUTF8(page), lowerUTF8('pricing')) > 0
         THEN 1
         ELSE 0
       END
@@ -12,13 +12,13 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'page_view'
-    AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
-    AND ts > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+    AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+    AND ts > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.page_view_count_30d_if, 0) AS page_view_count_30d_if
   FROM customers AS e
   LEFT JOIN agg_events
@@ -29,3 +29,4 @@ SELECT
 FROM base
 WHERE
   page_view_count_30d_if >= 1
+SETTINGS join_use_nulls = 1

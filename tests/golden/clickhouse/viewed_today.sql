@@ -5,12 +5,12 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'page_view'
-    AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     agg_events.page_view_last AS page_view_last
   FROM customers AS e
   LEFT JOIN agg_events
@@ -20,5 +20,6 @@ SELECT
   customer_id
 FROM base
 WHERE
-  page_view_last > CAST('2026-06-29 00:00:00' AS Nullable(DateTime))
-  AND page_view_last <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+  page_view_last > CAST('2026-06-29 00:00:00' AS DateTime64(6, 'UTC'))
+  AND page_view_last <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
+SETTINGS join_use_nulls = 1

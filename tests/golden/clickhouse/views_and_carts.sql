@@ -7,17 +7,17 @@ WITH agg_events AS (
   WHERE
     (
       event_name = 'page_view'
-      AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+      AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
     )
     OR (
       event_name = 'add_to_cart'
-      AND ts <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+      AND ts <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
     )
   GROUP BY
     user_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_events.page_view_count, 0) AS page_view_count,
     COALESCE(agg_events.add_to_cart_count, 0) AS add_to_cart_count
   FROM customers AS e
@@ -29,3 +29,4 @@ SELECT
 FROM base
 WHERE
   page_view_count + add_to_cart_count >= 2
+SETTINGS join_use_nulls = 1

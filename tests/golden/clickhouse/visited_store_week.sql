@@ -10,7 +10,7 @@ WITH agg_store_visits AS (
     customer_id
 ), base AS (
   SELECT
-    e.customer_id,
+    e.customer_id AS customer_id,
     COALESCE(agg_store_visits.store_visit_count_7d, 0) AS store_visit_count_7d
   FROM customers AS e
   LEFT JOIN agg_store_visits
@@ -21,3 +21,4 @@ SELECT
 FROM base
 WHERE
   store_visit_count_7d >= 2
+SETTINGS join_use_nulls = 1

@@ -1,8 +1,8 @@
 WITH base AS (
   SELECT
-    e.customer_id,
-    e.age,
-    e.country
+    e.customer_id AS customer_id,
+    e.age AS age,
+    e.country AS country
   FROM customers AS e
 )
 SELECT
@@ -10,3 +10,4 @@ SELECT
 FROM base
 WHERE
   age < 35 AND country = 'US'
+SETTINGS join_use_nulls = 1

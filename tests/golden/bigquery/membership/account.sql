@@ -2,11 +2,11 @@ WITH agg_deals AS (
   SELECT
     account_id,
     SUM(value) AS deal_sum_value,
-    SUM(CASE WHEN closed_at > CAST('2026-05-31 00:00:00' AS DATETIME) THEN 1 ELSE 0 END) AS deal_count_30d,
+    SUM(CASE WHEN closed_at > CAST('2026-05-31 00:00:00' AS TIMESTAMP) THEN 1 ELSE 0 END) AS deal_count_30d,
     COUNT(*) AS deal_count
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS DATETIME)
+    closed_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
   GROUP BY
     account_id
 ), base AS (

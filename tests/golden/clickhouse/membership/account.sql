@@ -4,7 +4,7 @@ WITH agg_deals AS (
     SUM(value) AS deal_sum_value,
     SUM(
       CASE
-        WHEN closed_at > CAST('2026-05-31 00:00:00' AS Nullable(DateTime))
+        WHEN closed_at > CAST('2026-05-31 00:00:00' AS DateTime64(6, 'UTC'))
         THEN 1
         ELSE 0
       END
@@ -12,15 +12,15 @@ WITH agg_deals AS (
     COUNT(*) AS deal_count
   FROM deals
   WHERE
-    closed_at <= CAST('2026-06-30 00:00:00' AS Nullable(DateTime))
+    closed_at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))
   GROUP BY
     account_id
 ), base AS (
   SELECT
-    e.account_id,
-    e.employees,
-    e.industry,
-    e.revenue,
+    e.account_id AS account_id,
+    e.employees AS employees,
+    e.industry AS industry,
+    e.revenue AS revenue,
     COALESCE(agg_deals.deal_sum_value, 0) AS deal_sum_value,
     COALESCE(agg_deals.deal_count_30d, 0) AS deal_count_30d,
     COALESCE(agg_deals.deal_count, 0) AS deal_count
@@ -64,3 +64,4 @@ SELECT
     rank_3 - 1
   ) * 100 < 20 * rank_3_n AS bottom_20_revenue
 FROM ranked
+SETTINGS join_use_nulls = 1

@@ -3,7 +3,7 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '30' DAY
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY
         AND (
           status = 'paid' AND amount >= 10
         )
@@ -13,8 +13,8 @@ WITH agg_orders AS (
     ) AS purchase_count_30d_if
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
-    AND ordered_at > CURRENT_TIMESTAMP - INTERVAL '30' DAY
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY
   GROUP BY
     customer_id
 ), base AS (

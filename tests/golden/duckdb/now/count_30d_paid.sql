@@ -3,15 +3,16 @@ WITH agg_orders AS (
     customer_id,
     SUM(
       CASE
-        WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '30' DAY AND status = 'paid'
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY
+        AND status = 'paid'
         THEN 1
         ELSE 0
       END
     ) AS purchase_count_30d_if
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
-    AND ordered_at > CURRENT_TIMESTAMP - INTERVAL '30' DAY
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_orders AS (
     MAX(ordered_at) AS purchase_last
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     customer_id
 ), base AS (

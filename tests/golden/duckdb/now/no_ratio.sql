@@ -1,12 +1,23 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '365' DAY THEN amount END) AS purchase_sum_amount_365d,
-    SUM(CASE WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '90' DAY THEN 1 ELSE 0 END) AS purchase_count_90d
+    SUM(
+      CASE
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '365' DAY
+        THEN amount
+      END
+    ) AS purchase_sum_amount_365d,
+    SUM(
+      CASE
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '90' DAY
+        THEN 1
+        ELSE 0
+      END
+    ) AS purchase_count_90d
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
-    AND ordered_at > CURRENT_TIMESTAMP - INTERVAL '365' DAY
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '365' DAY
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_orders AS (
     SUM(CASE WHEN status = 'paid' THEN amount END) AS purchase_sum_amount_if
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     customer_id
 ), base AS (

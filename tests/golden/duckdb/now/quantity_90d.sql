@@ -1,11 +1,16 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '90' DAY THEN quantity END) AS purchase_sum_quantity_90d
+    SUM(
+      CASE
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '90' DAY
+        THEN quantity
+      END
+    ) AS purchase_sum_quantity_90d
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
-    AND ordered_at > CURRENT_TIMESTAMP - INTERVAL '90' DAY
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '90' DAY
   GROUP BY
     customer_id
 ), base AS (

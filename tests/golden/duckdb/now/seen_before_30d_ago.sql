@@ -8,4 +8,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  last_seen < CURRENT_TIMESTAMP - INTERVAL '30' DAY
+  last_seen < CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY

@@ -4,7 +4,7 @@ WITH agg_store_visits AS (
     MAX(visit_date) AS store_visit_last
   FROM store_visits
   WHERE
-    visit_date <= CURRENT_DATE
+    visit_date <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
   GROUP BY
     customer_id
 ), base AS (
@@ -19,4 +19,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  store_visit_last > CURRENT_DATE - INTERVAL '3' DAY
+  store_visit_last > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '3' DAY AS DATE)

@@ -4,7 +4,7 @@ WITH agg_orders AS (
     SUM(CASE WHEN NOT COALESCE(status = 'paid', FALSE) THEN 1 ELSE 0 END) AS purchase_count_if
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     customer_id
 ), base AS (

@@ -3,14 +3,16 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN event_name = 'page_view' AND ts > CURRENT_TIMESTAMP - INTERVAL '7' DAY
+        WHEN event_name = 'page_view'
+        AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7' DAY
         THEN 1
         ELSE 0
       END
     ) AS page_view_count_7d,
     SUM(
       CASE
-        WHEN event_name = 'add_to_cart' AND ts > CURRENT_TIMESTAMP - INTERVAL '7' DAY
+        WHEN event_name = 'add_to_cart'
+        AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7' DAY
         THEN 1
         ELSE 0
       END
@@ -19,13 +21,13 @@ WITH agg_events AS (
   WHERE
     (
       event_name = 'page_view'
-      AND ts <= CURRENT_TIMESTAMP
-      AND ts > CURRENT_TIMESTAMP - INTERVAL '7' DAY
+      AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+      AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7' DAY
     )
     OR (
       event_name = 'add_to_cart'
-      AND ts <= CURRENT_TIMESTAMP
-      AND ts > CURRENT_TIMESTAMP - INTERVAL '7' DAY
+      AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+      AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7' DAY
     )
   GROUP BY
     user_id

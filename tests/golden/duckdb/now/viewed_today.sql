@@ -4,7 +4,7 @@ WITH agg_events AS (
     MAX(ts) AS page_view_last
   FROM events
   WHERE
-    event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP
+    event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     user_id
 ), base AS (
@@ -19,5 +19,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  page_view_last > CURRENT_TIMESTAMP - INTERVAL '1' DAY
-  AND page_view_last <= CURRENT_TIMESTAMP
+  page_view_last > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '1' DAY
+  AND page_view_last <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'

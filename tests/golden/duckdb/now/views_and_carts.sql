@@ -6,10 +6,10 @@ WITH agg_events AS (
   FROM events
   WHERE
     (
-      event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP
+      event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
     )
     OR (
-      event_name = 'add_to_cart' AND ts <= CURRENT_TIMESTAMP
+      event_name = 'add_to_cart' AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
     )
   GROUP BY
     user_id

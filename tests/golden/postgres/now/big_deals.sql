@@ -4,7 +4,7 @@ WITH agg_deals AS (
     SUM(value) AS deal_sum_value
   FROM deals
   WHERE
-    closed_at <= CURRENT_TIMESTAMP
+    closed_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     account_id
 ), base AS (

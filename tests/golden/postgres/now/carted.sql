@@ -1,12 +1,18 @@
 WITH agg_events AS (
   SELECT
     user_id,
-    SUM(CASE WHEN ts > CURRENT_TIMESTAMP - INTERVAL '7 DAY' THEN 1 ELSE 0 END) AS add_to_cart_count_7d
+    SUM(
+      CASE
+        WHEN ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7 DAY'
+        THEN 1
+        ELSE 0
+      END
+    ) AS add_to_cart_count_7d
   FROM events
   WHERE
     event_name = 'add_to_cart'
-    AND ts <= CURRENT_TIMESTAMP
-    AND ts > CURRENT_TIMESTAMP - INTERVAL '7 DAY'
+    AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7 DAY'
   GROUP BY
     user_id
 ), base AS (

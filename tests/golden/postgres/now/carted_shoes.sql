@@ -3,7 +3,7 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN ts > CURRENT_TIMESTAMP - INTERVAL '14 DAY'
+        WHEN ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '14 DAY'
         AND SUBSTRING(LOWER(page) FROM 1 FOR 4) = LOWER('/SHO')
         THEN 1
         ELSE 0
@@ -12,8 +12,8 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'add_to_cart'
-    AND ts <= CURRENT_TIMESTAMP
-    AND ts > CURRENT_TIMESTAMP - INTERVAL '14 DAY'
+    AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '14 DAY'
   GROUP BY
     user_id
 ), base AS (

@@ -1,11 +1,17 @@
 WITH agg_deals AS (
   SELECT
     account_id,
-    SUM(CASE WHEN closed_at > CURRENT_TIMESTAMP - INTERVAL '30 DAY' THEN 1 ELSE 0 END) AS deal_count_30d
+    SUM(
+      CASE
+        WHEN closed_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
+        THEN 1
+        ELSE 0
+      END
+    ) AS deal_count_30d
   FROM deals
   WHERE
-    closed_at <= CURRENT_TIMESTAMP
-    AND closed_at > CURRENT_TIMESTAMP - INTERVAL '30 DAY'
+    closed_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND closed_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
   GROUP BY
     account_id
 ), base AS (

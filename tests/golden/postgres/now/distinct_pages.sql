@@ -4,7 +4,7 @@ WITH agg_events AS (
     COUNT(DISTINCT page) AS page_view_distinct_page
   FROM events
   WHERE
-    event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP
+    event_name = 'page_view' AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     user_id
 ), base AS (

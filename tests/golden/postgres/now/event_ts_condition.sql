@@ -6,7 +6,7 @@ WITH agg_orders AS (
     ) AS purchase_count_if
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     customer_id
 ), base AS (

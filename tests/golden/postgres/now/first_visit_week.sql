@@ -4,7 +4,7 @@ WITH agg_store_visits AS (
     MIN(visit_date) AS store_visit_first
   FROM store_visits
   WHERE
-    visit_date <= CURRENT_DATE
+    visit_date <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
   GROUP BY
     customer_id
 ), base AS (
@@ -19,5 +19,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  store_visit_first > CURRENT_DATE - INTERVAL '7 DAY'
-  AND store_visit_first <= CURRENT_DATE
+  store_visit_first > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '7 DAY' AS DATE)
+  AND store_visit_first <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)

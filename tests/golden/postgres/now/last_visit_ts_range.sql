@@ -4,7 +4,7 @@ WITH agg_store_visits AS (
     MAX(visit_date) AS store_visit_last
   FROM store_visits
   WHERE
-    visit_date <= CURRENT_DATE
+    visit_date <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
   GROUP BY
     customer_id
 ), base AS (

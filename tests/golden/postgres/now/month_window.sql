@@ -1,11 +1,17 @@
 WITH agg_orders AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN ordered_at > CURRENT_TIMESTAMP - INTERVAL '1 MONTH' THEN 1 ELSE 0 END) AS purchase_count_1m
+    SUM(
+      CASE
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '1 MONTH'
+        THEN 1
+        ELSE 0
+      END
+    ) AS purchase_count_1m
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
-    AND ordered_at > CURRENT_TIMESTAMP - INTERVAL '1 MONTH'
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '1 MONTH'
   GROUP BY
     customer_id
 ), base AS (

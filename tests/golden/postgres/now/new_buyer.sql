@@ -4,7 +4,7 @@ WITH agg_orders AS (
     MIN(ordered_at) AS purchase_first
   FROM orders
   WHERE
-    ordered_at <= CURRENT_TIMESTAMP
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   GROUP BY
     customer_id
 ), base AS (
@@ -19,5 +19,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  purchase_first > CURRENT_TIMESTAMP - INTERVAL '30 DAY'
-  AND purchase_first <= CURRENT_TIMESTAMP
+  purchase_first > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
+  AND purchase_first <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'

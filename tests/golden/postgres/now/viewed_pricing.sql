@@ -3,7 +3,7 @@ WITH agg_events AS (
     user_id,
     SUM(
       CASE
-        WHEN ts > CURRENT_TIMESTAMP - INTERVAL '30 DAY'
+        WHEN ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
         AND POSITION(LOWER('pricing') IN LOWER(page)) > 0
         THEN 1
         ELSE 0
@@ -12,8 +12,8 @@ WITH agg_events AS (
   FROM events
   WHERE
     event_name = 'page_view'
-    AND ts <= CURRENT_TIMESTAMP
-    AND ts > CURRENT_TIMESTAMP - INTERVAL '30 DAY'
+    AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ts > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
   GROUP BY
     user_id
 ), base AS (

@@ -1,10 +1,17 @@
 WITH agg_store_visits AS (
   SELECT
     customer_id,
-    SUM(CASE WHEN visit_date > CURRENT_DATE - INTERVAL '1 DAY' THEN 1 ELSE 0 END) AS store_visit_count_1d
+    SUM(
+      CASE
+        WHEN visit_date > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '1 DAY' AS DATE)
+        THEN 1
+        ELSE 0
+      END
+    ) AS store_visit_count_1d
   FROM store_visits
   WHERE
-    visit_date <= CURRENT_DATE AND visit_date > CURRENT_DATE - INTERVAL '1 DAY'
+    visit_date <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
+    AND visit_date > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '1 DAY' AS DATE)
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH agg_store_visits AS (
     SUM(CASE WHEN visit_date = CAST('2026-06-28' AS DATE) THEN 1 ELSE 0 END) AS store_visit_count_if
   FROM store_visits
   WHERE
-    visit_date <= CURRENT_DATE
+    visit_date <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
   GROUP BY
     customer_id
 ), base AS (

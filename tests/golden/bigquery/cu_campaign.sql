@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.country
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  SUBSTRING(TO_HEX(MD5(CONCAT('holdout-2026:', CAST(customer_id AS STRING)))), 1, 8) < '80000000'
+  AND country = 'US'

@@ -1,0 +1,17 @@
+WITH base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    e.country AS country
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  SUBSTRING(
+    LOWER(HEX(MD5(CONCAT('holdout-2026:', CAST(customer_id AS Nullable(String)))))),
+    1,
+    8
+  ) < '80000000'
+  AND country = 'US'
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,24 @@
+WITH agg_store_visits AS (
+  SELECT
+    customer_id,
+    MIN(visit_date) AS store_visit_first
+  FROM store_visits
+  WHERE
+    visit_date <= toDate(now('UTC'))
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    agg_store_visits.store_visit_first AS store_visit_first
+  FROM customers AS e
+  LEFT JOIN agg_store_visits
+    ON e.customer_id = agg_store_visits.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  store_visit_first > CAST(toDate(now('UTC')) - INTERVAL '7' DAY AS Nullable(DATE))
+  AND store_visit_first <= toDate(now('UTC'))
+SETTINGS join_use_nulls = 1

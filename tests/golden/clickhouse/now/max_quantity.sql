@@ -1,0 +1,24 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    MAX(CASE WHEN ordered_at > now64(6, 'UTC') - INTERVAL '365' DAY THEN quantity END) AS purchase_max_quantity_365d
+  FROM orders
+  WHERE
+    ordered_at <= now64(6, 'UTC')
+    AND ordered_at > now64(6, 'UTC') - INTERVAL '365' DAY
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    agg_orders.purchase_max_quantity_365d AS purchase_max_quantity_365d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  purchase_max_quantity_365d >= 3
+SETTINGS join_use_nulls = 1

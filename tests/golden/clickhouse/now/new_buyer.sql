@@ -1,0 +1,24 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    MIN(ordered_at) AS purchase_first
+  FROM orders
+  WHERE
+    ordered_at <= now64(6, 'UTC')
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    agg_orders.purchase_first AS purchase_first
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  purchase_first > now64(6, 'UTC') - INTERVAL '30' DAY
+  AND purchase_first <= now64(6, 'UTC')
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,29 @@
+WITH agg_shopper_orders AS (
+  SELECT
+    shopper_id,
+    MIN(
+      CASE
+        WHEN placed_at > now64(6, 'UTC') - INTERVAL '90' DAY
+        AND placed_at <= now64(6, 'UTC') - INTERVAL '20' DAY
+        THEN placed_at
+      END
+    ) AS order_first_90d_to20d
+  FROM shopper_orders
+  WHERE
+    placed_at <= now64(6, 'UTC') AND placed_at > now64(6, 'UTC') - INTERVAL '90' DAY
+  GROUP BY
+    shopper_id
+), base AS (
+  SELECT
+    e.shopper_id AS shopper_id,
+    agg_shopper_orders.order_first_90d_to20d AS order_first_90d_to20d
+  FROM shoppers AS e
+  LEFT JOIN agg_shopper_orders
+    ON e.shopper_id = agg_shopper_orders.shopper_id
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  order_first_90d_to20d < CAST('2026-06-01 00:00:00' AS DateTime64(6, 'UTC'))
+SETTINGS join_use_nulls = 1

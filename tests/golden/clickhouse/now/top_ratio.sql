@@ -1,0 +1,41 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    SUM(CASE WHEN ordered_at > now64(6, 'UTC') - INTERVAL '365' DAY THEN amount END) AS purchase_sum_amount_365d,
+    SUM(CASE WHEN ordered_at > now64(6, 'UTC') - INTERVAL '90' DAY THEN 1 ELSE 0 END) AS purchase_count_90d
+  FROM orders
+  WHERE
+    ordered_at <= now64(6, 'UTC')
+    AND ordered_at > now64(6, 'UTC') - INTERVAL '365' DAY
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    COALESCE(agg_orders.purchase_sum_amount_365d, 0) AS purchase_sum_amount_365d,
+    COALESCE(agg_orders.purchase_count_90d, 0) AS purchase_count_90d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+), ranked AS (
+  SELECT
+    *,
+    CAST(purchase_sum_amount_365d AS Nullable(Float64)) / nullIf(purchase_count_90d, 0) AS rank_1_value,
+    RANK() OVER (
+      ORDER BY CAST(purchase_sum_amount_365d AS Nullable(Float64)) / nullIf(purchase_count_90d, 0) DESC
+    ) AS rank_1,
+    COUNT(
+      CAST(purchase_sum_amount_365d AS Nullable(Float64)) / nullIf(purchase_count_90d, 0)
+    ) OVER () AS rank_1_n
+  FROM base
+)
+SELECT
+  customer_id
+FROM ranked
+WHERE
+  NOT (
+    rank_1_value IS NULL
+  ) AND (
+    rank_1 - 1
+  ) * 100 < 25 * rank_1_n
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,24 @@
+WITH agg_events AS (
+  SELECT
+    user_id,
+    MAX(ts) AS page_view_last
+  FROM events
+  WHERE
+    event_name = 'page_view' AND ts <= now64(6, 'UTC')
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    e.customer_id AS customer_id,
+    agg_events.page_view_last AS page_view_last
+  FROM customers AS e
+  LEFT JOIN agg_events
+    ON e.customer_id = agg_events.user_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  page_view_last > now64(6, 'UTC') - INTERVAL '1' DAY
+  AND page_view_last <= now64(6, 'UTC')
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,18 @@
+WITH base AS (
+  SELECT
+    e.shopper_id AS shopper_id,
+    e.lat AS location_lat,
+    e.lon AS location_lon
+  FROM shoppers AS e
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  NOT (
+    CAST(location_lat AS Nullable(Float64)) IS NULL
+  )
+  AND NOT (
+    CAST(location_lon AS Nullable(Float64)) IS NULL
+  )
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,30 @@
+WITH base AS (
+  SELECT
+    e.shopper_id AS shopper_id,
+    e.spend AS spend,
+    e.country AS country
+  FROM shoppers AS e
+), ranked AS (
+  SELECT
+    *,
+    spend AS rank_1_value,
+    RANK() OVER (PARTITION BY country ORDER BY spend DESC) AS rank_1,
+    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n
+  FROM base
+)
+SELECT
+  shopper_id
+FROM ranked
+WHERE
+  NOT (
+    NOT (
+      country IS NULL
+    )
+    AND NOT (
+      rank_1_value IS NULL
+    )
+    AND (
+      rank_1 - 1
+    ) * 100 < 20 * rank_1_n
+  )
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.interests
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  ARRAY_CONTAINS(interests, 'running') AND ARRAY_CONTAINS(interests, 'yoga')

@@ -1,0 +1,10 @@
+WITH base AS (
+  SELECT
+    e.shopper_id
+  FROM shoppers AS e
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  SUBSTRING(MD5(CONCAT('spring-2026:', CAST(shopper_id AS STRING))), 1, 8) < '4ccccccc'

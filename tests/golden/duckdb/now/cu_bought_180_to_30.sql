@@ -1,0 +1,30 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    SUM(
+      CASE
+        WHEN ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '180' DAY
+        AND ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30' DAY
+        THEN 1
+        ELSE 0
+      END
+    ) AS purchase_count_180d_to30d
+  FROM orders
+  WHERE
+    ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND ordered_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '180' DAY
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id,
+    COALESCE(agg_orders.purchase_count_180d_to30d, 0) AS purchase_count_180d_to30d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  purchase_count_180d_to30d >= 1

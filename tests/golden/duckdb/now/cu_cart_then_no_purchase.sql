@@ -1,0 +1,57 @@
+WITH add_to_cart_then_not_purchase AS (
+  SELECT
+    seq_key,
+    MAX(
+      CASE
+        WHEN seq_tag = 1 AND (
+          seq_next IS NULL OR seq_next > seq_ts + INTERVAL '1' DAY
+        )
+        THEN 1
+        ELSE 0
+      END
+    ) AS seq_hit
+  FROM (
+    SELECT
+      seq_key,
+      seq_ts,
+      seq_tag,
+      MIN(CASE WHEN seq_tag = 0 THEN seq_ts END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_ts NULLS FIRST, seq_tag NULLS FIRST
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        ordered_at AS seq_ts,
+        0 AS seq_tag
+      FROM orders
+      WHERE
+        ordered_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+      UNION ALL
+      SELECT
+        user_id AS seq_key,
+        ts AS seq_ts,
+        1 AS seq_tag
+      FROM events
+      WHERE
+        event_name = 'add_to_cart'
+        AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+        AND ts <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '1' DAY
+    ) AS seq_rows
+  ) AS seq_ordered
+  GROUP BY
+    seq_key
+), base AS (
+  SELECT
+    e.customer_id,
+    COALESCE(add_to_cart_then_not_purchase.seq_hit, 0) AS add_to_cart_then_not_purchase
+  FROM customers AS e
+  LEFT JOIN add_to_cart_then_not_purchase
+    ON e.customer_id = add_to_cart_then_not_purchase.seq_key
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  add_to_cart_then_not_purchase = 1

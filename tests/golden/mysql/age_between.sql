@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.age
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  age BETWEEN 25 AND 34

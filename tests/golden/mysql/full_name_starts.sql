@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.name AS full_name
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  SUBSTRING(LOWER(full_name), 1, 2) = LOWER('an')

@@ -1,0 +1,18 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.last_seen
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  (
+    last_seen >= CAST('2026-06-29 00:00:00' AS DATETIME)
+    AND last_seen < CAST('2026-06-30 00:00:00' AS DATETIME)
+  )
+  OR (
+    last_seen >= CAST('2026-06-30 00:00:00' AS DATETIME)
+    AND last_seen < CAST('2026-07-01 00:00:00' AS DATETIME)
+  )

@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.age,
+    e.country
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  age < 35 AND country = 'US'

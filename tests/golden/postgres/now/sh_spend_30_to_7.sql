@@ -1,0 +1,29 @@
+WITH agg_shopper_orders AS (
+  SELECT
+    shopper_id,
+    SUM(
+      CASE
+        WHEN placed_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
+        AND placed_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '7 DAY'
+        THEN amount
+      END
+    ) AS order_sum_amount_30d_to7d
+  FROM shopper_orders
+  WHERE
+    placed_at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+    AND placed_at > CURRENT_TIMESTAMP AT TIME ZONE 'UTC' - INTERVAL '30 DAY'
+  GROUP BY
+    shopper_id
+), base AS (
+  SELECT
+    e.shopper_id,
+    COALESCE(agg_shopper_orders.order_sum_amount_30d_to7d, 0) AS order_sum_amount_30d_to7d
+  FROM shoppers AS e
+  LEFT JOIN agg_shopper_orders
+    ON e.shopper_id = agg_shopper_orders.shopper_id
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  order_sum_amount_30d_to7d > 20

@@ -1,0 +1,55 @@
+WITH view_then_view AS (
+  SELECT
+    seq_key,
+    MAX(
+      CASE
+        WHEN seq_tag = 1 AND (
+          seq_next <= seq_ts + INTERVAL '1 DAY'
+        )
+        THEN 1
+        ELSE 0
+      END
+    ) AS seq_hit
+  FROM (
+    SELECT
+      seq_key,
+      seq_ts,
+      seq_tag,
+      MIN(CASE WHEN seq_tag = 0 THEN seq_ts END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_ts NULLS FIRST, seq_tag NULLS FIRST
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        shopper_id AS seq_key,
+        at AS seq_ts,
+        0 AS seq_tag
+      FROM shopper_events
+      WHERE
+        kind = 'view' AND at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AND page = '/b'
+      UNION ALL
+      SELECT
+        shopper_id AS seq_key,
+        at AS seq_ts,
+        1 AS seq_tag
+      FROM shopper_events
+      WHERE
+        kind = 'view' AND at <= CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AND page IS NULL
+    ) AS seq_rows
+  ) AS seq_ordered
+  GROUP BY
+    seq_key
+), base AS (
+  SELECT
+    e.shopper_id,
+    COALESCE(view_then_view.seq_hit, 0) AS view_then_view
+  FROM shoppers AS e
+  LEFT JOIN view_then_view
+    ON e.shopper_id = view_then_view.seq_key
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  view_then_view = 1

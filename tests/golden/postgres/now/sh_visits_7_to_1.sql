@@ -1,0 +1,30 @@
+WITH agg_shop_visits AS (
+  SELECT
+    shopper_id,
+    SUM(
+      CASE
+        WHEN day > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '7 DAY' AS DATE)
+        AND day <= CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '1 DAY' AS DATE)
+        THEN 1
+        ELSE 0
+      END
+    ) AS visit_count_7d_to1d
+  FROM shop_visits
+  WHERE
+    day <= CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)
+    AND day > CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE) - INTERVAL '7 DAY' AS DATE)
+  GROUP BY
+    shopper_id
+), base AS (
+  SELECT
+    e.shopper_id,
+    COALESCE(agg_shop_visits.visit_count_7d_to1d, 0) AS visit_count_7d_to1d
+  FROM shoppers AS e
+  LEFT JOIN agg_shop_visits
+    ON e.shopper_id = agg_shop_visits.shopper_id
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  visit_count_7d_to1d >= 1

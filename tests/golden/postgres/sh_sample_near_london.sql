@@ -1,0 +1,21 @@
+WITH base AS (
+  SELECT
+    e.shopper_id,
+    e.lat AS location_lat,
+    e.lon AS location_lon
+  FROM shoppers AS e
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  SUBSTRING(MD5('x:' || CAST(shopper_id AS VARCHAR)) FROM 1 FOR 8) < '99999999'
+  AND SIN((
+    CAST(location_lat AS DOUBLE PRECISION) - 51.5074
+  ) * 0.008726646259971648) * SIN((
+    CAST(location_lat AS DOUBLE PRECISION) - 51.5074
+  ) * 0.008726646259971648) + COS(CAST(location_lat AS DOUBLE PRECISION) * 0.017453292519943296) * 0.6224135541865977 * SIN((
+    CAST(location_lon AS DOUBLE PRECISION) - -0.1278
+  ) * 0.008726646259971648) * SIN((
+    CAST(location_lon AS DOUBLE PRECISION) - -0.1278
+  ) * 0.008726646259971648) <= 0.0009851467239339379

@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.country
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  country IS NULL

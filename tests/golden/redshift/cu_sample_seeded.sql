@@ -1,0 +1,10 @@
+WITH base AS (
+  SELECT
+    e.customer_id
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  SUBSTRING(MD5('holdout-2026:' || CAST(customer_id AS VARCHAR)) FROM 1 FOR 8) < '80000000'

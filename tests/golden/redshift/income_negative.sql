@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.income
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  income BETWEEN -10 AND 10

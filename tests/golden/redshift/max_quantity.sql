@@ -1,0 +1,25 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    MAX(
+      CASE WHEN ordered_at > CAST('2025-06-30 00:00:00' AS TIMESTAMP) THEN quantity END
+    ) AS purchase_max_quantity_365d
+  FROM orders
+  WHERE
+    ordered_at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+    AND ordered_at > CAST('2025-06-30 00:00:00' AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id,
+    agg_orders.purchase_max_quantity_365d AS purchase_max_quantity_365d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  purchase_max_quantity_365d >= 3

@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.last_seen
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  last_seen > CURRENT_TIMESTAMP() - INTERVAL '14 DAY'
+  AND last_seen <= CURRENT_TIMESTAMP()

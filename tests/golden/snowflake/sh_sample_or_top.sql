@@ -1,0 +1,26 @@
+WITH base AS (
+  SELECT
+    e.shopper_id,
+    e.spend,
+    e.country
+  FROM shoppers AS e
+), ranked AS (
+  SELECT
+    *,
+    spend AS rank_1_value,
+    RANK() OVER (PARTITION BY country ORDER BY spend DESC NULLS LAST) AS rank_1,
+    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n
+  FROM base
+)
+SELECT
+  shopper_id
+FROM ranked
+WHERE
+  SUBSTRING(MD5(CONCAT('y:', CAST(shopper_id AS VARCHAR))), 1, 8) < '33333333'
+  OR (
+    NOT country IS NULL
+    AND NOT rank_1_value IS NULL
+    AND (
+      rank_1 - 1
+    ) * 100 < 20 * rank_1_n
+  )

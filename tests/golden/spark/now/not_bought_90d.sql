@@ -1,0 +1,23 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    SUM(CASE WHEN ordered_at > CURRENT_TIMESTAMP() - INTERVAL '90' DAY THEN 1 ELSE 0 END) AS purchase_count_90d
+  FROM orders
+  WHERE
+    ordered_at <= CURRENT_TIMESTAMP()
+    AND ordered_at > CURRENT_TIMESTAMP() - INTERVAL '90' DAY
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id,
+    COALESCE(agg_orders.purchase_count_90d, 0) AS purchase_count_90d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT purchase_count_90d >= 1

@@ -1,0 +1,10 @@
+WITH base AS (
+  SELECT
+    e.shopper_id
+  FROM shoppers AS e
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  NOT SUBSTRING(MD5(CONCAT('holdout:', CAST(shopper_id AS STRING))), 1, 8) < '80000000'

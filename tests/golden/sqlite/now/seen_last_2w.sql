@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.last_seen
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  last_seen > DATETIME(CURRENT_TIMESTAMP, '-14 days')
+  AND last_seen <= CURRENT_TIMESTAMP

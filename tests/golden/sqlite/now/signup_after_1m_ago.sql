@@ -1,0 +1,20 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.signup_date
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  signup_date > DATE(
+    DATE(CURRENT_DATE, 'start of month', '-1 months'),
+    '+' || CAST(MIN(
+      CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER),
+      CAST(STRFTIME(
+        '%d',
+        DATE(DATE(CURRENT_DATE, 'start of month', '-1 months'), '+1 month', '-1 day')
+      ) AS INTEGER)
+    ) - 1 AS TEXT) || ' days'
+  )

@@ -1,0 +1,36 @@
+WITH agg_orders AS (
+  SELECT
+    customer_id,
+    SUM(CASE WHEN ordered_at > DATETIME(CURRENT_TIMESTAMP, '-365 days') THEN amount END) AS purchase_sum_amount_365d
+  FROM orders
+  WHERE
+    ordered_at <= CURRENT_TIMESTAMP
+    AND ordered_at > DATETIME(CURRENT_TIMESTAMP, '-365 days')
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    e.customer_id,
+    e.age,
+    COALESCE(agg_orders.purchase_sum_amount_365d, 0) AS purchase_sum_amount_365d
+  FROM customers AS e
+  LEFT JOIN agg_orders
+    ON e.customer_id = agg_orders.customer_id
+), ranked AS (
+  SELECT
+    *,
+    purchase_sum_amount_365d AS rank_1_value,
+    RANK() OVER (ORDER BY purchase_sum_amount_365d DESC) AS rank_1,
+    COUNT(purchase_sum_amount_365d) OVER () AS rank_1_n
+  FROM base
+)
+SELECT
+  customer_id
+FROM ranked
+WHERE
+  age < 35
+  AND (
+    NOT rank_1_value IS NULL AND (
+      rank_1 - 1
+    ) * 100 < 20 * rank_1_n
+  )

@@ -1,0 +1,69 @@
+WITH cart_then_not_order AS (
+  SELECT
+    seq_key,
+    MAX(
+      CASE
+        WHEN seq_tag = 1
+        AND (
+          seq_next IS NULL OR seq_next > STRFTIME('%Y-%m-%d %H:%M:%f', seq_ts, '+1 days')
+        )
+        THEN 1
+        ELSE 0
+      END
+    ) AS seq_hit
+  FROM (
+    SELECT
+      seq_key,
+      seq_ts,
+      seq_tag,
+      MIN(CASE WHEN seq_tag = 0 THEN seq_ts END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_ts, seq_tag
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        shopper_id AS seq_key,
+        placed_at AS seq_ts,
+        0 AS seq_tag
+      FROM shopper_orders
+      WHERE
+        placed_at <= DATETIME('2026-06-30 00:00:00')
+      UNION ALL
+      SELECT
+        shopper_id AS seq_key,
+        at AS seq_ts,
+        1 AS seq_tag
+      FROM shopper_events
+      WHERE
+        kind = 'cart'
+        AND at <= DATETIME('2026-06-30 00:00:00')
+        AND at <= DATETIME('2026-06-29 00:00:00')
+    ) AS seq_rows
+  ) AS seq_ordered
+  GROUP BY
+    seq_key
+), base AS (
+  SELECT
+    e.shopper_id,
+    e.lat AS location_lat,
+    e.lon AS location_lon,
+    COALESCE(cart_then_not_order.seq_hit, 0) AS cart_then_not_order
+  FROM shoppers AS e
+  LEFT JOIN cart_then_not_order
+    ON e.shopper_id = cart_then_not_order.seq_key
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  cart_then_not_order = 1
+  OR SIN((
+    CAST(location_lat AS REAL) - 48.8566
+  ) * 0.008726646259971648) * SIN((
+    CAST(location_lat AS REAL) - 48.8566
+  ) * 0.008726646259971648) + COS(CAST(location_lat AS REAL) * 0.017453292519943296) * 0.6579458609946129 * SIN((
+    CAST(location_lon AS REAL) - 2.3522
+  ) * 0.008726646259971648) * SIN((
+    CAST(location_lon AS REAL) - 2.3522
+  ) * 0.008726646259971648) <= 0.0000153978964862913

@@ -1,0 +1,38 @@
+WITH agg_shopper_orders AS (
+  SELECT
+    shopper_id,
+    COUNT(*) AS order_count
+  FROM shopper_orders
+  WHERE
+    placed_at <= DATETIME('2026-06-30 00:00:00')
+  GROUP BY
+    shopper_id
+), base AS (
+  SELECT
+    e.shopper_id,
+    e.spend,
+    e.country,
+    COALESCE(agg_shopper_orders.order_count, 0) AS order_count
+  FROM shoppers AS e
+  LEFT JOIN agg_shopper_orders
+    ON e.shopper_id = agg_shopper_orders.shopper_id
+), ranked AS (
+  SELECT
+    *,
+    spend AS rank_1_value,
+    RANK() OVER (PARTITION BY country ORDER BY spend DESC) AS rank_1,
+    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n
+  FROM base
+)
+SELECT
+  shopper_id
+FROM ranked
+WHERE
+  (
+    NOT country IS NULL
+    AND NOT rank_1_value IS NULL
+    AND (
+      rank_1 - 1
+    ) * 100 < 40 * rank_1_n
+  )
+  AND order_count >= 1

@@ -1,0 +1,14 @@
+WITH base AS (
+  SELECT
+    e.shopper_id
+  FROM shoppers AS e
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  SUBSTR(
+    LOWER(TO_HEX(MD5(TO_UTF8(CONCAT('spring-2026:', CAST(shopper_id AS VARCHAR)))))),
+    1,
+    8
+  ) < '4ccccccc'

@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.email
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  LEN(LOWER(email)) >= 4
+  AND SUBSTRING(LOWER(email), LEN(LOWER(email)) - 4 + 1) = LOWER('.COM')

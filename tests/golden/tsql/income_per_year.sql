@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.customer_id,
+    e.income,
+    e.age
+  FROM customers AS e
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  CAST(income AS FLOAT) / NULLIF(age, 0) > 3000

@@ -1,0 +1,59 @@
+WITH cart_then_not_order AS (
+  SELECT
+    seq_key,
+    MAX(
+      CASE
+        WHEN seq_tag = 1 AND (
+          seq_next IS NULL OR seq_next > DATEADD(DAY, 1, seq_ts)
+        )
+        THEN 1
+        ELSE 0
+      END
+    ) AS seq_hit
+  FROM (
+    SELECT
+      seq_key AS seq_key,
+      seq_ts AS seq_ts,
+      seq_tag AS seq_tag,
+      MIN(CASE WHEN seq_tag = 0 THEN seq_ts END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_ts, seq_tag
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        shopper_id AS seq_key,
+        placed_at AS seq_ts,
+        0 AS seq_tag
+      FROM shopper_orders
+      WHERE
+        placed_at <= CAST('2026-06-30 00:00:00' AS DATETIME2)
+        AND placed_at > CAST('2026-06-23 00:00:00' AS DATETIME2)
+      UNION ALL
+      SELECT
+        shopper_id AS seq_key,
+        at AS seq_ts,
+        1 AS seq_tag
+      FROM shopper_events
+      WHERE
+        kind = 'cart'
+        AND at <= CAST('2026-06-30 00:00:00' AS DATETIME2)
+        AND at > CAST('2026-06-23 00:00:00' AS DATETIME2)
+        AND at <= CAST('2026-06-29 00:00:00' AS DATETIME2)
+    ) AS seq_rows
+  ) AS seq_ordered
+  GROUP BY
+    seq_key
+), base AS (
+  SELECT
+    e.shopper_id,
+    COALESCE(cart_then_not_order.seq_hit, 0) AS cart_then_not_order
+  FROM shoppers AS e
+  LEFT JOIN cart_then_not_order
+    ON e.shopper_id = cart_then_not_order.seq_key
+)
+SELECT
+  shopper_id
+FROM base
+WHERE
+  cart_then_not_order = 1
