@@ -20,7 +20,6 @@ two-valued truth, 0 for count/sum over no events, windows, calendar months, rank
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from collections.abc import Iterable
@@ -245,13 +244,6 @@ def sample_threshold(percent: Decimal) -> int | None:
     return t if t > 0 else None
 
 
-def sample_hash(seed: str, key: object) -> int:
-    """The 32-bit number `sample` compares (the first 8 hex digits of the MD5 of
-    ``seed:key``), as every engine computes it."""
-    text = f"{seed}:{key}"
-    return int(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
-
-
 def _unique(base: str, taken: set[str]) -> str:
     name, n = base, 2
     while name in taken:
@@ -274,6 +266,7 @@ class _Builder:
         self.needs = _Needs()
         # Segments whose membership is a column of an earlier layer (--membership).
         self.computed: dict[str, str] = {}
+        self.columns: set[str] = set()  # set by plan()
 
     # -- values -----------------------------------------------------------------------------
     def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expr:
@@ -696,6 +689,9 @@ class _Builder:
             self.needs.ranks[rank] = _unique(f"rank_{i}", taken)
         for seq in self.needs.sequences:
             self.needs.sequences[seq] = _unique(_seq_alias(seq), taken)
+        taken |= {r + sfx for r in self.needs.ranks.values() for sfx in ("_value", "_n")}
+        # Every column name of `base`/`ranked`: new columns (layers) must avoid them.
+        self.columns = taken
 
     def _event_groups(self) -> dict[tuple[SourceTable, str], list[ir.Aggregate]]:
         groups: dict[tuple[SourceTable, str], list[ir.Aggregate]] = {}
@@ -937,9 +933,7 @@ def membership_query(
     # a layer before them, and they read its column.
     level = _levels(segments)
     top = max(level.values(), default=0)
-    taken = {entity.key, *b.needs.attrs, *b.needs.aggregates.values(), *b.needs.ranks.values()}
-    taken |= {r + sfx for r in b.needs.ranks.values() for sfx in ("_value", "_n")}
-    taken |= set(b.needs.sequences.values())
+    taken = set(b.columns)
     layers: list[list[tuple[str, exp.Expr]]] = [[] for _ in range(top)]
     for k in range(top):
         for s in segments:
