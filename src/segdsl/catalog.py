@@ -247,6 +247,69 @@ def _source_table(raw: str) -> SourceTable:
     return SourceTable(table=raw)
 
 
+# A physical name (table or column) may be anything the database allows — it is
+# always quoted as needed — except empty or holding control characters (NUL, line
+# breaks…), which no engine stores as a name and which would only fail later, far
+# from the catalog.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _bad_physical_name(name: str) -> str | None:
+    """Why ``name`` cannot be a table or column name, or None."""
+    if not name.strip():
+        return "is empty"
+    if _CONTROL.search(name):
+        return "holds a control character (such as NUL or a line break)"
+    return None
+
+
+def _check_physical(
+    source: Source, loc: tuple[str, ...], name: str, diags: list[Diagnostic], table: bool = False
+) -> None:
+    parts = name.split(".") if table and not name.lower().endswith(FILE_SUFFIXES) else [name]
+    for part in parts:
+        why = _bad_physical_name(part)
+        if why is not None:
+            what = "a part of this table name" if len(parts) > 1 else "this name"
+            diags.append(
+                _catalog_error(
+                    source,
+                    loc,
+                    f"`{'.'.join(loc)}`: {what} {why}: {name!r}",
+                    "write the table or column name as the database has it; names with "
+                    "spaces, quotes, upper case or reserved words are fine (segdsl quotes them)"
+                    + ("; a dotted name is schema.table" if table else ""),
+                    code="C012",
+                )
+            )
+            return
+
+
+def _physical_names(model: CatalogModel, source: Source, diags: list[Diagnostic]) -> None:
+    """Every table and column name the catalog gives, checked (C012)."""
+
+    def columns(base: tuple[str, ...], raw: dict[str, str | TypedColumn]) -> None:
+        for name, spec in raw.items():
+            if isinstance(spec, TypedColumn) and spec.column is not None:
+                _check_physical(source, (*base, name), spec.column, diags)
+
+    for name, ent in model.entity.items():
+        _check_physical(source, ("entity", name, "source"), ent.source, diags, table=True)
+        _check_physical(source, ("entity", name, "key"), ent.key, diags)
+        columns(("entity", name, "attributes"), ent.attributes)
+        if ent.location is not None:
+            _check_physical(source, ("entity", name, "location", "lat"), ent.location.lat, diags)
+            _check_physical(source, ("entity", name, "location", "lon"), ent.location.lon, diags)
+    for name, ev in model.event.items():
+        _check_physical(source, ("event", name, "source"), ev.source, diags, table=True)
+        _check_physical(source, ("event", name, "key"), ev.key, diags)
+        ts = ev.timestamp if isinstance(ev.timestamp, str) else ev.timestamp.column
+        _check_physical(source, ("event", name, "timestamp"), ts, diags)
+        if ev.kind is not None:
+            _check_physical(source, ("event", name, "kind", "column"), ev.kind.column, diags)
+        columns(("event", name, "fields"), ev.fields)
+
+
 def _columns(
     source: Source,
     base: tuple[str, ...],
@@ -290,6 +353,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
     from segdsl.parser import KEYWORDS
 
     diags: list[Diagnostic] = []
+    _physical_names(model, source, diags)
     entities: dict[str, EntityDef] = {}
     for name, ent in model.entity.items():
         if not IDENT.match(name) or name.lower() in KEYWORDS:

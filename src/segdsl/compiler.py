@@ -8,8 +8,13 @@ The shape of every statement::
     ), base AS (                    -- the entity with the attributes and aggregates used
       SELECT e.customer_id, e.age, COALESCE(agg_orders.purchase_count_90d, 0) AS …
       FROM customers AS e LEFT JOIN agg_orders ON e.customer_id = agg_orders.customer_id
-    ), ranked AS (                  -- only when a rule ranks: window functions over base
-      SELECT *, RANK() OVER (ORDER BY … DESC) AS rank_1, COUNT(…) OVER () AS rank_1_n FROM base
+    ), valued AS (                  -- only when a rule ranks: each ranked value X
+      SELECT *, <X> AS rank_1_value FROM base
+    ), ranks_1 AS (                 -- per distinct X: how many are strictly better, and n
+      SELECT rank_1_value AS v, SUM(COUNT(*)) OVER (ORDER BY rank_1_value DESC) - COUNT(*)
+        AS better, SUM(COUNT(*)) OVER () AS n FROM valued WHERE … IS NOT NULL GROUP BY …
+    ), ranked AS (                  -- the counts joined back on X
+      SELECT valued.*, ranks_1.better AS rank_1_better, … FROM valued LEFT JOIN ranks_1 …
     )
     SELECT customer_id FROM base WHERE <condition>
 
@@ -20,6 +25,7 @@ two-valued truth, 0 for count/sum over no events, windows, calendar months, rank
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -29,6 +35,7 @@ from fractions import Fraction
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 from sqlglot.expressions import DType
 
@@ -60,14 +67,23 @@ _RESERVED = frozenset(
     having in inner insert intersect interval into is join lateral leading left like limit
     natural not null offset on or order outer over partition primary range references right
     rows select session_user some table then to trailing true union unique update user using
-    values when where window with""".split()
+    values when where window with
+    add alter analyze anti asof autoincrement begin binary commit deferrable describe do
+    escape glob if ignore ilike index initially isnull key map nothing notnull overlaps
+    partitioned_by pivot qualify raise regexp returning revoke rlike rollback semi set show
+    straight_join tablesample transaction uncache unpivot xor""".split()
 )
 
 
 def ident(name: str) -> exp.Identifier:
     """An identifier, quoted only when it must be: not a plain lower-case name, or a
     reserved word."""
-    return exp.Identifier(this=name, quoted=not _PLAIN.match(name) or name in _RESERVED)
+    return exp.Identifier(this=name, quoted=_must_quote(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _must_quote(name: str) -> bool:
+    return not _PLAIN.match(name) or name in _RESERVED
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -108,12 +124,12 @@ def literal(value: ir.Scalar, t: Type, dialect: str | None = None) -> exp.Expr:
     if isinstance(value, bool):  # pragma: no cover - booleans handled above
         raise TypeError(value)
     if isinstance(value, int):
-        return exp.Literal.number(value) if value >= 0 else exp.Neg(this=exp.Literal.number(-value))
+        return _num(value) if value >= 0 else exp.Neg(this=_num(-value))
     dec = Decimal(str(value))
     text = format(dec.normalize(), "f") if dec == dec.to_integral_value() else format(dec, "f")
     if dec < 0:
-        return exp.Neg(this=exp.Literal.number(text.lstrip("-")))
-    return exp.Literal.number(text)
+        return exp.Neg(this=_num(text.lstrip("-")))
+    return _num(text)
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,57 @@ def _agg_alias(agg: ir.Aggregate) -> str:
     return "_".join(parts)
 
 
+def _num(n: int | str) -> exp.Literal:
+    """A non-negative number literal (``exp.Literal.number`` also checks the sign by
+    converting the text back: slow, and never needed here)."""
+    return exp.Literal(this=str(n), is_string=False)
+
+
+def _connect(kind: type[exp.Connector], parts: Iterable[exp.Expr]) -> exp.Expr:
+    """``a AND b AND …`` (or OR) built directly, as ``exp.and_`` would (connectors among
+    the parts in parentheses) but without its parsing and copying."""
+    items = list(parts)
+    if len(items) == 1:
+        return items[0]
+    items = [exp.Paren(this=p) if isinstance(p, exp.Connector) else p for p in items]
+    node: exp.Expr = items[0]
+    for item in items[1:]:
+        node = kind(this=node, expression=item)
+    return node
+
+
+def _and(*parts: exp.Expr) -> exp.Expr:
+    return _connect(exp.And, parts)
+
+
+def _or(*parts: exp.Expr) -> exp.Expr:
+    return _connect(exp.Or, parts)
+
+
+def _select(
+    *columns: exp.Expr,
+    from_: exp.Expr | None = None,
+    where: exp.Expr | None = None,
+    group: list[exp.Expr] | None = None,
+) -> exp.Select:
+    """A SELECT built directly (``exp.select`` and its chained builders parse and copy
+    every argument: most of the compile time of a segment)."""
+    select = exp.Select(expressions=list(columns))
+    if from_ is not None:
+        select.set("from_", exp.From(this=from_))
+    if where is not None:
+        select.set("where", exp.Where(this=where))
+    if group:
+        select.set("group", exp.Group(expressions=group))
+    return select
+
+
+def _add(select: exp.Select, *columns: exp.Expr) -> exp.Select:
+    for c in columns:
+        select.append("expressions", c)
+    return select
+
+
 def _alias(e: exp.Expr, name: exp.Identifier) -> exp.Alias:
     # The builders exp.alias_/exp.cast copy their argument; the compiler builds each
     # node once, so it makes them directly (compile speed).
@@ -244,6 +311,13 @@ def sample_threshold(percent: Decimal) -> int | None:
     return t if t > 0 else None
 
 
+def _table_names(catalog: Catalog) -> set[str]:
+    """Every part of every table name the catalog reads, lower-cased."""
+    sources = [e.source for e in catalog.entities.values()]
+    sources += [e.source for e in catalog.events.values()]
+    return {part.lower() for src in sources for part in src.parts}
+
+
 def _unique(base: str, taken: set[str]) -> str:
     name, n = base, 2
     while name in taken:
@@ -267,6 +341,12 @@ class _Builder:
         # Segments whose membership is a column of an earlier layer (--membership).
         self.computed: dict[str, str] = {}
         self.columns: set[str] = set()  # set by plan()
+        # The statement's own relations (CTEs) must not take the name of a table the
+        # catalog reads: `FROM agg_orders` would read the CTE instead of the table.
+        self.ctes: set[str] = {"e"} | _table_names(catalog)
+        self.base_name = _unique("base", self.ctes)
+        self.valued_name = _unique("valued", self.ctes)
+        self.ranked_name = _unique("ranked", self.ctes)
 
     # -- values -----------------------------------------------------------------------------
     def value(self, v: ir.Value, event: EventDef | None = None) -> exp.Expr:
@@ -296,7 +376,7 @@ class _Builder:
             # Real division; division by zero gives a missing value.
             return exp.Div(
                 this=_cast(left, exp.DataType.Type.DOUBLE),
-                expression=exp.Nullif(this=right, expression=exp.Literal.number(0)),
+                expression=exp.Nullif(this=right, expression=_num(0)),
             )
         raise TypeError(f"cannot compile {v!r}")  # pragma: no cover
 
@@ -314,9 +394,9 @@ class _Builder:
         `not` or as a value); without it, NULL may stand for false (a positive context,
         where SQL's three-valued logic gives the same answer)."""
         if isinstance(c, ir.And):
-            return exp.and_(*(self.cond(x, safe, event) for x in c.items), copy=False)
+            return _and(*(self.cond(x, safe, event) for x in c.items))
         if isinstance(c, ir.Or):
-            return exp.or_(*(self.cond(x, safe, event) for x in c.items), copy=False)
+            return _or(*(self.cond(x, safe, event) for x in c.items))
         if isinstance(c, ir.Not):
             inner = c.operand
             while isinstance(inner, ir.InSegment) and inner.name not in self.computed:
@@ -343,7 +423,7 @@ class _Builder:
             return self._rank_cond(c)
         if isinstance(c, ir.Sequence):
             # A 0/1 column of `base`, never missing.
-            return exp.EQ(this=col(self.needs.sequences[c]), expression=exp.Literal.number(1))
+            return exp.EQ(this=col(self.needs.sequences[c]), expression=_num(1))
         if isinstance(c, ir.Sample):
             return self._sample(c)
         pred, nullable = self._atom(c, event)
@@ -385,10 +465,9 @@ class _Builder:
         if isinstance(c, ir.InLast):
             left = self.value(c.left, event)
             t = c.left.type
-            window: exp.Expr = exp.and_(
+            window: exp.Expr = _and(
                 exp.GT(this=left, expression=self.as_of.ago(c.duration, t)),
                 exp.LTE(this=left.copy(), expression=self.as_of.now(t)),
-                copy=False,
             )
             return window, c.left.nullable
         if isinstance(c, ir.IsTrue):
@@ -412,7 +491,7 @@ class _Builder:
         if c.op == "contains":
             return exp.GT(
                 this=fn(exp.StrPosition, "position", this=subject, substr=needle),
-                expression=exp.Literal.number(0),
+                expression=_num(0),
             )
         if c.op == "starts":
             return exp.EQ(
@@ -420,24 +499,23 @@ class _Builder:
                     exp.Substring,
                     "substring",
                     this=subject,
-                    start=exp.Literal.number(1),
-                    length=exp.Literal.number(n),
+                    start=_num(1),
+                    length=_num(n),
                 ),
                 expression=needle,
             )
         # ends with: compare the last n characters (guarded so the start is ≥ 1).
         length = fn(exp.Length, "length", this=subject.copy())
         start = exp.Add(
-            this=exp.Sub(this=length, expression=exp.Literal.number(n)),
-            expression=exp.Literal.number(1),
+            this=exp.Sub(this=length, expression=_num(n)),
+            expression=_num(1),
         )
-        return exp.and_(
-            exp.GTE(this=length.copy(), expression=exp.Literal.number(n)),
+        return _and(
+            exp.GTE(this=length.copy(), expression=_num(n)),
             exp.EQ(
                 this=fn(exp.Substring, "substring", this=subject.copy(), start=start),
                 expression=needle,
             ),
-            copy=False,
         )
 
     def _list_has(self, c: ir.ListHas, event: EventDef | None) -> exp.Expr:
@@ -460,7 +538,7 @@ class _Builder:
             item = self.value(v, event)
             if self.caps.lists == "json":
                 probe = (
-                    exp.select(exp.Literal.number(1))
+                    exp.select(_num(1))
                     .from_(
                         exp.Anonymous(this="json_each", expressions=[subject.copy()]), copy=False
                     )
@@ -470,26 +548,24 @@ class _Builder:
             else:
                 parts.append(exp.ArrayContains(this=subject.copy(), expression=item))
         if c.mode == "any":
-            node = exp.or_(*parts, copy=False) if len(parts) > 1 else parts[0]
+            node = _or(*parts) if len(parts) > 1 else parts[0]
         else:
-            node = exp.and_(*parts, copy=False) if len(parts) > 1 else parts[0]
+            node = _and(*parts) if len(parts) > 1 else parts[0]
         if self.caps.lists == "json":
             # A missing list has no rows in json_each: keep the positive form false.
-            node = exp.and_(
-                exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node, copy=False
-            )
+            node = _and(exp.Not(this=exp.Is(this=subject.copy(), expression=exp.Null())), node)
         return node
 
     def _rank_cond(self, c: ir.Rank) -> exp.Expr:
         alias = self.needs.ranks[c]
         frac = Fraction(c.percent)
         # member ⇔ X is set and (#strictly better) < P/100 · n, in exact integers:
-        #        (rank − 1) · 100 · den < num · n
+        #        better · 100 · den < num · n
         lhs = exp.Mul(
-            this=exp.Paren(this=exp.Sub(this=col(alias), expression=exp.Literal.number(1))),
-            expression=exp.Literal.number(100 * frac.denominator),
+            this=col(alias + "_better"),
+            expression=_num(100 * frac.denominator),
         )
-        rhs = exp.Mul(this=exp.Literal.number(frac.numerator), expression=col(alias + "_n"))
+        rhs = exp.Mul(this=_num(frac.numerator), expression=col(alias + "_n"))
         parts: list[exp.Expr] = [
             exp.Not(this=exp.Is(this=col(alias + "_value"), expression=exp.Null())),
             exp.LT(this=lhs, expression=rhs),
@@ -497,7 +573,7 @@ class _Builder:
         if c.per is not None:
             # Entities whose group is missing are in no group.
             parts.insert(0, exp.Not(this=exp.Is(this=col(c.per.name), expression=exp.Null())))
-        return exp.and_(*parts, copy=False)
+        return _and(*parts)
 
     def _within(self, c: ir.Within) -> exp.Expr:
         """Haversine: hav(d/R) = sin²(Δφ/2) + cos φ · cos φ0 · sin²(Δλ/2), compared with
@@ -524,10 +600,9 @@ class _Builder:
         )
         limit = haversine_limit(c.km)
         if limit is None:  # the whole globe
-            return exp.and_(
+            return _and(
                 exp.Not(this=exp.Is(this=lat.copy(), expression=exp.Null())),
                 exp.Not(this=exp.Is(this=lon.copy(), expression=exp.Null())),
-                copy=False,
             )
         return exp.LTE(this=h, expression=_number(limit))
 
@@ -545,9 +620,7 @@ class _Builder:
                 _cast(col(c.key), exp.DataType.Type.VARCHAR),
             ]
         )
-        prefix = exp.Substring(
-            this=exp.MD5(this=text), start=exp.Literal.number(1), length=exp.Literal.number(8)
-        )
+        prefix = exp.Substring(this=exp.MD5(this=text), start=_num(1), length=_num(8))
         return exp.LT(this=prefix, expression=exp.Literal.string(f"{threshold:08x}"))
 
     def _plus(self, ts: exp.Expr, d: ir.Duration, t: Type) -> exp.Expr:
@@ -562,9 +635,7 @@ class _Builder:
             fmt = exp.Literal.string("%Y-%m-%d %H:%M:%f")
             return exp.Anonymous(this="strftime", expressions=[fmt, ts, shift])
         if how == "dateadd":
-            return exp.DateAdd(
-                this=ts, expression=exp.Literal.number(days), unit=exp.Var(this="DAY")
-            )
+            return exp.DateAdd(this=ts, expression=_num(days), unit=exp.Var(this="DAY"))
         return exp.Add(
             this=ts,
             expression=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.Var(this="DAY")),
@@ -593,10 +664,10 @@ class _Builder:
                 exp.select(
                     _alias(col(ev.key), ident("seq_key")),
                     _alias(col(ev.timestamp), ident("seq_ts")),
-                    _alias(exp.Literal.number(tag), ident("seq_tag")),
+                    _alias(_num(tag), ident("seq_tag")),
                 )
                 .from_(table_ref(ev.source), copy=False)
-                .where(exp.and_(*conds, copy=False), copy=False)
+                .where(_and(*conds), copy=False)
             )
 
         ts = col(first.timestamp)
@@ -622,7 +693,7 @@ class _Builder:
                 this=exp.Case(
                     ifs=[
                         exp.If(
-                            this=exp.EQ(this=col("seq_tag"), expression=exp.Literal.number(0)),
+                            this=exp.EQ(this=col("seq_tag"), expression=_num(0)),
                             true=col("seq_ts"),
                         )
                     ]
@@ -639,7 +710,7 @@ class _Builder:
             ),
             spec=exp.WindowSpec(
                 kind="ROWS",
-                start=exp.Literal.number(1),
+                start=_num(1),
                 start_side="FOLLOWING",
                 end="UNBOUNDED",
                 end_side="FOLLOWING",
@@ -650,25 +721,23 @@ class _Builder:
         ).from_(exp.Subquery(this=stacked, alias=exp.TableAlias(this=ident("seq_rows"))))
         limit = self._plus(col("seq_ts"), s.within, t)
         if s.absent:
-            hit: exp.Expr = exp.or_(
+            hit: exp.Expr = _or(
                 exp.Is(this=col("seq_next"), expression=exp.Null()),
                 exp.GT(this=col("seq_next"), expression=limit),
-                copy=False,
             )
         else:
             hit = exp.LTE(this=col("seq_next"), expression=limit)
         flag = exp.Case(
             ifs=[
                 exp.If(
-                    this=exp.and_(
-                        exp.EQ(this=col("seq_tag"), expression=exp.Literal.number(1)),
+                    this=_and(
+                        exp.EQ(this=col("seq_tag"), expression=_num(1)),
                         exp.Paren(this=hit),
-                        copy=False,
                     ),
-                    true=exp.Literal.number(1),
+                    true=_num(1),
                 )
             ],
-            default=exp.Literal.number(0),
+            default=_num(0),
         )
         return (
             exp.select(col("seq_key"), _alias(exp.Max(this=flag), ident("seq_hit")))
@@ -689,7 +758,7 @@ class _Builder:
             self.needs.ranks[rank] = _unique(f"rank_{i}", taken)
         for seq in self.needs.sequences:
             self.needs.sequences[seq] = _unique(_seq_alias(seq), taken)
-        taken |= {r + sfx for r in self.needs.ranks.values() for sfx in ("_value", "_n")}
+        taken |= {r + sfx for r in self.needs.ranks.values() for sfx in ("_value", "_better", "_n")}
         # Every column name of `base`/`ranked`: new columns (layers) must avoid them.
         self.columns = taken
 
@@ -721,12 +790,13 @@ class _Builder:
             )
         if agg.where is not None:
             conds.append(self.cond(agg.where, False, ev))
-        cond = exp.and_(*conds, copy=False) if conds else None
+        cond = _and(*conds) if conds else None
 
         def when(then: exp.Expr, other: exp.Expr | None = None) -> exp.Expr:
             if cond is None:
                 return then
-            case = exp.Case(ifs=[exp.If(this=cond.copy(), true=then)])
+            # (each aggregate calls this once: the condition needs no copy)
+            case = exp.Case(ifs=[exp.If(this=cond, true=then)])
             if other is not None:
                 case.set("default", other)
             return case
@@ -735,7 +805,7 @@ class _Builder:
         if f == "count":
             if cond is None:
                 return exp.Count(this=exp.Star())
-            return exp.Sum(this=when(exp.Literal.number(1), exp.Literal.number(0)))
+            return exp.Sum(this=when(_num(1), _num(0)))
         if f in ("first", "last"):
             target = col(ev.timestamp)
             inner = when(target)
@@ -749,12 +819,15 @@ class _Builder:
     def _group_cte(self, src: SourceTable, key: str, aggs: list[ir.Aggregate]) -> exp.Select:
         events: list[EventDef] = list(dict.fromkeys(self.catalog.events[a.event] for a in aggs))
         multi_kind = len(events) > 1
-        select = exp.select(col(key)).from_(table_ref(src), copy=False)
-        for agg in aggs:
-            select = select.select(
-                _alias(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg])),
-                copy=False,
-            )
+        select = _select(
+            col(key),
+            *(
+                _alias(self._agg_sql(agg, multi_kind), ident(self.needs.aggregates[agg]))
+                for agg in aggs
+            ),
+            from_=table_ref(src),
+            group=[col(key)],
+        )
         filters: list[exp.Expr] = []
         for ev in events:
             parts: list[exp.Expr] = []
@@ -769,11 +842,9 @@ class _Builder:
             lower = self._common_lower_bound([a for a in aggs if a.event == ev.name], ev)
             if lower is not None:
                 parts.append(exp.GT(this=col(ev.timestamp), expression=lower))
-            filters.append(exp.and_(*parts, copy=False))
-        select = select.where(
-            exp.or_(*filters, copy=False) if len(filters) > 1 else filters[0], copy=False
-        )
-        return select.group_by(col(key), copy=False)
+            filters.append(_and(*parts))
+        select.set("where", exp.Where(this=_or(*filters)))
+        return select
 
     def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expr | None:
         """When every aggregate of an event has a window, rows older than the widest
@@ -793,18 +864,18 @@ class _Builder:
         """The `base` relation (entity + attributes + aggregates) and the group CTEs."""
         key = self.entity.key
         alias_all = self.caps.alias_join_columns
-        select = exp.select(_alias(col(key, "e"), ident(key)) if alias_all else col(key, "e"))
+        select = _select(_alias(col(key, "e"), ident(key)) if alias_all else col(key, "e"))
         for name, attr in self.needs.attrs.items():
             if name == key and attr.column == key:
                 continue  # the key is selected already
             column = col(attr.column, "e")
-            select = select.select(
+            _add(
+                select,
                 column if attr.column == name and not alias_all else _alias(column, ident(name)),
-                copy=False,
             )
         ctes: list[tuple[str, exp.Select]] = []
         joins: list[tuple[str, str]] = []
-        taken = {"base", "ranked", "e"}
+        taken = self.ctes
         for (src, ev_key), aggs in self._event_groups().items():
             cte_name = _unique("agg_" + re.sub(r"\W", "_", src.parts[-1]).lower(), taken)
             ctes.append((cte_name, self._group_cte(src, ev_key, aggs)))
@@ -813,15 +884,15 @@ class _Builder:
                 alias = self.needs.aggregates[agg]
                 ref: exp.Expr = col(alias, cte_name)
                 if agg.func in ("count", "count_distinct", "sum"):
-                    ref = exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)])
-                select = select.select(_alias(ref, ident(alias)), copy=False)
+                    ref = exp.Coalesce(this=ref, expressions=[_num(0)])
+                _add(select, _alias(ref, ident(alias)))
         for seq, alias in self.needs.sequences.items():
             cte_name = _unique(alias, taken)
             ctes.append((cte_name, self._sequence_cte(seq)))
             joins.append((cte_name, "seq_key"))
-            hit = exp.Coalesce(this=col("seq_hit", cte_name), expressions=[exp.Literal.number(0)])
-            select = select.select(_alias(hit, ident(alias)), copy=False)
-        select = select.from_(table_ref(self.entity.source, "e"), copy=False)
+            hit = exp.Coalesce(this=col("seq_hit", cte_name), expressions=[_num(0)])
+            _add(select, _alias(hit, ident(alias)))
+        select.set("from_", exp.From(this=table_ref(self.entity.source, "e")))
         for cte_name, ev_key in joins:
             # Built directly: Select.join() would run sqlglot's parser on its arguments.
             select.append(
@@ -834,33 +905,73 @@ class _Builder:
             )
         return select, ctes
 
-    def ranked(self) -> exp.Select | None:
+    def ranked(self) -> list[tuple[str, exp.Select]]:
+        """The CTEs that rank (none when no rule ranks): ``valued`` adds each ranked
+        value X to ``base``; ``ranks_N`` groups by the distinct values of X (and the
+        group G) and counts, per value, the entities strictly better (a running sum
+        over the distinct values only, not a sort of every entity); ``ranked`` joins
+        those counts back on X."""
         if not self.needs.ranks:
-            return None
-        select = exp.select(exp.Star()).from_(exp.Table(this=ident("base")), copy=False)
-        for rank, alias in self.needs.ranks.items():
-            x = self.value(rank.by)
-            order = exp.Ordered(this=x, desc=rank.direction == "top", nulls_first=False)
-            part = [col(rank.per.name)] if rank.per is not None else None
-            select = select.select(
-                _alias(x.copy(), ident(alias + "_value")),
-                _alias(
-                    exp.Window(
-                        this=exp.Anonymous(this="RANK"),
-                        partition_by=part,
-                        order=exp.Order(expressions=[order]),
-                    ),
-                    ident(alias),
-                ),
-                _alias(
-                    exp.Window(
-                        this=exp.Count(this=x.copy()),
-                        partition_by=[p.copy() for p in part] if part else None,
-                    ),
-                    ident(alias + "_n"),
-                ),
-                copy=False,
+            return []
+        vname = self.valued_name
+        valued = _select(exp.Star(), from_=exp.Table(this=ident(self.base_name)))
+        ranked = _select(
+            exp.Column(this=exp.Star(), table=ident(vname)),
+            from_=exp.Table(this=ident(vname)),
+        )
+        ctes: list[tuple[str, exp.Select]] = []
+        for i, (rank, alias) in enumerate(self.needs.ranks.items(), start=1):
+            value = alias + "_value"
+            _add(valued, _alias(self.value(rank.by), ident(value)))
+            per = rank.per.name if rank.per is not None else None
+            cte = _unique(f"ranks_{i}", self.ctes)
+            ctes.append((cte, self._rank_cte(value, per, rank.direction == "top")))
+            on: exp.Expr = exp.EQ(this=col(value, vname), expression=col("v", cte))
+            if per is not None:
+                on = _and(on, exp.EQ(this=col(per, vname), expression=col("g", cte)))
+            ranked.append("joins", exp.Join(this=exp.Table(this=ident(cte)), on=on, side="LEFT"))
+            _add(
+                ranked,
+                _alias(col("better", cte), ident(alias + "_better")),
+                _alias(col("n", cte), ident(alias + "_n")),
             )
+        return [(vname, valued), *ctes, (self.ranked_name, ranked)]
+
+    def _rank_cte(self, value: str, per: str | None, desc: bool) -> exp.Select:
+        """Per distinct value v of X (within group g): how many entities have a
+        strictly better X (``better``) and how many have X set (``n``)."""
+        group = [col(value)] + ([col(per)] if per is not None else [])
+        part = [col(per)] if per is not None else None
+        count = exp.Count(this=exp.Star())
+        running = exp.Window(
+            this=exp.Sum(this=count.copy()),
+            partition_by=[p.copy() for p in part] if part else None,
+            # X is never missing here; NULLS placed as each engine's default for
+            # the direction, so that no dialect needs to spell it.
+            order=exp.Order(
+                expressions=[exp.Ordered(this=col(value), desc=desc, nulls_first=not desc)]
+            ),
+        )
+        total = exp.Window(
+            this=exp.Sum(this=count.copy()),
+            partition_by=[p.copy() for p in part] if part else None,
+        )
+        select = _select(_alias(col(value), ident("v")))
+        if per is not None:
+            _add(select, _alias(col(per), ident("g")))
+        # The distinct values are distinct, so the running sum up to and including
+        # v (RANGE frame: its peers) minus v's own count is the count strictly better.
+        _add(
+            select,
+            _alias(exp.Sub(this=running, expression=count), ident("better")),
+            _alias(total, ident("n")),
+        )
+        cond: exp.Expr = exp.Not(this=exp.Is(this=col(value), expression=exp.Null()))
+        if per is not None:
+            cond = _and(cond, exp.Not(this=exp.Is(this=col(per), expression=exp.Null())))
+        select.set("from_", exp.From(this=exp.Table(this=ident(self.valued_name))))
+        select.set("where", exp.Where(this=cond))
+        select.set("group", exp.Group(expressions=group))
         return select
 
     def statement(
@@ -869,24 +980,30 @@ class _Builder:
         """The whole statement; ``layers`` are CTEs of (column, condition) computed
         in order over the previous relation, before ``final``."""
         base, ctes = self.base()
-        for name, cte in ctes:
-            final = final.with_(ident(name), as_=cte, copy=False)
-        final = final.with_(ident("base"), as_=base, copy=False)
-        ranked = self.ranked()
-        source = "base"
-        if ranked is not None:
-            final = final.with_(ident("ranked"), as_=ranked, copy=False)
-            source = "ranked"
+        ctes.append((self.base_name, base))
+        source = self.base_name
+        for name, cte in self.ranked():
+            ctes.append((name, cte))
+            source = name
         for i, layer in enumerate(layers or [], start=1):
-            select = exp.select(exp.Star()).from_(exp.Table(this=ident(source)), copy=False)
-            for column, cond in layer:
-                select = select.select(_alias(cond, ident(column)), copy=False)
-            source = f"segments_{i}"
-            final = final.with_(ident(source), as_=select, copy=False)
-        final = final.from_(exp.Table(this=ident(source)), copy=False)
+            select = _select(
+                exp.Star(),
+                *(_alias(cond, ident(column)) for column, cond in layer),
+                from_=exp.Table(this=ident(source)),
+            )
+            source = _unique(f"segments_{i}", self.ctes)
+            ctes.append((source, select))
+        final.set("from_", exp.From(this=exp.Table(this=ident(source))))
+        final.set(
+            "with_",
+            exp.With(
+                # The alias a bare identifier, as sqlglot's own builder leaves it.
+                expressions=[exp.CTE(this=cte, alias=ident(name)) for name, cte in ctes]
+            ),
+        )
         if self.caps.join_use_nulls:
             # Missing stays missing through LEFT JOIN (ClickHouse fills in 0 otherwise).
-            setting = exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))
+            setting = exp.EQ(this=exp.column("join_use_nulls"), expression=_num(1))
             final.set("settings", [setting])
         return final
 
@@ -915,7 +1032,7 @@ def segment_query(
     entity = catalog.entities[segment.entity]
     b = _Builder(catalog, entity, AsOf(as_of, dialect_name(dialect)), dialect_name(dialect))
     b.plan([segment.cond])
-    final = exp.select(col(entity.key)).where(b.cond(segment.cond, False), copy=False)
+    final = _select(col(entity.key), where=b.cond(segment.cond, False))
     return b.statement(final)
 
 
@@ -941,10 +1058,10 @@ def membership_query(
                 column = _unique(f"in_{s.name}", taken)
                 layers[k].append((column, b.cond(s.cond, True)))
                 b.computed[s.name] = column
-    final = exp.select(col(entity.key))
+    final = _select(col(entity.key))
     for s in segments:
         value = col(b.computed[s.name]) if s.name in b.computed else b.cond(s.cond, True)
-        final = final.select(_alias(value, ident(s.name)), copy=False)
+        _add(final, _alias(value, ident(s.name)))
     return b.statement(final, layers)
 
 
@@ -983,10 +1100,15 @@ def _levels(segments: list[ir.Segment]) -> dict[str, int]:
     return level
 
 
-def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
+def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True, copy: bool = True) -> str:
+    """SQL text of ``tree``. sqlglot's generator may rewrite the tree for the dialect,
+    so it works on a copy unless ``copy=False`` (a tree used once, then dropped: a
+    deep copy costs as much as half the generation)."""
     d = dialect_name(dialect)
     try:
-        return tree.sql(dialect=d, pretty=pretty, unsupported_level=ErrorLevel.RAISE)
+        return Dialect.get_or_raise(d).generate(
+            tree, copy=copy, pretty=pretty, unsupported_level=ErrorLevel.RAISE
+        )
     except UnsupportedError as exc:
         raise unsupported(d, f"this rule ({exc})") from None
 
@@ -994,7 +1116,7 @@ def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
 def compile_segment(
     segment: ir.Segment, catalog: Catalog, dialect: str = "duckdb", as_of: dt.datetime | None = None
 ) -> str:
-    return to_sql(segment_query(segment, catalog, dialect, as_of), dialect)
+    return to_sql(segment_query(segment, catalog, dialect, as_of), dialect, copy=False)
 
 
 def compile_membership(
@@ -1003,7 +1125,7 @@ def compile_membership(
     dialect: str = "duckdb",
     as_of: dt.datetime | None = None,
 ) -> str:
-    return to_sql(membership_query(segments, catalog, dialect, as_of), dialect)
+    return to_sql(membership_query(segments, catalog, dialect, as_of), dialect, copy=False)
 
 
 __all__ = [

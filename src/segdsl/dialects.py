@@ -92,6 +92,7 @@ SUPPORTED = (
 )
 
 
+@functools.lru_cache(maxsize=64)
 def dialect_name(name: str) -> str:
     """Validate a dialect name (as sqlglot spells it)."""
     try:
@@ -126,7 +127,11 @@ def unsupported(dialect: str, construct: str, hint: str = "") -> SegdslError:
 
 def timestamp_type(caps: Capabilities, dialect: str) -> exp.DataType:
     """The type of a timestamp literal for the dialect (a fresh node each time)."""
-    return _timestamp_type(caps.timestamp_type, dialect.lower()).copy()
+    shared = _timestamp_type(caps.timestamp_type, dialect.lower())
+    if not any(isinstance(v, exp.Expr | list) for v in shared.args.values()):
+        # A plain type (TIMESTAMP, DATETIME): a new node without a deep copy.
+        return exp.DataType(**shared.args)
+    return shared.copy()
 
 
 @functools.cache

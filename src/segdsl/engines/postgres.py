@@ -51,6 +51,8 @@ class PostgresSession:
                 "check `dsn` in [engine.postgres] of segdsl.toml and that the server runs",
             ) from None
         self.con.execute("SET TIME ZONE 'UTC'")
+        # Backslashes in literals are plain characters whatever the server's setting.
+        self.con.execute("SET standard_conforming_strings = on")
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         # No parameters: psycopg sends the text as it is (a `%` needs no escaping).

@@ -4,13 +4,31 @@ WITH base AS (
     e.spend,
     e.country
   FROM shoppers AS e
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    spend AS rank_1_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend ASC) AS rank_1,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n
+    spend AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_1_value ASC NULLS FIRST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL AND NOT country IS NULL
+  GROUP BY
+    rank_1_value,
+    country
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v AND valued.country = ranks_1.g
 )
 SELECT
   shopper_id
@@ -18,6 +36,4 @@ FROM ranked
 WHERE
   NOT country IS NULL
   AND NOT rank_1_value IS NULL
-  AND (
-    rank_1 - 1
-  ) * 100 < 50 * rank_1_n
+  AND rank_1_better * 100 < 50 * rank_1_n

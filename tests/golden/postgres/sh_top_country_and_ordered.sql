@@ -16,13 +16,31 @@ WITH agg_shopper_orders AS (
   FROM shoppers AS e
   LEFT JOIN agg_shopper_orders
     ON e.shopper_id = agg_shopper_orders.shopper_id
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    spend AS rank_1_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend DESC NULLS LAST) AS rank_1,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n
+    spend AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_1_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL AND NOT country IS NULL
+  GROUP BY
+    rank_1_value,
+    country
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v AND valued.country = ranks_1.g
 )
 SELECT
   shopper_id
@@ -31,8 +49,6 @@ WHERE
   (
     NOT country IS NULL
     AND NOT rank_1_value IS NULL
-    AND (
-      rank_1 - 1
-    ) * 100 < 40 * rank_1_n
+    AND rank_1_better * 100 < 40 * rank_1_n
   )
   AND order_count >= 1

@@ -3,18 +3,32 @@ WITH base AS (
     e.account_id,
     e.revenue
   FROM accounts AS e
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    revenue AS rank_1_value,
-    RANK() OVER (ORDER BY revenue DESC NULLS LAST) AS rank_1,
-    COUNT(revenue) OVER () AS rank_1_n
+    revenue AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_1_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL
+  GROUP BY
+    rank_1_value
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v
 )
 SELECT
   account_id
 FROM ranked
 WHERE
-  NOT rank_1_value IS NULL AND (
-    rank_1 - 1
-  ) * 100 < 10 * rank_1_n
+  NOT rank_1_value IS NULL AND rank_1_better * 100 < 10 * rank_1_n

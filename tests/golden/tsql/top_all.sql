@@ -3,18 +3,32 @@ WITH base AS (
     e.customer_id,
     e.age
   FROM customers AS e
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    age AS rank_1_value,
-    RANK() OVER (ORDER BY age DESC) AS rank_1,
-    COUNT(age) OVER () AS rank_1_n
+    age AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_1_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL
+  GROUP BY
+    rank_1_value
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v
 )
 SELECT
   customer_id
 FROM ranked
 WHERE
-  NOT rank_1_value IS NULL AND (
-    rank_1 - 1
-  ) * 100 < 100 * rank_1_n
+  NOT rank_1_value IS NULL AND rank_1_better * 100 < 100 * rank_1_n

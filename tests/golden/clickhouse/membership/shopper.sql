@@ -1086,28 +1086,136 @@ WITH agg_shopper_orders AS (
     ON e.shopper_id = visit_then_visit_3.seq_key
   LEFT JOIN cart_then_not_order_5
     ON e.shopper_id = cart_then_not_order_5.seq_key
-), ranked AS (
+), valued AS (
   SELECT
     *,
     spend AS rank_1_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend DESC) AS rank_1,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_1_n,
     spend AS rank_2_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend DESC) AS rank_2,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_2_n,
     spend AS rank_3_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend ASC) AS rank_3,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_3_n,
     spend AS rank_4_value,
-    RANK() OVER (PARTITION BY country ORDER BY spend ASC) AS rank_4,
-    COUNT(spend) OVER (PARTITION BY country) AS rank_4_n,
     spend AS rank_5_value,
-    RANK() OVER (ORDER BY spend DESC) AS rank_5,
-    COUNT(spend) OVER () AS rank_5_n,
-    order_count AS rank_6_value,
-    RANK() OVER (PARTITION BY tier ORDER BY order_count DESC) AS rank_6,
-    COUNT(order_count) OVER (PARTITION BY tier) AS rank_6_n
+    order_count AS rank_6_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_1_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_1_value IS NULL
+    ) AND NOT (
+      country IS NULL
+    )
+  GROUP BY
+    rank_1_value,
+    country
+), ranks_2 AS (
+  SELECT
+    rank_2_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_2_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_2_value IS NULL
+    ) AND NOT (
+      country IS NULL
+    )
+  GROUP BY
+    rank_2_value,
+    country
+), ranks_3 AS (
+  SELECT
+    rank_3_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_3_value ASC NULLS FIRST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_3_value IS NULL
+    ) AND NOT (
+      country IS NULL
+    )
+  GROUP BY
+    rank_3_value,
+    country
+), ranks_4 AS (
+  SELECT
+    rank_4_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_4_value ASC NULLS FIRST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_4_value IS NULL
+    ) AND NOT (
+      country IS NULL
+    )
+  GROUP BY
+    rank_4_value,
+    country
+), ranks_5 AS (
+  SELECT
+    rank_5_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_5_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_5_value IS NULL
+    )
+  GROUP BY
+    rank_5_value
+), ranks_6 AS (
+  SELECT
+    rank_6_value AS v,
+    tier AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY tier ORDER BY rank_6_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY tier) AS n
+  FROM valued
+  WHERE
+    NOT (
+      rank_6_value IS NULL
+    ) AND NOT (
+      tier IS NULL
+    )
+  GROUP BY
+    rank_6_value,
+    tier
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n,
+    ranks_2.better AS rank_2_better,
+    ranks_2.n AS rank_2_n,
+    ranks_3.better AS rank_3_better,
+    ranks_3.n AS rank_3_n,
+    ranks_4.better AS rank_4_better,
+    ranks_4.n AS rank_4_n,
+    ranks_5.better AS rank_5_better,
+    ranks_5.n AS rank_5_n,
+    ranks_6.better AS rank_6_better,
+    ranks_6.n AS rank_6_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v AND valued.country = ranks_1.g
+  LEFT JOIN ranks_2
+    ON valued.rank_2_value = ranks_2.v AND valued.country = ranks_2.g
+  LEFT JOIN ranks_3
+    ON valued.rank_3_value = ranks_3.v AND valued.country = ranks_3.g
+  LEFT JOIN ranks_4
+    ON valued.rank_4_value = ranks_4.v AND valued.country = ranks_4.g
+  LEFT JOIN ranks_5
+    ON valued.rank_5_value = ranks_5.v
+  LEFT JOIN ranks_6
+    ON valued.rank_6_value = ranks_6.v AND valued.tier = ranks_6.g
 ), segments_1 AS (
   SELECT
     *,
@@ -1182,50 +1290,38 @@ WITH agg_shopper_orders AS (
     AND NOT (
       rank_1_value IS NULL
     )
-    AND (
-      rank_1 - 1
-    ) * 100 < 20 * rank_1_n AS in_sh_top_20_per_country,
+    AND rank_1_better * 100 < 20 * rank_1_n AS in_sh_top_20_per_country,
     NOT (
       country IS NULL
     )
     AND NOT (
       rank_2_value IS NULL
     )
-    AND (
-      rank_2 - 1
-    ) * 100 < 40 * rank_2_n AS in_sh_top_40_per_country,
+    AND rank_2_better * 100 < 40 * rank_2_n AS in_sh_top_40_per_country,
     NOT (
       country IS NULL
     )
     AND NOT (
       rank_3_value IS NULL
     )
-    AND (
-      rank_3 - 1
-    ) * 100 < 25 * rank_3_n AS in_sh_bottom_25_per_country,
+    AND rank_3_better * 100 < 25 * rank_3_n AS in_sh_bottom_25_per_country,
     NOT (
       country IS NULL
     )
     AND NOT (
       rank_4_value IS NULL
     )
-    AND (
-      rank_4 - 1
-    ) * 100 < 50 * rank_4_n AS in_sh_bottom_50_per_country,
+    AND rank_4_better * 100 < 50 * rank_4_n AS in_sh_bottom_50_per_country,
     NOT (
       rank_5_value IS NULL
-    ) AND (
-      rank_5 - 1
-    ) * 100 < 10 * rank_5_n AS in_sh_top_10_spend,
+    ) AND rank_5_better * 100 < 10 * rank_5_n AS in_sh_top_10_spend,
     NOT (
       tier IS NULL
     )
     AND NOT (
       rank_6_value IS NULL
     )
-    AND (
-      rank_6 - 1
-    ) * 100 < 50 * rank_6_n AS in_sh_top_orders_per_tier,
+    AND rank_6_better * 100 < 50 * rank_6_n AS in_sh_top_orders_per_tier,
     (
       NOT (
         country IS NULL
@@ -1233,9 +1329,7 @@ WITH agg_shopper_orders AS (
       AND NOT (
         rank_2_value IS NULL
       )
-      AND (
-        rank_2 - 1
-      ) * 100 < 40 * rank_2_n
+      AND rank_2_better * 100 < 40 * rank_2_n
     )
     AND order_count >= 1 AS in_sh_top_country_and_ordered,
     NOT (
@@ -1245,9 +1339,7 @@ WITH agg_shopper_orders AS (
       AND NOT (
         rank_1_value IS NULL
       )
-      AND (
-        rank_1 - 1
-      ) * 100 < 20 * rank_1_n
+      AND rank_1_better * 100 < 20 * rank_1_n
     ) AS in_sh_not_top_per_country,
     NOT COALESCE(
       SIN((
@@ -1349,9 +1441,7 @@ WITH agg_shopper_orders AS (
       AND NOT (
         rank_2_value IS NULL
       )
-      AND (
-        rank_2 - 1
-      ) * 100 < 40 * rank_2_n
+      AND rank_2_better * 100 < 40 * rank_2_n
     ) AS in_sh_near_paris_top,
     SUBSTRING(LOWER(HEX(MD5(CONCAT('sh_sample_50:', CAST(shopper_id AS Nullable(String)))))), 1, 8) < '80000000' AS in_sh_sample_50,
     SUBSTRING(LOWER(HEX(MD5(CONCAT('spring-2026:', CAST(shopper_id AS Nullable(String)))))), 1, 8) < '4ccccccc' AS in_sh_sample_seeded,
@@ -1377,9 +1467,7 @@ WITH agg_shopper_orders AS (
       AND NOT (
         rank_1_value IS NULL
       )
-      AND (
-        rank_1 - 1
-      ) * 100 < 20 * rank_1_n
+      AND rank_1_better * 100 < 20 * rank_1_n
     ) AS in_sh_sample_or_top
   FROM ranked
 )

@@ -21,34 +21,68 @@ WITH agg_deals AS (
   FROM accounts AS e
   LEFT JOIN agg_deals
     ON e.account_id = agg_deals.account_id
-), ranked AS (
+), valued AS (
   SELECT
     *,
     revenue AS rank_1_value,
-    RANK() OVER (ORDER BY revenue DESC NULLS LAST) AS rank_1,
-    COUNT(revenue) OVER () AS rank_1_n,
     revenue AS rank_2_value,
-    RANK() OVER (ORDER BY revenue DESC NULLS LAST) AS rank_2,
-    COUNT(revenue) OVER () AS rank_2_n,
-    revenue AS rank_3_value,
-    RANK() OVER (ORDER BY revenue ASC) AS rank_3,
-    COUNT(revenue) OVER () AS rank_3_n
+    revenue AS rank_3_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_1_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL
+  GROUP BY
+    rank_1_value
+), ranks_2 AS (
+  SELECT
+    rank_2_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_2_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_2_value IS NULL
+  GROUP BY
+    rank_2_value
+), ranks_3 AS (
+  SELECT
+    rank_3_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_3_value ASC NULLS FIRST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_3_value IS NULL
+  GROUP BY
+    rank_3_value
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n,
+    ranks_2.better AS rank_2_better,
+    ranks_2.n AS rank_2_n,
+    ranks_3.better AS rank_3_better,
+    ranks_3.n AS rank_3_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v
+  LEFT JOIN ranks_2
+    ON valued.rank_2_value = ranks_2.v
+  LEFT JOIN ranks_3
+    ON valued.rank_3_value = ranks_3.v
 )
 SELECT
   account_id,
   COALESCE(employees BETWEEN 50 AND 500, FALSE)
   AND COALESCE(industry IN ('software', 'fintech'), FALSE) AS mid_size,
   deal_sum_value > 10000 AS big_deals,
-  NOT rank_1_value IS NULL AND (
-    rank_1 - 1
-  ) * 100 < 10 * rank_1_n AS top_revenue,
+  NOT rank_1_value IS NULL AND rank_1_better * 100 < 10 * rank_1_n AS top_revenue,
   deal_count_30d >= 1 AS deal_recent,
   NOT deal_count >= 1 AS no_deal,
-  NOT rank_2_value IS NULL AND (
-    rank_2 - 1
-  ) * 100 < 30 * rank_2_n AS top_30_revenue,
-  NOT rank_3_value IS NULL AND (
-    rank_3 - 1
-  ) * 100 < 20 * rank_3_n AS bottom_20_revenue
+  NOT rank_2_value IS NULL AND rank_2_better * 100 < 30 * rank_2_n AS top_30_revenue,
+  NOT rank_3_value IS NULL AND rank_3_better * 100 < 20 * rank_3_n AS bottom_20_revenue
 FROM ranked

@@ -15,13 +15,31 @@ WITH agg_shopper_orders AS (
   FROM shoppers AS e
   LEFT JOIN agg_shopper_orders
     ON e.shopper_id = agg_shopper_orders.shopper_id
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    order_count AS rank_1_value,
-    RANK() OVER (PARTITION BY tier ORDER BY order_count DESC NULLS LAST) AS rank_1,
-    COUNT(order_count) OVER (PARTITION BY tier) AS rank_1_n
+    order_count AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    tier AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY tier ORDER BY rank_1_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY tier) AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL AND NOT tier IS NULL
+  GROUP BY
+    rank_1_value,
+    tier
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v AND valued.tier = ranks_1.g
 )
 SELECT
   shopper_id
@@ -29,6 +47,4 @@ FROM ranked
 WHERE
   NOT tier IS NULL
   AND NOT rank_1_value IS NULL
-  AND (
-    rank_1 - 1
-  ) * 100 < 50 * rank_1_n
+  AND rank_1_better * 100 < 50 * rank_1_n

@@ -16,13 +16,29 @@ WITH agg_orders AS (
   FROM customers AS e
   LEFT JOIN agg_orders
     ON e.customer_id = agg_orders.customer_id
-), ranked AS (
+), valued AS (
   SELECT
     *,
-    purchase_sum_amount_365d AS rank_1_value,
-    RANK() OVER (ORDER BY purchase_sum_amount_365d DESC NULLS LAST) AS rank_1,
-    COUNT(purchase_sum_amount_365d) OVER () AS rank_1_n
+    purchase_sum_amount_365d AS rank_1_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_1_value DESC NULLS LAST) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL
+  GROUP BY
+    rank_1_value
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v
 )
 SELECT
   customer_id
@@ -30,7 +46,5 @@ FROM ranked
 WHERE
   age < 35
   AND (
-    NOT rank_1_value IS NULL AND (
-      rank_1 - 1
-    ) * 100 < 20 * rank_1_n
+    NOT rank_1_value IS NULL AND rank_1_better * 100 < 20 * rank_1_n
   )

@@ -281,45 +281,183 @@ WITH agg_orders AS (
     ON e.customer_id = add_to_cart_then_not_purchase.seq_key
   LEFT JOIN add_to_cart_then_page_view
     ON e.customer_id = add_to_cart_then_page_view.seq_key
-), ranked AS (
+), valued AS (
   SELECT
     *,
     income AS rank_1_value,
-    RANK() OVER (PARTITION BY country ORDER BY income DESC) AS rank_1,
-    COUNT(income) OVER (PARTITION BY country) AS rank_1_n,
     purchase_sum_amount_365d AS rank_2_value,
-    RANK() OVER (PARTITION BY country ORDER BY purchase_sum_amount_365d ASC NULLS LAST) AS rank_2,
-    COUNT(purchase_sum_amount_365d) OVER (PARTITION BY country) AS rank_2_n,
     purchase_sum_amount_365d AS rank_3_value,
-    RANK() OVER (ORDER BY purchase_sum_amount_365d DESC) AS rank_3,
-    COUNT(purchase_sum_amount_365d) OVER () AS rank_3_n,
     income AS rank_4_value,
-    RANK() OVER (ORDER BY income ASC NULLS LAST) AS rank_4,
-    COUNT(income) OVER () AS rank_4_n,
     age AS rank_5_value,
-    RANK() OVER (ORDER BY age DESC) AS rank_5,
-    COUNT(age) OVER () AS rank_5_n,
     income AS rank_6_value,
-    RANK() OVER (ORDER BY income DESC) AS rank_6,
-    COUNT(income) OVER () AS rank_6_n,
     age AS rank_7_value,
-    RANK() OVER (ORDER BY age DESC) AS rank_7,
-    COUNT(age) OVER () AS rank_7_n,
     age AS rank_8_value,
-    RANK() OVER (ORDER BY age DESC) AS rank_8,
-    COUNT(age) OVER () AS rank_8_n,
     CAST(purchase_sum_amount_365d AS DOUBLE) / NULLIF(purchase_count_90d, 0) AS rank_9_value,
-    RANK() OVER (
-      ORDER BY CAST(purchase_sum_amount_365d AS DOUBLE) / NULLIF(purchase_count_90d, 0) DESC
-    ) AS rank_9,
-    COUNT(CAST(purchase_sum_amount_365d AS DOUBLE) / NULLIF(purchase_count_90d, 0)) OVER () AS rank_9_n,
     purchase_sum_amount_365d AS rank_10_value,
-    RANK() OVER (ORDER BY purchase_sum_amount_365d ASC NULLS LAST) AS rank_10,
-    COUNT(purchase_sum_amount_365d) OVER () AS rank_10_n,
-    income AS rank_11_value,
-    RANK() OVER (ORDER BY income DESC) AS rank_11,
-    COUNT(income) OVER () AS rank_11_n
+    income AS rank_11_value
   FROM base
+), ranks_1 AS (
+  SELECT
+    rank_1_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_1_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT rank_1_value IS NULL AND NOT country IS NULL
+  GROUP BY
+    rank_1_value,
+    country
+), ranks_2 AS (
+  SELECT
+    rank_2_value AS v,
+    country AS g,
+    SUM(COUNT(*)) OVER (PARTITION BY country ORDER BY rank_2_value ASC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER (PARTITION BY country) AS n
+  FROM valued
+  WHERE
+    NOT rank_2_value IS NULL AND NOT country IS NULL
+  GROUP BY
+    rank_2_value,
+    country
+), ranks_3 AS (
+  SELECT
+    rank_3_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_3_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_3_value IS NULL
+  GROUP BY
+    rank_3_value
+), ranks_4 AS (
+  SELECT
+    rank_4_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_4_value ASC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_4_value IS NULL
+  GROUP BY
+    rank_4_value
+), ranks_5 AS (
+  SELECT
+    rank_5_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_5_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_5_value IS NULL
+  GROUP BY
+    rank_5_value
+), ranks_6 AS (
+  SELECT
+    rank_6_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_6_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_6_value IS NULL
+  GROUP BY
+    rank_6_value
+), ranks_7 AS (
+  SELECT
+    rank_7_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_7_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_7_value IS NULL
+  GROUP BY
+    rank_7_value
+), ranks_8 AS (
+  SELECT
+    rank_8_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_8_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_8_value IS NULL
+  GROUP BY
+    rank_8_value
+), ranks_9 AS (
+  SELECT
+    rank_9_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_9_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_9_value IS NULL
+  GROUP BY
+    rank_9_value
+), ranks_10 AS (
+  SELECT
+    rank_10_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_10_value ASC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_10_value IS NULL
+  GROUP BY
+    rank_10_value
+), ranks_11 AS (
+  SELECT
+    rank_11_value AS v,
+    SUM(COUNT(*)) OVER (ORDER BY rank_11_value DESC) - COUNT(*) AS better,
+    SUM(COUNT(*)) OVER () AS n
+  FROM valued
+  WHERE
+    NOT rank_11_value IS NULL
+  GROUP BY
+    rank_11_value
+), ranked AS (
+  SELECT
+    valued.*,
+    ranks_1.better AS rank_1_better,
+    ranks_1.n AS rank_1_n,
+    ranks_2.better AS rank_2_better,
+    ranks_2.n AS rank_2_n,
+    ranks_3.better AS rank_3_better,
+    ranks_3.n AS rank_3_n,
+    ranks_4.better AS rank_4_better,
+    ranks_4.n AS rank_4_n,
+    ranks_5.better AS rank_5_better,
+    ranks_5.n AS rank_5_n,
+    ranks_6.better AS rank_6_better,
+    ranks_6.n AS rank_6_n,
+    ranks_7.better AS rank_7_better,
+    ranks_7.n AS rank_7_n,
+    ranks_8.better AS rank_8_better,
+    ranks_8.n AS rank_8_n,
+    ranks_9.better AS rank_9_better,
+    ranks_9.n AS rank_9_n,
+    ranks_10.better AS rank_10_better,
+    ranks_10.n AS rank_10_n,
+    ranks_11.better AS rank_11_better,
+    ranks_11.n AS rank_11_n
+  FROM valued
+  LEFT JOIN ranks_1
+    ON valued.rank_1_value = ranks_1.v AND valued.country = ranks_1.g
+  LEFT JOIN ranks_2
+    ON valued.rank_2_value = ranks_2.v AND valued.country = ranks_2.g
+  LEFT JOIN ranks_3
+    ON valued.rank_3_value = ranks_3.v
+  LEFT JOIN ranks_4
+    ON valued.rank_4_value = ranks_4.v
+  LEFT JOIN ranks_5
+    ON valued.rank_5_value = ranks_5.v
+  LEFT JOIN ranks_6
+    ON valued.rank_6_value = ranks_6.v
+  LEFT JOIN ranks_7
+    ON valued.rank_7_value = ranks_7.v
+  LEFT JOIN ranks_8
+    ON valued.rank_8_value = ranks_8.v
+  LEFT JOIN ranks_9
+    ON valued.rank_9_value = ranks_9.v
+  LEFT JOIN ranks_10
+    ON valued.rank_10_value = ranks_10.v
+  LEFT JOIN ranks_11
+    ON valued.rank_11_value = ranks_11.v
 ), segments_1 AS (
   SELECT
     *,
@@ -329,14 +467,10 @@ WITH agg_orders AS (
     add_to_cart_then_page_view = 1 AS in_cu_cart_then_view,
     NOT country IS NULL
     AND NOT rank_1_value IS NULL
-    AND (
-      rank_1 - 1
-    ) * 100 < 50 * rank_1_n AS in_cu_top_income_per_country,
+    AND rank_1_better * 100 < 50 * rank_1_n AS in_cu_top_income_per_country,
     NOT country IS NULL
     AND NOT rank_2_value IS NULL
-    AND (
-      rank_2 - 1
-    ) * 100 < 20 * rank_2_n AS in_cu_bottom_spend_per_country,
+    AND rank_2_better * 100 < 20 * rank_2_n AS in_cu_bottom_spend_per_country,
     SUBSTRING(MD5(CONCAT('cu_sample_25:', CAST(customer_id AS STRING))), 1, 8) < '40000000' AS in_cu_sample_25,
     SUBSTRING(MD5(CONCAT('holdout-2026:', CAST(customer_id AS STRING))), 1, 8) < '80000000' AS in_cu_sample_seeded,
     purchase_count >= 1
@@ -398,27 +532,13 @@ WITH agg_orders AS (
       FALSE
     ) AS in_signup_ts_range,
     COALESCE(signup_date IN (CAST('2026-06-30' AS DATE), CAST('2025-06-01' AS DATE)), FALSE) AS in_signup_ts_in,
-    NOT rank_3_value IS NULL AND (
-      rank_3 - 1
-    ) * 100 < 20 * rank_3_n AS in_top_20_spend,
-    NOT rank_4_value IS NULL AND (
-      rank_4 - 1
-    ) * 100 < 10 * rank_4_n AS in_bottom_10_income,
-    NOT rank_5_value IS NULL AND (
-      rank_5 - 1
-    ) * 100 < 50 * rank_5_n AS in_top_half_age,
-    NOT rank_6_value IS NULL AND (
-      rank_6 - 1
-    ) * 200 < 5 * rank_6_n AS in_top_2_5_income,
-    NOT rank_7_value IS NULL AND (
-      rank_7 - 1
-    ) * 100 < 100 * rank_7_n AS in_top_all,
-    NOT rank_8_value IS NULL AND (
-      rank_8 - 1
-    ) * 100 < 0 * rank_8_n AS in_top_none,
-    NOT rank_9_value IS NULL AND (
-      rank_9 - 1
-    ) * 100 < 25 * rank_9_n AS in_top_ratio,
+    NOT rank_3_value IS NULL AND rank_3_better * 100 < 20 * rank_3_n AS in_top_20_spend,
+    NOT rank_4_value IS NULL AND rank_4_better * 100 < 10 * rank_4_n AS in_bottom_10_income,
+    NOT rank_5_value IS NULL AND rank_5_better * 100 < 50 * rank_5_n AS in_top_half_age,
+    NOT rank_6_value IS NULL AND rank_6_better * 200 < 5 * rank_6_n AS in_top_2_5_income,
+    NOT rank_7_value IS NULL AND rank_7_better * 100 < 100 * rank_7_n AS in_top_all,
+    NOT rank_8_value IS NULL AND rank_8_better * 100 < 0 * rank_8_n AS in_top_none,
+    NOT rank_9_value IS NULL AND rank_9_better * 100 < 25 * rank_9_n AS in_top_ratio,
     COALESCE(age < 35, FALSE) AS in_young,
     (
       COALESCE(age BETWEEN 25 AND 34, FALSE) OR COALESCE(income > 80000, FALSE)
@@ -427,12 +547,8 @@ WITH agg_orders AS (
       COALESCE(country IN ('US'), FALSE) OR COALESCE(is_subscribed = TRUE, FALSE)
     ) AS in_complex,
     COALESCE(age > 30, FALSE) AS in_deep_not,
-    NOT rank_10_value IS NULL AND (
-      rank_10 - 1
-    ) * 100 < 10 * rank_10_n AS in_bottom_10_spend,
-    NOT rank_11_value IS NULL AND (
-      rank_11 - 1
-    ) * 200 < 25 * rank_11_n AS in_top_12_5_income,
+    NOT rank_10_value IS NULL AND rank_10_better * 100 < 10 * rank_10_n AS in_bottom_10_spend,
+    NOT rank_11_value IS NULL AND rank_11_better * 200 < 25 * rank_11_n AS in_top_12_5_income,
     COALESCE(LOCATE(LOWER('EXAMPLE'), LOWER(email)) > 0, FALSE) AS in_email_contains,
     COALESCE(
       LENGTH(LOWER(email)) >= 4
@@ -625,9 +741,7 @@ SELECT
   NOT in_young AS not_young,
   in_young
   AND (
-    NOT rank_3_value IS NULL AND (
-      rank_3 - 1
-    ) * 100 < 20 * rank_3_n
+    NOT rank_3_value IS NULL AND rank_3_better * 100 < 20 * rank_3_n
   ) AS young_top,
   in_complex AS complex,
   in_deep_not AS deep_not,
