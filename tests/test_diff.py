@@ -485,5 +485,5 @@ def test_catalog_change_and_an_evaluation_error_name_the_revision(
     assert segs["young_buyers"]["via"] == [{"kind": "segment", "name": "young"}]
     assert set(segs) == {"young", "young_buyers", "seniors"}
     result = run("-p", str(clone / "shop"), "--as-of", "2026-06-30")
-    assert result.exit_code == 1 and "D002" in result.stderr
+    assert result.exit_code == 1 and "D006" in result.stderr  # a column not in the data
     assert f"evaluating revision HEAD ({bad[:7]}) on the working tree's data" in result.stderr

@@ -90,6 +90,11 @@ def small(catalog_edit: tuple[str, str]) -> str:
     return SMALL_CATALOG.replace(old, new, 1)
 
 
+# The small catalog over CSV files beside it (the bad-data cases).
+CSV_CATALOG = small(('source = "customers"', 'source = "customers.csv"')).replace(
+    'source = "orders"', 'source = "orders.csv"'
+)
+
 CASES = [
     # ---- names ------------------------------------------------------------------------
     Case(
@@ -548,36 +553,73 @@ CASES = [
         rule("segment s where age > 30"),
         args=("eval", "-p", ".", "--as-of", "2026-06-30"),
         catalog=small(('source = "customers"', 'source = "data/customers.csv"')),
-        must=("data/customers.csv", "entity.customer.source", "segdsl.toml:8:1"),
-        issue="no line:col or caret: should point at `source = ...` in segdsl.toml",
+        must=("data/customers.csv", "entity.customer.source", "segdsl.toml:5:1"),
     ),
     Case(
         "eval_column_of_wrong_type",
         {
             **rule("segment s where did purchase in last 30 days"),
-            "customers.csv": "customer_id,age\n1,30\n",
+            "customers.csv": "customer_id,age,country\n1,30,US\n",
             "orders.csv": "customer_id,ordered_at,amount\n1,yesterday,5\n",
         },
         args=("eval", "-p", ".", "--as-of", "2026-06-30"),
-        catalog=small(('source = "customers"', 'source = "customers.csv"')).replace(
-            'source = "orders"', 'source = "orders.csv"'
-        ),
-        spanned=False,
-        must=("event.purchase", "ordered_at", "orders.csv"),
+        catalog=CSV_CATALOG,
+        must=("D007", "[event.purchase]", "ordered_at", "orders.csv", "segdsl.toml:16:1"),
         must_not=("Binder Error",),
-        issue="the engine's message (Binder Error: cannot compare VARCHAR and TIMESTAMP) "
-        "without naming the catalog entry: `event.purchase.timestamp` (ordered_at in "
-        "orders.csv) does not hold timestamps",
     ),
     Case(
         "eval_table_missing",
         rule("segment s where age > 30"),
         args=("eval", "-p", ".", "--as-of", "2026-06-30"),
         catalog=SMALL_CATALOG,
-        must=("customers", "entity.customer.source", "segdsl.toml:6:1", "database"),
+        must=("customers", "entity.customer.source", "segdsl.toml:5:1", "database"),
         must_not=("CatalogException",),
-        issue="no line:col; leaks the exception class; should say that without "
-        "`project.database` a source must be a .csv/.parquet file",
+        errors=2,
+    ),
+    Case(
+        "eval_column_missing",
+        {
+            **rule("segment s where age > 30"),
+            "customers.csv": "customer_id,years,country\n1,30,US\n",
+            "orders.csv": "customer_id,ordered_at,amount\n1,2026-06-01 10:00:00,5\n",
+        },
+        args=("eval", "-p", ".", "--as-of", "2026-06-30"),
+        catalog=CSV_CATALOG,
+        must=("D006", "[entity.customer]", "attribute `age`", "customers.csv", "`years`"),
+    ),
+    Case(
+        "eval_number_where_text",
+        {
+            **rule("segment s where country = \"US\""),
+            "customers.csv": "customer_id,age,country\n1,30,1\n2,40,44\n",
+            "orders.csv": "customer_id,ordered_at,amount\n1,2026-06-01 10:00:00,5\n",
+        },
+        args=("eval", "-p", ".", "--as-of", "2026-06-30"),
+        catalog=CSV_CATALOG,
+        must=("D007", "[entity.customer]", "attribute `country`", "holds whole numbers, not text"),
+        must_not=("Conversion Error",),
+    ),
+    Case(
+        "eval_duplicate_keys",
+        {
+            **rule("segment s where age > 30"),
+            "customers.csv": "customer_id,age,country\n1,30,US\n2,40,DE\n2,41,DE\n",
+            "orders.csv": "customer_id,ordered_at,amount\n1,2026-06-01 10:00:00,5\n",
+        },
+        args=("eval", "-p", ".", "--as-of", "2026-06-30"),
+        catalog=CSV_CATALOG,
+        must=("D008", "[entity.customer]", "not unique", "customers.csv", "counted twice"),
+    ),
+    Case(
+        "eval_missing_keys",
+        {
+            **rule("segment s where age > 30"),
+            "customers.csv": "customer_id,age,country\n1,30,US\n,40,DE\n",
+            "orders.csv": "customer_id,ordered_at,amount\n1,2026-06-01 10:00:00,5\n",
+        },
+        args=("eval", "-p", ".", "--as-of", "2026-06-30"),
+        catalog=CSV_CATALOG,
+        must=("D009", "[entity.customer]", "customers.csv", "no `customer_id`"),
     ),
     # ---- behavioural forms -------------------------------------------------------------
     Case(

@@ -2,19 +2,26 @@
 
 Registered on the main app by importing this module (segdsl.cli imports it at its
 bottom). It reads and writes text only: no catalog, no database, no SQL.
+
+A file is rewritten atomically (:func:`write_atomically`): the new text goes to a
+temporary dot-file in the same folder (``.NAME.XXXX.tmp``), is flushed to disk, and
+replaces the file in one ``os.replace``. A run interrupted at any point leaves each
+file either as it was or fully formatted. A run killed outright (SIGKILL, power loss)
+between writing and replacing can leave that dot-file behind: it is never read (it
+does not end in ``.seg`` and hidden files are skipped), and is safe to delete.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import tempfile
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from segdsl.atomic import fsync_folder, temp_beside
 from segdsl.cli import _plural, _run, app
 from segdsl.errors import Diagnostic, SegdslError
 
@@ -55,8 +62,17 @@ def seg_files(paths: list[Path], project: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str:
+    from segdsl.errors import Source
+    from segdsl.parser import MAX_FILE_BYTES, too_large
+
     try:
-        return path.read_bytes().decode("utf-8")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:  # refused unread past the limit
+                size = max(os.fstat(f.fileno()).st_size, len(raw))
+                start = Source(str(path), raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
+                raise too_large(start, size)
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SegdslError(
             Diagnostic(
@@ -72,22 +88,39 @@ def _read(path: Path) -> str:
         ) from None
 
 
+# A test hook: when set to a file path, `write_atomically` creates that file once the
+# temporary file is written and flushed but before it replaces the target, and waits
+# there until the file is deleted (or a minute has passed), so that a test can kill the
+# process inside the window.
+PAUSE_ENV = "SEGDSL_TEST_FMT_PAUSE"
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path``'s content with ``text``: a temporary file in the same folder, then
-    :func:`os.replace`, so that a reader never sees half a file. Keeps the permissions."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
+    :func:`os.replace`, so that a reader never sees half a file. Keeps the permissions;
+    a symbolic link stays a link (its target is rewritten)."""
+    target = Path(os.path.realpath(path))
+    mode = target.stat().st_mode & 0o7777
+    with temp_beside(target) as (fd, tmp):
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+        _test_pause()
+        os.replace(tmp, target)
+    fsync_folder(target.parent)
+
+
+def _test_pause() -> None:
+    value = os.environ.get(PAUSE_ENV)
+    if not value:
+        return
+    flag = Path(value)
+    flag.write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 @app.command("fmt")
@@ -131,8 +164,8 @@ def fmt(
         errors: list[Diagnostic] = []
         changed: list[Path] = []
         for path in files:
-            text = _read(path)
             try:
+                text = _read(path)
                 new = format_text(text, str(path))
             except SegdslError as exc:
                 errors.extend(exc.diagnostics)
@@ -167,7 +200,7 @@ def _files_with_errors(errors: list[Diagnostic]) -> set[str]:
 
 
 def _unified_diff(path: Path, old: str, new: str) -> str:
-    plain = old.removeprefix("\ufeff").replace("\r\n", "\n")
+    plain = old.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = difflib.unified_diff(
         plain.splitlines(keepends=True), new.splitlines(keepends=True), str(path), str(path)
     )

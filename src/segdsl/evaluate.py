@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from segdsl import ir
+from segdsl.atomic import temp_beside
 from segdsl.compiler import col, ident, membership_query, to_sql
 from segdsl.engines.base import Session
 from segdsl.errors import Diagnostic, SegdslError
@@ -207,10 +208,7 @@ def export(result: Evaluation, path: Path) -> None:
     else:
         header = ["segment", "key"]
         rows = list(result.rows())
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
-    try:
+    with temp_beside(path) as (fd, tmp):
         if fmt == "parquet":
             os.close(fd)
             _write_parquet(tmp, header, rows)
@@ -228,9 +226,6 @@ def export(result: Evaluation, path: Path) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _write_parquet(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -11,6 +11,10 @@ Guarantees:
   DuckDB transaction: a run killed part-way leaves the store as it was before.
 - **Idempotent.** A snapshot equal to one already stored (same segment, entity, as-of,
   rule hash and members) is not stored again.
+- **Created whole.** A new store is built under a temporary dot-file name beside it
+  (``.history.duckdb.*.tmp``) and linked into place only once its schema is committed:
+  a run killed while creating it leaves no store (and, at worst, that ignored
+  dot-file), never an empty or half-written file that later runs would refuse.
 - **One writer at a time.** DuckDB locks the file; a second run retries opening it
   with a growing pause until ``[history] lock_timeout`` seconds have passed, then
   stops with ``H004``. Nothing is lost: each run commits whole or not at all.
@@ -53,6 +57,9 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 # holding the store, until the file is deleted (or a minute has passed), so that a test
 # can kill the process inside the transaction or start a second run against the lock.
 PAUSE_ENV = "SEGDSL_TEST_SNAPSHOT_PAUSE"
+# The same, at the moment a new store's temporary file holds its schema but is not yet
+# linked into place.
+CREATE_PAUSE_ENV = "SEGDSL_TEST_STORE_CREATE_PAUSE"
 
 Key = int | str | uuid.UUID
 
@@ -314,6 +321,8 @@ def open_store(
             "take a snapshot first, e.g. `segdsl snapshot NAME`",
         )
     _precheck(path, create=not read_only)
+    if not read_only and not path.exists():
+        _create_store(path)
     con = _connect(path, read_only, timeout)
     try:
         import duckdb
@@ -334,6 +343,42 @@ def open_store(
         yield HistoryStore(con, path)
     finally:
         con.close()
+
+
+def _create_store(path: Path) -> None:
+    """Create an empty store at ``path`` atomically: build it in a temporary file in the
+    same folder, then hard-link it into place. When another run created the store
+    meanwhile, the link fails and that store is used; the temporary file goes."""
+    import duckdb
+
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        try:
+            con = duckdb.connect(str(tmp))
+        except duckdb.Error as exc:
+            raise _store_error(
+                "H002",
+                path,
+                f"cannot create the history store {path}: {str(exc).splitlines()[0]}",
+                "set `[history] path` in segdsl.toml to a file in a folder you can write",
+            ) from None
+        try:
+            _create_schema(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _test_pause(CREATE_PAUSE_ENV)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another run was first: use its store
+            pass
+        except OSError:  # no hard links here (some network or FAT file systems)
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -535,10 +580,11 @@ class HistoryStore:
         return int(entered[0]), int(left[0])
 
 
-def _test_pause() -> None:
-    """The test hook of :data:`PAUSE_ENV` (``FILE`` or ``FILE:SECONDS``): create FILE,
-    then wait, holding the store, until FILE is deleted or SECONDS (60) have passed."""
-    value = os.environ.get(PAUSE_ENV)
+def _test_pause(env: str = PAUSE_ENV) -> None:
+    """The test hook of :data:`PAUSE_ENV` or :data:`CREATE_PAUSE_ENV` (``FILE`` or
+    ``FILE:SECONDS``): create FILE, then wait, holding the store, until FILE is deleted
+    or SECONDS (60) have passed."""
+    value = os.environ.get(env)
     if not value:
         return
     marker, _, seconds = value.rpartition(":")

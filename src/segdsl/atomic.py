@@ -1,0 +1,63 @@
+"""Writing files so that a reader never sees half of one: a temporary file beside the
+target, then :func:`os.replace`. Shared by ``fmt`` (rule files) and ``eval --out``
+(member exports).
+
+A run killed outright (SIGKILL, power loss) between writing and renaming can leave a
+hidden ``.NAME.XXXX.tmp`` beside the target; nothing reads those and they are safe to
+delete. Ctrl-C and SIGTERM clean up: they are held back while the temporary file is
+created and let through once the clean-up is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def temp_beside(target: Path) -> Iterator[tuple[int, Path]]:
+    """An open temporary file (descriptor, path) in ``target``'s folder, removed if the
+    block raises (Ctrl-C included). The block owns the descriptor (closes it, e.g.
+    through ``os.fdopen``), writes the file and renames it into place."""
+    held = _hold_signals(True)
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except BaseException:
+        if held:
+            _hold_signals(False)
+        raise
+    tmp = Path(name)
+    try:
+        if held:
+            _hold_signals(False)
+        yield fd, tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _hold_signals(hold: bool) -> bool:
+    """Hold back (``hold``) or let through SIGINT and SIGTERM at the OS level; False
+    where that cannot be done (no pthread_sigmask, or not the main thread)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    how = signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK
+    signal.pthread_sigmask(how, {signal.SIGINT, signal.SIGTERM})
+    return True
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename itself durable (best effort: not every system can)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
