@@ -590,7 +590,7 @@ CASES = [
     Case(
         "eval_number_where_text",
         {
-            **rule("segment s where country = \"US\""),
+            **rule('segment s where country = "US"'),
             "customers.csv": "customer_id,age,country\n1,30,1\n2,40,44\n",
             "orders.csv": "customer_id,ordered_at,amount\n1,2026-06-01 10:00:00,5\n",
         },
