@@ -105,3 +105,50 @@ def test_fused_answers_equal_one_statement_per_segment(project: segdsl.Project) 
     assert {r[0] for r in rows if r[3]} == {1}  # young US buyers
     assert {r[0] for r in rows if r[4]} == {4, 5}  # not buyers
     assert {r[0] for r in rows if r[5]} == {1}  # big: 2 orders worth 110 > 100
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_batches_give_the_same_answers(
+    project: segdsl.Project, engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project larger than one statement's batch is evaluated in several statements
+    (a segment used via `in segment` from another batch is computed there again): the
+    sizes and members are those of one statement, on DuckDB (member lists aggregated
+    in SQL) and SQLite (rows read into Python)."""
+    from segdsl import evaluate as evaluation
+    from segdsl.engines.duckdb import DuckDBSession
+    from segdsl.engines.sqlite import SQLiteSession
+
+    def run() -> dict[str, tuple[int, int, list[object]]]:
+        session = DuckDBSession() if engine == "duckdb" else SQLiteSession(tmp_path / "b.db")
+        try:
+            session.create_table(
+                "customers",
+                [("customer_id", "integer"), ("age", "integer"), ("country", "string")],
+                [[1, 25, "US"], [2, 40, "US"], [3, 22, None], [4, None, "FR"], [5, 28, "US"]],
+            )
+            session.create_table(
+                "orders",
+                [("customer_id", "integer"), ("ordered_at", "timestamp"), ("amount", "number")],
+                [
+                    [1, dt.datetime(2026, 6, 1, 10), 80.0],
+                    [1, dt.datetime(2026, 6, 2, 10), 30.0],
+                    [2, dt.datetime(2026, 6, 10, 10), 500.0],
+                    [3, dt.datetime(2026, 4, 1), 5.0],
+                    [5, dt.datetime(2026, 7, 1), 9.0],
+                ],
+            )
+            result = evaluation.evaluate(
+                project, list(project.segments.values()), AS_OF, session=session
+            )
+        finally:
+            session.close()
+        return {n: (s.members, s.entity_count, result.members(n)) for n, s in result.sizes.items()}
+
+    whole = run()
+    monkeypatch.setattr(evaluation, "BATCH", 2)
+    assert [len(b) for b in evaluation._batches(list(project.segments.values()))] == [2, 2, 1]
+    assert run() == whole
+    assert whole["young_buyers_us"] == (1, 5, [1])
+    # 3's only order is exactly 90 days before T: out of the window (worked by hand).
+    assert whole["not_buyers"] == (3, 5, [3, 4, 5])

@@ -117,24 +117,36 @@ def evaluate(
         sizes: dict[str, Size] = {}
         members: dict[str, list[Any]] = {}
         keys: dict[str, str] = {}
-        for entity_name, segs in by_entity.items():
+        for entity_name, all_segs in by_entity.items():
             entity = catalog.entities[entity_name]
-            # One pass: the key and every segment of the entity as a boolean column,
-            # read by position (the same on every engine).
-            tree = membership_query(segs, catalog, active.dialect, instant)
-            if active.name == "duckdb":
-                total, found_lists = _members_in_duckdb(active, tree, entity.key, segs)
-            else:
-                total, found_lists = _members_in_python(active, tree, len(segs))
-            for s, found in zip(segs, found_lists, strict=True):
-                sizes[s.name] = Size(s.name, entity_name, len(found), total)
-                members[s.name] = found
-                keys[s.name] = entity.key
+            for segs in _batches(all_segs):
+                # One pass: the key and every segment of the batch as a boolean column,
+                # read by position (the same on every engine).
+                tree = membership_query(segs, catalog, active.dialect, instant)
+                if active.name == "duckdb":
+                    total, found_lists = _members_in_duckdb(active, tree, entity.key, segs)
+                else:
+                    total, found_lists = _members_in_python(active, tree, len(segs))
+                for s, found in zip(segs, found_lists, strict=True):
+                    sizes[s.name] = Size(s.name, entity_name, len(found), total)
+                    members[s.name] = found
+                    keys[s.name] = entity.key
         ordered = {s.name: sizes[s.name] for s in segments}
         return Evaluation(instant, ordered, members, keys)
     finally:
         if own:
             active.close()
+
+
+# Segments per statement. One statement reads each event source once for all of its
+# segments; past a few hundred, the statement itself (thousands of columns, as many
+# member lists) costs the engine more memory and planning time than reading the events
+# again, so larger projects are evaluated in batches of this many.
+BATCH = 250
+
+
+def _batches(segs: Sequence[ir.Segment]) -> list[list[ir.Segment]]:
+    return [list(segs[i : i + BATCH]) for i in range(0, len(segs), BATCH)]
 
 
 def _members_in_duckdb(
