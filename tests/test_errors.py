@@ -621,6 +621,28 @@ CASES = [
         catalog=CSV_CATALOG,
         must=("D009", "[entity.customer]", "customers.csv", "no `customer_id`"),
     ),
+    # ---- limits (docs/language.md, Limits) ---------------------------------------------
+    Case(
+        "nested_too_deep",
+        rule("segment s where " + "(" * 300 + "age > 3" + ")" * 300),
+        catalog=SMALL_CATALOG,
+        must=("E111", "rules.seg:1:"),
+    ),
+    Case(
+        "number_too_long",
+        rule("segment s where age > " + "9" * 150),
+        catalog=SMALL_CATALOG,
+        must=("E108", "rules.seg:1:23"),
+    ),
+    Case(
+        "segments_used_too_deep",
+        rule(
+            "segment s0 where age > 3\n"
+            + "\n".join(f"segment s{i} where in segment s{i - 1}" for i in range(1, 64))
+        ),
+        catalog=SMALL_CATALOG,
+        must=("E312",),
+    ),
     # ---- behavioural forms -------------------------------------------------------------
     Case(
         "offset_window_reversed",

@@ -18,9 +18,11 @@ class Source:
 
     def line(self, number: int) -> str:
         """The 1-based line ``number`` without its line ending ('' past the end)."""
-        lines = self.text.splitlines()
+        # Lines end at "\n" only, as the parser counts them (str.splitlines would also
+        # split at form feeds, U+2028 and others).
+        lines = self.text.split("\n")
         if 1 <= number <= len(lines):
-            return lines[number - 1]
+            return lines[number - 1].rstrip("\r")
         return ""
 
 

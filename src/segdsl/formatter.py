@@ -432,5 +432,7 @@ def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of a rule file; raises :class:`SegdslError` if it does not parse."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n")
+    # Line ends as the project loader reads them (segdsl.project.read_source): a lone CR
+    # ends a line too, so that `fmt` and `check` see the same statements.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return format_module(text, parse(text, path))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedInput, VisitError
 from lark.tree import Meta as LarkMeta
 
@@ -75,6 +76,15 @@ UNITS = {
 
 
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
+
+# Limits on what one file may hold (docs/language.md, "Limits"). Past them a file is
+# refused with a message instead of exhausting time, memory or Python's recursion limit.
+MAX_FILE_BYTES = 1024 * 1024  # E112: 1 MiB of UTF-8 text per file
+MAX_SYNTAX_DEPTH = 200  # E111: levels of the syntax tree below a statement
+MAX_DIGITS = 100  # E108: digits of a number
+# E106: the longest duration in each unit, 1,000 years, so that the as-of instant minus it
+# stays a date Python and the engines can represent
+MAX_DURATION = {"day": 365_250, "week": 52_178, "month": 12_000, "year": 1_000}
 
 
 def _bad(code: str, message: str, span: Span, *, label: str = "", hint: str = "") -> SegdslError:
@@ -469,6 +479,14 @@ class _Builder(Transformer[Token, Any]):
                 label="expected days, weeks, months or years",
                 hint="write e.g. `in last 90 days`, `2 weeks`, `6 months` or `1 year`",
             )
+        if int(lit.value) > MAX_DURATION[u]:  # type: ignore[arg-type]
+            raise _bad(
+                "E106",
+                f"`{num} {unit}` is longer than 1,000 years",
+                span,
+                label="too long",
+                hint=f"a duration may be at most {MAX_DURATION[u]:,} {u}s (1,000 years)",
+            )
         return ast.Duration(span, int(lit.value), u)  # type: ignore[arg-type]
 
     @v_args(meta=True)
@@ -478,6 +496,14 @@ class _Builder(Transformer[Token, Any]):
     def number_literal(self, tok: Token) -> ast.Literal:
         text = str(tok).replace("_", "")
         span = self.tspan(tok)
+        if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+            raise _bad(
+                "E108",
+                f"this number has too many digits (more than {MAX_DIGITS})",
+                span,
+                label="too long",
+                hint="SQL engines keep at most 38 significant digits; write a shorter number",
+            )
         if re.fullmatch(r"-?\d+", text):
             return ast.Literal(span, "integer", int(text))
         try:
@@ -581,22 +607,88 @@ def _strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes, without encoding it when it is plain ASCII
+    or far from the limit."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def too_large(source: Source, size: int) -> SegdslError:
+    """E112 for a file of ``size`` bytes; ``source`` holds (at least) its beginning, and the
+    caret points at the line where the file passes the limit."""
+    text = source.text
+    cut = text[:MAX_FILE_BYTES]
+    line = cut.count("\n") + 1
+    start = cut.rfind("\n") + 1
+    column = len(cut) - start + 1
+    return _bad(
+        "E112",
+        f"this file is too large: {size:,} bytes, the limit is {MAX_FILE_BYTES:,} bytes (1 MiB)",
+        Span(source, line, column, line, column + 1),
+        label="the file passes 1 MiB here",
+        hint="split the rules into several .seg files (a project may hold any number of them)",
+    )
+
+
+def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
+    """The first node nested deeper than :data:`MAX_SYNTAX_DEPTH` below its statement, if
+    any (an explicit stack: the tree may be far deeper than Python's recursion limit)."""
+    stack: list[tuple[Tree[Token], int]] = [(t, 0) for t in tree.children if isinstance(t, Tree)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_SYNTAX_DEPTH:
+            return node
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return None
+
+
+def _depth_error(node: Tree[Token], source: Source) -> SegdslError:
+    meta = node.meta
+    line = getattr(meta, "line", 1)
+    column = getattr(meta, "column", 1)
+    return _bad(
+        "E111",
+        f"this rule is nested too deeply (more than {MAX_SYNTAX_DEPTH} levels)",
+        Span(source, line, column, line, column + 1),
+        label=f"level {MAX_SYNTAX_DEPTH + 1} starts here",
+        hint="parentheses, `not`, minus signs and arithmetic operators each open a level; "
+        "remove redundant parentheses, or name parts of the rule as measures or segments",
+    )
+
+
 def parse_source(source: Source) -> ast.Module:
     """Parse one source into a :class:`ast.Module`; raise :class:`SegdslError` on a mistake."""
     text = _strip_bom(source.text)
     if text is not source.text:
         # Keep columns right: the BOM is not part of the first line.
         source = Source(source.path, text)
+    size = utf8_size(text)
+    if size > MAX_FILE_BYTES:
+        raise too_large(source, size)
+    # The parse builds many small acyclic objects: the cyclic garbage collector would
+    # rescan them again and again (it doubles the time of a large file), and has
+    # nothing to collect.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        tree = lark_parser().parse(text)
-    except UnexpectedInput as exc:
-        raise SegdslError(describe_syntax_error(exc, source)) from None
-    try:
-        statements = _Builder(source).transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, SegdslError):
-            raise exc.orig_exc from None
-        raise
+        try:
+            tree = lark_parser().parse(text)
+        except UnexpectedInput as exc:
+            raise SegdslError(describe_syntax_error(exc, source)) from None
+        deep = _too_deep(tree)
+        if deep is not None:
+            raise _depth_error(deep, source)
+        try:
+            statements = _Builder(source).transform(tree)
+        except VisitError as exc:
+            if isinstance(exc.orig_exc, SegdslError):
+                raise exc.orig_exc from None
+            raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return ast.Module(source.path, tuple(statements))
 
 
@@ -605,7 +697,15 @@ def parse(text: str, path: str = "<text>") -> ast.Module:
     return parse_source(Source(path, text))
 
 
-__all__ = ["KEYWORDS", "UNITS", "parse", "parse_source"]
+__all__ = [
+    "KEYWORDS",
+    "MAX_FILE_BYTES",
+    "MAX_SYNTAX_DEPTH",
+    "UNITS",
+    "parse",
+    "parse_source",
+    "utf8_size",
+]
 
 
 def parse_condition(text: str, path: str = "--rule") -> ast.Expr:

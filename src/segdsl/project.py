@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from segdsl import ast, ir
 from segdsl.catalog import Catalog, load_catalog, parse_catalog
-from segdsl.errors import Diagnostic, SegdslError, Source
-from segdsl.parser import parse_source
+from segdsl.errors import Diagnostic, SegdslError, Source, Span
+from segdsl.parser import MAX_FILE_BYTES, parse_source, too_large
 from segdsl.resolver import Resolver
 from segdsl.timecalc import parse_as_of
 
@@ -43,7 +44,14 @@ def _as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
 
 def read_source(path: Path, display: str) -> Source:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            # Never more than the limit (and a byte) in memory: a 10 GB file is refused
+            # as fast as a 2 MB one.
+            raw = f.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                size = max(os.fstat(f.fileno()).st_size, len(raw))
+                start = Source(display, raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
+                raise too_large(start, size)
     except OSError as exc:
         raise SegdslError(
             Diagnostic("U010", f"cannot read {display}: {exc.strerror}", path=display)
@@ -51,11 +59,16 @@ def read_source(path: Path, display: str) -> Source:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        shown = Source(display, raw.decode("utf-8", "replace"))
         raise SegdslError(
             Diagnostic(
                 "U011",
                 f"{display} is not UTF-8 text (bad byte at line {line})",
+                Span(shown, line, column, line, column + 1),
+                label=f"byte 0x{raw[exc.start]:02x} cannot start or continue a UTF-8 character",
                 path=display,
                 hint="save the file as UTF-8",
             )

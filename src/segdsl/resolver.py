@@ -7,6 +7,7 @@ All semantic errors are raised here (never from the parser's Transformer).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
@@ -28,6 +29,13 @@ _LITERAL_TYPES = {
 }
 
 
+# Limits (docs/language.md, "Limits"): a condition the later stages (the compiler, sqlglot,
+# lint) can walk within Python's recursion limit and compile within seconds.
+MAX_DEPTH = 64  # E312: levels of a condition, counting the segments and measures it uses
+MAX_PARTS = 100_000  # E312: IR nodes of one segment once what it uses is written out
+MAX_ERRORS = 200  # errors reported before the resolver stops looking for more
+
+
 def _err(
     code: str,
     message: str,
@@ -41,7 +49,14 @@ def _err(
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    near = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    pool = set(choices)
+    if len(pool) > 1000:
+        # Among thousands of names (a generated project), only names of about the same
+        # length can be close enough: compare with those, not with every name.
+        pool = {c for c in pool if abs(len(c) - len(word)) <= max(2, len(word) // 3)}
+        if len(pool) > 5000:
+            pool = {c for c in pool if c[:1].lower() == word[:1].lower()}
+    near = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
     return f"did you mean `{near[0]}`?" if near else ""
 
 
@@ -69,6 +84,10 @@ class Resolver:
         self._segments: dict[str, ir.Segment] = {}
         self._measures: dict[str, ir.Measure] = {}
         self._stack: list[tuple[str, str]] = []
+        self._depth = 0  # nested cond()/value() calls under way, across `in segment` hops
+        # id(IR node) → (the node, its size and its depth once written out); the node is
+        # kept so that its id is not reused
+        self._stats: dict[int, tuple[object, int, int]] = {}
         self._collect(modules)
 
     # ---- definitions and duplicates -------------------------------------------------
@@ -111,10 +130,22 @@ class Resolver:
 
     # ---- entry points ---------------------------------------------------------------
     def resolve_all(self) -> Resolved:
-        for name in self.measure_defs:
-            self._guard(self.measure, name)
-        for name in self.segment_defs:
-            self._guard(self.segment, name)
+        for kind, names in (("measure", self.measure_defs), ("segment", self.segment_defs)):
+            fn = self.measure if kind == "measure" else self.segment
+            for name in names:
+                if len(self.diagnostics) >= MAX_ERRORS:
+                    # Past this many, more messages do not help and cost time (each
+                    # unknown name is compared with every name for a suggestion).
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "E313",
+                            f"more than {MAX_ERRORS} errors: stopped looking for more",
+                            path=_first_path(self.segment_defs, self.measure_defs),
+                            hint="fix the errors above and run again",
+                        )
+                    )
+                    raise SegdslError(_dedupe(self.diagnostics))
+                self._guard(fn, name)
         if self.diagnostics:
             raise SegdslError(_dedupe(self.diagnostics))
         return Resolved(dict(self._segments), dict(self._measures))
@@ -147,6 +178,7 @@ class Resolver:
             cond = self.cond(sdef.where, _Ctx(entity, segment=name))
         finally:
             self._stack.pop()
+        self._check_size(cond, f"segment `{name}`", sdef.name_span)
         seg = ir.Segment(
             name,
             entity.name,
@@ -171,7 +203,9 @@ class Resolver:
                 expr.span,
                 hint="the entities are: " + ", ".join(self.catalog.entities),
             )
-        return ir.Segment("rule", entity.name, self.cond(expr, _Ctx(entity)), expr.span)
+        cond = self.cond(expr, _Ctx(entity))
+        self._check_size(cond, "this rule", expr.span)
+        return ir.Segment("rule", entity.name, cond, expr.span)
 
     def measure(self, name: str) -> ir.Measure:
         done = self._measures.get(name)
@@ -185,6 +219,7 @@ class Resolver:
             value = self.value(mdef.expr, _Ctx(entity))
         finally:
             self._stack.pop()
+        self._check_size(value, f"measure `{name}`", mdef.name_span)
         if not (value.type.is_numeric or value.type.is_temporal):
             raise _err(
                 "E303",
@@ -224,8 +259,78 @@ class Resolver:
                 hint=f"a {kind} cannot use itself, directly or through others; break the cycle",
             )
 
+    # ---- limits ---------------------------------------------------------------------
+    def _deeper(self, e: ast.Expr) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise self._too_deep(e.span)
+
+    def _too_deep(self, span: Span) -> SegdslError:
+        via = " through " + " → ".join(n for _, n in self._stack) if len(self._stack) > 1 else ""
+        return _err(
+            "E312",
+            f"this condition is nested too deeply: more than {MAX_DEPTH} levels{via}",
+            span,
+            label=f"level {MAX_DEPTH + 1}",
+            hint="parentheses, `not`, minus signs and arithmetic operators each add a level, "
+            "and so does each measure or segment used inside another; "
+            "drop redundant parentheses, or join conditions with and/or, which add none",
+        )
+
+    def _reuse(self, expr: ir.Value | ir.Cond, span: Span) -> None:
+        """Check that a measure's or segment's resolved form fits at this depth."""
+        if self._depth + self._ir_stats(expr)[1] > MAX_DEPTH:
+            raise self._too_deep(span)
+
+    def _check_size(self, expr: ir.Value | ir.Cond, what: str, span: Span) -> None:
+        size = self._ir_stats(expr)[0]
+        if size > MAX_PARTS:
+            raise _err(
+                "E312",
+                f"{what} is too large once the segments and measures it uses are written "
+                f"out: {_count(size)} parts, the limit is {MAX_PARTS:,}",
+                span,
+                label="too large",
+                hint="a segment used twice is written out twice; "
+                "use fewer copies of large segments and measures",
+            )
+
+    def _ir_stats(self, root: object) -> tuple[int, int]:
+        """Size and depth of an IR tree written out (`in segment` and measures inlined),
+        in time linear in its distinct nodes: shared nodes are counted from a memo."""
+        memo = self._stats
+        stack: list[tuple[object, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if id(node) in memo:
+                continue
+            kids = _ir_children(node)
+            if not done:
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids if id(k) not in memo)
+                continue
+            size = 1 + sum(memo[id(k)][1] for k in kids)
+            depth = 1 + max((memo[id(k)][2] for k in kids), default=0)
+            memo[id(node)] = (node, size, depth)
+        _, size, depth = memo[id(root)]
+        return size, depth
+
     # ---- conditions -----------------------------------------------------------------
     def cond(self, e: ast.Expr, ctx: _Ctx) -> ir.Cond:
+        self._deeper(e)
+        try:
+            return self._cond(e, ctx)
+        finally:
+            self._depth -= 1
+
+    def value(self, e: ast.Expr, ctx: _Ctx) -> ir.Value:
+        self._deeper(e)
+        try:
+            return self._value(e, ctx)
+        finally:
+            self._depth -= 1
+
+    def _cond(self, e: ast.Expr, ctx: _Ctx) -> ir.Cond:
         if isinstance(e, ast.Paren):
             return self.cond(e.inner, ctx)
         if isinstance(e, ast.And):
@@ -611,6 +716,7 @@ class Resolver:
             )
         self._enter("segment", e.name, e.name_span)
         other = self.segment(e.name)
+        self._reuse(other.cond, e.name_span)
         if other.entity != ctx.entity.name:
             raise _err(
                 "E307",
@@ -633,7 +739,7 @@ class Resolver:
             )
         return v
 
-    def value(self, e: ast.Expr, ctx: _Ctx) -> ir.Value:
+    def _value(self, e: ast.Expr, ctx: _Ctx) -> ir.Value:
         if isinstance(e, ast.Paren):
             return self.value(e.inner, ctx)
         if isinstance(e, ast.Number):
@@ -698,6 +804,7 @@ class Resolver:
         if e.name in self.measure_defs:
             self._enter("measure", e.name, e.span)
             m = self.measure(e.name)
+            self._reuse(m.expr, e.span)
             if m.entity != entity.name:
                 raise _err(
                     "E307",
@@ -866,6 +973,41 @@ class Resolver:
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+_IR_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _ir_children(node: object) -> list[object]:
+    """The IR nodes directly under ``node`` (values and conditions, also inside tuples)."""
+    cls = type(node)
+    names = _IR_FIELDS.get(cls)
+    if names is None:
+        names = (
+            tuple(f.name for f in dataclasses.fields(node))
+            if dataclasses.is_dataclass(node)
+            else ()
+        )
+        _IR_FIELDS[cls] = names
+    out: list[object] = []
+    for name in names:
+        v = getattr(node, name)
+        if isinstance(v, ir.Value | ir.Cond):
+            out.append(v)
+        elif isinstance(v, tuple):
+            out.extend(x for x in v if isinstance(x, ir.Value | ir.Cond))
+    return out
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"more than {10**15:,}"
+
+
+def _first_path(*defs: dict[str, ast.SegmentDef] | dict[str, ast.MeasureDef]) -> str | None:
+    for d in defs:
+        for node in d.values():
+            return node.span.path
+    return None
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

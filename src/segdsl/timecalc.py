@@ -22,6 +22,20 @@ def shift_months(t: dt.datetime, months: int) -> dt.datetime:
 
 def minus(t: dt.datetime, d: Duration) -> dt.datetime:
     """``t − d`` with weeks as 7 days and months and years as calendar steps."""
+    try:
+        return _minus(t, d)
+    except (OverflowError, ValueError):
+        raise SegdslError(
+            Diagnostic(
+                "U001",
+                f"the as-of instant {t.isoformat(sep=' ')} minus {d.amount} {d.unit}(s) "
+                "is before the year 1",
+                hint="choose a later --as-of or a shorter window",
+            )
+        ) from None
+
+
+def _minus(t: dt.datetime, d: Duration) -> dt.datetime:
     if d.unit == "day":
         return t - dt.timedelta(days=d.amount)
     if d.unit == "week":

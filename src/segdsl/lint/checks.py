@@ -33,6 +33,10 @@ from segdsl.resolver import Resolver, _Ctx
 
 # ---- helpers -----------------------------------------------------------------------
 
+# and/or groups with more operands than this are not searched for redundant operands
+# (W12x): the search compares each operand with all the others.
+MAX_OPERANDS = 200
+
 
 def span_text(span: Span) -> str:
     """The source text under ``span``, with runs of whitespace collapsed."""
@@ -372,6 +376,8 @@ class Linter:
                 return
 
     def _redundant_and(self, tree: _Tree, n: FNode) -> None:
+        if len(n.children) > MAX_OPERANDS:
+            return  # each operand is checked against all the others: quadratic
         kept = list(n.children)
         for k in reversed(n.children):
             others = [x for x in kept if x is not k]
@@ -390,6 +396,8 @@ class Linter:
             self._report_redundant(tree, k, core, "and")
 
     def _redundant_or(self, tree: _Tree, n: FNode) -> None:
+        if len(n.children) > MAX_OPERANDS:
+            return  # each operand is checked against all the others: quadratic
         kept = list(n.children)
         for k in reversed(n.children):
             others = [x for x in kept if x is not k]

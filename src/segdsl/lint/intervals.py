@@ -441,15 +441,39 @@ class Unknown(Exception):
 
 
 _LIMIT = 20_000
+# Each literal taken is one level of recursion (and is checked against all those taken
+# before): past this many, the answer is "unsure", well within Python's recursion limit.
+_DEPTH = 200
+
+
+# Formulas with more literals than this are not searched (the answer is "unsure"): the
+# checks call the search once per operand, so its cost must not grow with a huge rule.
+_SIZE = 400
+
+
+def _too_big(f: Formula) -> bool:
+    count = 0
+    stack: list[Formula] = [f]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Lit):
+            count += 1
+            if count > _SIZE:
+                return True
+        else:
+            stack.extend(item.items)
+    return False
 
 
 def satisfiable(f: Formula) -> bool:
     """Whether some entity satisfies ``f`` (True when unsure)."""
+    if _too_big(f):
+        return True
     steps = [0]
 
-    def search(pending: list[Formula], lits: list[Lit]) -> bool:
+    def search(pending: list[Formula], lits: list[Lit], depth: int = 0) -> bool:
         steps[0] += 1
-        if steps[0] > _LIMIT:
+        if steps[0] > _LIMIT or depth > _DEPTH:
             raise Unknown
         # take literals and conjunctions first, branch on a disjunction last
         idx = next((i for i, p in enumerate(pending) if not isinstance(p, FOr)), None)
@@ -458,16 +482,16 @@ def satisfiable(f: Formula) -> bool:
                 return True
             first, rest = pending[0], pending[1:]
             assert isinstance(first, FOr)
-            return any(search([b, *rest], lits) for b in first.items)
+            return any(search([b, *rest], lits, depth + 1) for b in first.items)
         item = pending[idx]
         rest = pending[:idx] + pending[idx + 1 :]
         if isinstance(item, Lit):
             new = [*lits, item]
             if not consistent(new):
                 return False
-            return search(rest, new)
+            return search(rest, new, depth + 1)
         assert isinstance(item, FAnd)
-        return search([*item.items, *rest], lits)
+        return search([*item.items, *rest], lits, depth + 1)
 
     try:
         return search([f], [])
