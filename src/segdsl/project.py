@@ -201,7 +201,35 @@ def load_project(path: str | Path = ".") -> Project:
             modules.append(parse_source(read_source(file, str(file))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
+        _check_project_size(modules)
     return _resolve_project(root, catalog, modules, diags)
+
+
+# E114: segments and measures in one project. Far beyond any real project (a retailer
+# keeps a hundred segments); past it, loading stops at once instead of parsing,
+# resolving and linting for minutes.
+MAX_STATEMENTS = 20_000
+
+
+def _check_project_size(modules: list[ast.Module]) -> None:
+    """Stop with E114 as soon as the files read so far hold more than
+    :data:`MAX_STATEMENTS` segments and measures (called after each file)."""
+    total = sum(len(m.statements) for m in modules)
+    if total <= MAX_STATEMENTS:
+        return
+    last = modules[-1]
+    first_over = last.statements[MAX_STATEMENTS - (total - len(last.statements))]
+    raise SegdslError(
+        Diagnostic(
+            "E114",
+            f"this project holds more than {MAX_STATEMENTS:,} segments and measures",
+            first_over.name_span,
+            label=f"number {MAX_STATEMENTS + 1:,}",
+            hint="split it into several projects (folders with their own segdsl.toml); "
+            "segments that differ only in a number are often one segment per value of "
+            "an attribute, or a ranking",
+        )
+    )
 
 
 def _resolve_project(
@@ -242,4 +270,5 @@ def project_from_texts(
             modules.append(parse_source(Source(path, _plain_text(files[path]))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
+        _check_project_size(modules)
     return _resolve_project(root, catalog, modules, diags)
