@@ -6,6 +6,7 @@ travel in a :class:`SegdslError`. Rendering lives in :mod:`segdsl.render`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 
@@ -16,11 +17,15 @@ class Source:
     path: str
     text: str
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The lines of the text, split once. Lines end at "\\n" only, as the parser
+        counts them (str.splitlines would also split at form feeds, U+2028, …)."""
+        return self.text.split("\n")
+
     def line(self, number: int) -> str:
         """The 1-based line ``number`` without its line ending ('' past the end)."""
-        # Lines end at "\n" only, as the parser counts them (str.splitlines would also
-        # split at form feeds, U+2028 and others).
-        lines = self.text.split("\n")
+        lines = self.lines
         if 1 <= number <= len(lines):
             return lines[number - 1].rstrip("\r")
         return ""

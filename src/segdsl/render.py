@@ -28,17 +28,10 @@ def _clean(text: str, limit: int = _MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_lines_cache: tuple[Source | None, list[str]] = (None, [])
-
-
 def _source_line(source: Source, number: int) -> str:
-    """Line ``number`` of ``source``, counting lines as the parser does (``\n`` only).
-    The split is kept for the next call: a file with many findings is split once."""
-    global _lines_cache
-    cached, lines = _lines_cache
-    if cached is not source:
-        lines = source.text.split("\n")
-        _lines_cache = (source, lines)
+    """Line ``number`` of ``source``, counting lines as the parser does (``\n`` only;
+    the source splits its text once)."""
+    lines = source.lines
     return lines[number - 1] if 1 <= number <= len(lines) else ""
 
 

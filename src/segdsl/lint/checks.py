@@ -40,7 +40,7 @@ MAX_OPERANDS = 200
 
 def span_text(span: Span) -> str:
     """The source text under ``span``, with runs of whitespace collapsed."""
-    lines = span.source.text.split("\n")
+    lines = span.source.lines
     if span.line == span.end_line:
         text = lines[span.line - 1][span.column - 1 : span.end_column - 1]
     else:
