@@ -230,9 +230,8 @@ def check_run(case: Case, command: str, run: Run) -> None:
     assert "Traceback" not in run.out and "RecursionError" not in run.out, run.out[-3000:]
     assert "internal error" not in run.out and "MemoryError" not in run.out, run.out[-3000:]
     assert run.seconds < TIME_BOUND, f"{case.name} / {command}: {run.seconds:.1f} s"
-    # `fmt` reads syntax only, one file at a time: a rule too deep or too large once
-    # resolved, or a project with too many segments, formats fine.
-    resolved_only = case.code is not None and (case.code.startswith("E3") or case.code == "E114")
+    # `fmt` reads syntax only: a rule too deep or too large once resolved formats fine.
+    resolved_only = case.code is not None and case.code.startswith("E3")
     if case.code is None or (command == "fmt" and resolved_only):
         assert run.exit_code == 0, run.out[-3000:]
         return
@@ -318,3 +317,31 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def test_fmt_stops_at_the_statement_limit_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fmt` counts the segments and measures of the files it is given as loading a
+    project does: past the limit it stops with E114 at the first one over; the files
+    before it are formatted, whole. (The limit is lowered here to keep the test fast.)"""
+    from typer.testing import CliRunner
+
+    import segdsl.project
+    from segdsl.cli import app
+
+    monkeypatch.setattr(segdsl.project, "MAX_STATEMENTS", 3)
+    (tmp_path / "segdsl.toml").write_text(RETAIL.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.seg").write_text("segment a1 where age>3\nsegment a2 where age>4\n")
+    (tmp_path / "b.seg").write_text("segment b1 where age>5\nsegment b2 where age>6\n")
+    result = CliRunner().invoke(app, ["fmt", "-p", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "error[E114]" in result.output and "b.seg:2:9" in result.output
+    assert "= help:" in result.output and "number 4" in result.output
+    assert (tmp_path / "a.seg").read_text() == (
+        "segment a1\n  where age > 3\n\nsegment a2\n  where age > 4\n"
+    )
+    assert (tmp_path / "b.seg").read_text() == "segment b1 where age>5\nsegment b2 where age>6\n"
+    # The same limit when the project is loaded.
+    result = CliRunner().invoke(app, ["check", "-p", str(tmp_path)])
+    assert result.exit_code == 1 and "error[E114]" in result.output, result.output

@@ -157,17 +157,27 @@ def fmt(
 
       segdsl fmt --diff rules/vip.seg
     """
-    from segdsl.formatter import format_text
+    from segdsl.formatter import format_module, parse_for_format
+    from segdsl.project import MAX_STATEMENTS, too_many_statements
 
     def body() -> int:
         files = seg_files(paths or [], project)
         errors: list[Diagnostic] = []
         changed: list[Path] = []
+        statements = 0
         for path in files:
             try:
                 text = _read(path)
-                new = format_text(text, str(path))
+                normal, module = parse_for_format(text, str(path))
+                statements += len(module.statements)
+                if statements > MAX_STATEMENTS:
+                    # As when a project is loaded (E114): files formatted so far stay so.
+                    over = module.statements[MAX_STATEMENTS - statements]
+                    raise too_many_statements(over)
+                new = format_module(normal, module)
             except SegdslError as exc:
+                if exc.diagnostics[0].code == "E114":
+                    raise
                 errors.extend(exc.diagnostics)
                 continue
             if new == text:

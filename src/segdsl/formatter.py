@@ -430,9 +430,14 @@ def _emit_gap(out: list[str], gap: list[tuple[bool, str]], *, first_blank: bool)
 
 def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of a rule file; raises :class:`SegdslError` if it does not parse."""
+    return format_module(*parse_for_format(text, path))
+
+
+def parse_for_format(text: str, path: str = "<text>") -> tuple[str, ast.Module]:
+    """``text`` with line ends as the project loader reads them, and its parse."""
     if text.startswith("\ufeff"):
         text = text[1:]
     # Line ends as the project loader reads them (segdsl.project.read_source): a lone CR
     # ends a line too, so that `fmt` and `check` see the same statements.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return format_module(text, parse(text, path))
+    return text, parse(text, path)

@@ -215,11 +215,14 @@ def _check_project_size(modules: list[ast.Module]) -> None:
     """Stop with E114 as soon as the files read so far hold more than
     :data:`MAX_STATEMENTS` segments and measures (called after each file)."""
     total = sum(len(m.statements) for m in modules)
-    if total <= MAX_STATEMENTS:
-        return
-    last = modules[-1]
-    first_over = last.statements[MAX_STATEMENTS - (total - len(last.statements))]
-    raise SegdslError(
+    if total > MAX_STATEMENTS:
+        last = modules[-1]
+        raise too_many_statements(last.statements[MAX_STATEMENTS - (total - len(last.statements))])
+
+
+def too_many_statements(first_over: ast.Statement) -> SegdslError:
+    """E114, pointing at the statement that passes :data:`MAX_STATEMENTS`."""
+    return SegdslError(
         Diagnostic(
             "E114",
             f"this project holds more than {MAX_STATEMENTS:,} segments and measures",
