@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -17,7 +16,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from segdsl import __version__
+from segdsl import __version__, stopping
 from segdsl.errors import Diagnostic, SegdslError
 from segdsl.render import render_diagnostics
 
@@ -301,14 +300,10 @@ def _print_sizes(result: object, fmt: OutputFormat) -> None:
     Console(no_color=not _color(sys.stdout)).print(table)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
     # SIGTERM (`kill`, a CI timeout, a container stop) unwinds like Ctrl-C: temporary
     # files are removed and an open history transaction is rolled back.
-    signal.signal(signal.SIGTERM, _terminate)
+    stopping.install()
     app()
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from segdsl import ir
+from segdsl import ir, stopping
 from segdsl.atomic import temp_beside
 from segdsl.compiler import col, ident, membership_query, to_sql
 from segdsl.engines.base import Session
@@ -70,6 +70,10 @@ def _run(session: Session, sql: str) -> list[tuple[Any, ...]]:
     except SegdslError:
         raise
     except Exception as exc:
+        if stopping.is_interrupt(exc):
+            # Ctrl-C or SIGTERM while the engine ran the query: stop as asked, not
+            # with "the database rejected the query".
+            raise stopping.interrupted() from None
         raise SegdslError(
             Diagnostic(
                 "D002",
