@@ -8,17 +8,16 @@ are grouped: one matrix per entity.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from segdsl import ir
+from segdsl.atomic import temp_beside
 from segdsl.errors import Diagnostic, SegdslError
 from segdsl.project import Project
 
@@ -294,19 +293,14 @@ def write_html(o: Overlap, path: Path) -> None:
     directory = check_html_path(path)
     text = render_html(o)
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with temp_beside(path) as (fd, tmp):
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
     except OSError as exc:
         raise SegdslError(
             Diagnostic("U006", f"cannot write in {directory}: {exc.strerror}")
         ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -116,7 +116,7 @@ class Suppressions:
         if not module.statements:
             return
         source: Source = module.statements[0].span.source
-        text_lines = source.text.split("\n")
+        text_lines = source.lines
         per_line: dict[int, set[str]] = {}
         for i, line in enumerate(text_lines, start=1):
             codes = _comment_codes(line)
