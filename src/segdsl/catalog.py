@@ -83,6 +83,7 @@ class CatalogModel(_Strict):
     lint: dict[str, Any] | None = None
     engine: dict[str, Any] | None = None
     history: dict[str, Any] | None = None
+    warehouse: dict[str, Any] | None = None
 
     @field_validator("entity")
     @classmethod
@@ -149,6 +150,7 @@ class Catalog:
     lint: dict[str, Any] | None = field(default=None, hash=False)
     engine: dict[str, Any] | None = field(default=None, hash=False)
     history: dict[str, Any] | None = field(default=None, hash=False)
+    warehouse: dict[str, Any] | None = field(default=None, hash=False)
 
 
 # ---- locating a key path in the TOML text ------------------------------------------
@@ -457,6 +459,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         lint=model.lint,
         engine=model.engine,
         history=model.history,
+        warehouse=model.warehouse,
     )
 
 

@@ -1,0 +1,281 @@
+"""``segdsl export dbt``: a project's segments as plain dbt files.
+
+Into the dbt project folder ``out`` it writes, and touches nothing else:
+
+- ``models/segdsl/segdsl_<entity>_membership.sql`` — one table per entity: the key,
+  one boolean column per segment (from the fused membership statement), and
+  ``segdsl_as_of``; the as-of instant is the dbt var ``segdsl_as_of`` (default: the
+  run's start time), see :mod:`segdsl.tools.warehouse.templated`;
+- ``models/segdsl/sources.yml`` — the catalog's tables as the source ``segdsl``;
+- ``models/segdsl/schema.yml`` — the models, their tests (key unique and not null)
+  and each segment's rule, title, owner and tags;
+- ``snapshots/segdsl/snapshots.yml`` — an SCD2 snapshot of each membership table.
+
+The same project and options give byte-identical files; a file whose content did not
+change is not rewritten. Files are written whole (temporary file, rename). A file
+segdsl generated earlier for an entity that has no segment any more is removed; a file
+segdsl did not generate is never overwritten (X003).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from segdsl import ir
+from segdsl.compiler import ident
+from segdsl.dialects import dialect_name
+from segdsl.formatter import fmt_expr
+from segdsl.project import Project
+from segdsl.rulehash import rule_hash
+from segdsl.tools.warehouse import yamltext
+from segdsl.tools.warehouse.errors import fail
+from segdsl.tools.warehouse.files import (
+    MARK_SQL,
+    MARK_YAML,
+    Written,
+    check_writable,
+    remove_stale,
+    write_text,
+)
+from segdsl.tools.warehouse.templated import AS_OF_VAR, HEADER, model_sql, source_refs
+
+MODELS = Path("models") / "segdsl"
+SNAPSHOTS = Path("snapshots") / "segdsl"
+# Column names the generated tables or dbt's snapshots use themselves.
+RESERVED_COLUMNS = frozenset(
+    {AS_OF_VAR, "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted"}
+)
+
+
+def model_name(entity: str) -> str:
+    return f"segdsl_{entity}_membership"
+
+
+def snapshot_name(entity: str) -> str:
+    return f"segdsl_{entity}_membership_snapshot"
+
+
+@dataclass(frozen=True)
+class Export:
+    out: Path
+    dialect: str
+    files: list[Written]
+
+
+def rule_texts(project: Project) -> dict[str, str]:
+    """Each segment's condition in canonical layout (as `segdsl fmt` writes it)."""
+    out: dict[str, str] = {}
+    for module in project.modules:
+        for stmt in module.statements:
+            where = getattr(stmt, "where", None)
+            if where is not None:
+                out[stmt.name] = fmt_expr(where)
+    return out
+
+
+def by_entity(project: Project) -> dict[str, list[ir.Segment]]:
+    """The project's segments by entity, entities in name order, segments in project order."""
+    grouped: dict[str, list[ir.Segment]] = {}
+    for seg in project.segments.values():
+        grouped.setdefault(seg.entity, []).append(seg)
+    return {e: grouped[e] for e in sorted(grouped)}
+
+
+def _check_columns(project: Project, entity: str, segs: list[ir.Segment]) -> None:
+    key = project.catalog.entities[entity].key
+    for seg in segs:
+        if seg.name == key or seg.name.lower() in RESERVED_COLUMNS:
+            raise fail(
+                "X002",
+                f"segment `{seg.name}` cannot be a column of {model_name(entity)}: "
+                + ("it is the entity's key" if seg.name == key else "dbt or segdsl uses that name"),
+                "rename the segment",
+                path=str(seg.span.source.path) if seg.span else None,
+            )
+
+
+def _quoted(name: str, dialect: str) -> bool:
+    return bool(ident(name).args.get("quoted"))
+
+
+def _column_sql(name: str, dialect: str) -> str:
+    return ident(name).sql(dialect)
+
+
+def _model_text(project: Project, entity: str, segs: list[ir.Segment], dialect: str) -> str:
+    lines = [
+        MARK_SQL,
+        f"-- segdsl project `{project.catalog.project_name}`, entity `{entity}`: "
+        f"{len(segs)} segment{'s' if len(segs) != 1 else ''}, SQL for {dialect}.",
+        "-- As of the dbt var segdsl_as_of (an ISO date or timestamp, UTC; default: the",
+        "-- run's start time): dbt build --vars '{segdsl_as_of: \"2026-06-30\"}'",
+    ]
+    # Rule text could hold a line break only inside a string; comments stay one line.
+    header = "\n".join(lines) + "\n{{ config(materialized='table') }}\n" + HEADER
+    return header + model_sql(segs, project.catalog, dialect) + "\n"
+
+
+def _segment_column(seg: ir.Segment, rule: str, dialect: str) -> dict[str, object]:
+    what = f"{seg.title}. " if seg.title else ""
+    desc = f"{what}Member of segment `{seg.name}`: {rule}"
+    if seg.description:
+        desc += f"\n\n{seg.description}"
+    meta: dict[str, object] = {"segment": seg.name, "rule": rule}
+    if seg.title:
+        meta["title"] = seg.title
+    if seg.owner:
+        meta["owner"] = seg.owner
+    meta["tags"] = list(seg.tags)
+    meta["rule_hash"] = rule_hash(seg)
+    col: dict[str, object] = {"name": seg.name, "description": desc}
+    if _quoted(seg.name, dialect):
+        col["quote"] = True
+    col["data_type"] = "boolean"
+    col["meta"] = {"segdsl": meta}
+    col["data_tests"] = ["not_null"]
+    return col
+
+
+def _schema_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: str) -> str:
+    rules = rule_texts(project)
+    models = []
+    for entity, segs in groups.items():
+        key = project.catalog.entities[entity].key
+        key_col: dict[str, object] = {
+            "name": key,
+            "description": f"The {entity}'s key.",
+        }
+        if _quoted(key, dialect):
+            key_col["quote"] = True
+        key_col["data_tests"] = ["unique", "not_null"]
+        columns = [
+            key_col,
+            *(_segment_column(s, rules.get(s.name, ""), dialect) for s in segs),
+            {
+                "name": AS_OF_VAR,
+                "description": "The as-of instant of this table (UTC): the dbt var "
+                "segdsl_as_of, or the run's start time.",
+                "data_type": "timestamp",
+                "data_tests": ["not_null"],
+            },
+        ]
+        models.append(
+            {
+                "name": model_name(entity),
+                "description": f"Segment membership of every {entity} of the segdsl project "
+                f"`{project.catalog.project_name}`: one row per {entity}, one true/false "
+                "column per segment (never null). Generated by `segdsl export dbt`.",
+                "meta": {
+                    "segdsl": {
+                        "project": project.catalog.project_name,
+                        "entity": entity,
+                        "key": key,
+                        "as_of_var": AS_OF_VAR,
+                    }
+                },
+                "columns": columns,
+            }
+        )
+    return yamltext.dump({"version": 2, "models": models}, MARK_YAML.removeprefix("# "))
+
+
+def _sources_yml(project: Project, out: Path, dialect: str) -> str:
+    refs = source_refs(project.catalog)
+    entity_of: dict[str, str] = {}
+    for ent in project.catalog.entities.values():
+        entity_of.setdefault(ent.source.table, f"entity `{ent.name}` (key `{ent.key}`)")
+    for ev in project.catalog.events.values():
+        entity_of.setdefault(ev.source.table, f"events `{ev.name}` of `{ev.entity}`")
+    sources: dict[str, dict[str, object]] = {}
+    for name, ref in refs.items():
+        src = sources.setdefault(
+            ref.source,
+            {
+                "name": ref.source,
+                "description": "Tables read by the segdsl project "
+                f"`{project.catalog.project_name}`.",
+            },
+        )
+        if ref.schema is None:
+            src.setdefault("schema", "{{ target.schema }}")
+        else:
+            src.setdefault("schema", ref.schema)
+            if ref.database:
+                src.setdefault("database", ref.database)
+        table: dict[str, object] = {"name": ref.table}
+        meta: dict[str, object] = {"segdsl": {"table": name}}
+        if ref.origin.path is not None:
+            table["description"] = (
+                f"{entity_of[name]}. In segdsl this is the file {ref.origin.path}: point this "
+                "source at the warehouse table that holds it (set `schema` and `identifier`), "
+                "or load it with `segdsl load`."
+            )
+            meta = {"segdsl": {"table": name, "file": ref.origin.path}}
+            if dialect == "duckdb":
+                # dbt-duckdb reads the file itself; other adapters ignore this key.
+                target = (project.root / ref.origin.path).resolve()
+                meta["external_location"] = Path(os.path.relpath(target, out.resolve())).as_posix()
+        else:
+            table["description"] = f"{entity_of[name]}."
+        table["meta"] = meta
+        tables = src.setdefault("tables", [])
+        assert isinstance(tables, list)
+        tables.append(table)
+    doc = {"version": 2, "sources": list(sources.values())}
+    return yamltext.dump(doc, MARK_YAML.removeprefix("# "))
+
+
+def _snapshots_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: str) -> str:
+    snaps = []
+    for entity, segs in groups.items():
+        key = project.catalog.entities[entity].key
+        snaps.append(
+            {
+                "name": snapshot_name(entity),
+                "relation": f"ref('{model_name(entity)}')",
+                "description": f"History of {model_name(entity)} (SCD2): a row per {entity} "
+                "and period during which its memberships stayed the same; dbt_valid_from "
+                "and dbt_valid_to are as-of instants.",
+                "config": {
+                    "unique_key": _column_sql(key, dialect),
+                    "strategy": "check",
+                    "check_cols": [_column_sql(s.name, dialect) for s in segs],
+                    "updated_at": AS_OF_VAR,
+                    "hard_deletes": "invalidate",
+                },
+            }
+        )
+    return yamltext.dump({"snapshots": snaps}, MARK_YAML.removeprefix("# "))
+
+
+def export_dbt(project: Project, out: str | Path, dialect: str | None = None) -> Export:
+    """Write the dbt files of ``project`` into the dbt project folder ``out``."""
+    out = Path(out)
+    if not out.is_dir():
+        raise fail(
+            "X001",
+            f"{out} is not a folder",
+            "pass the folder of your dbt project (the one holding dbt_project.yml); "
+            "create it first for a new project",
+            path=str(out),
+        )
+    d = dialect_name(dialect or project.catalog.dialect)
+    groups = by_entity(project)
+    if not groups:
+        raise fail("X004", "the project has no segment to export", "write a segment first")
+    for entity, segs in groups.items():
+        _check_columns(project, entity, segs)
+    planned: dict[Path, str] = {}
+    for entity, segs in groups.items():
+        planned[out / MODELS / f"{model_name(entity)}.sql"] = _model_text(project, entity, segs, d)
+    planned[out / MODELS / "sources.yml"] = _sources_yml(project, out, d)
+    planned[out / MODELS / "schema.yml"] = _schema_yml(project, groups, d)
+    planned[out / SNAPSHOTS / "snapshots.yml"] = _snapshots_yml(project, groups, d)
+    for path in planned:  # refuse before writing anything
+        check_writable(path)
+    written = [write_text(path, text) for path, text in planned.items()]
+    for folder in (out / MODELS, out / SNAPSHOTS):
+        written.extend(remove_stale(folder, set(planned)))
+    return Export(out, d, written)
