@@ -50,7 +50,14 @@ def snapshot(
     from segdsl.project import load_project
 
     def body() -> None:
-        run = take_snapshot(load_project(project), names, as_of)
+        loaded = load_project(project)
+        if loaded.catalog.warehouse is not None:
+            # [warehouse] set: the warehouse table is the project's one history.
+            from segdsl.cli_warehouse import snapshot_into_warehouse
+
+            snapshot_into_warehouse(loaded, names, as_of)
+            return
+        run = take_snapshot(loaded, names, as_of)
         new = [r for r in run.results if r.created]
         for r in run.results:
             if r.created:
@@ -90,7 +97,13 @@ def history(
     from segdsl.project import load_project
 
     def body() -> None:
-        h = segment_history(load_project(project), name)
+        loaded = load_project(project)
+        if loaded.catalog.warehouse is not None:
+            from segdsl.cli_warehouse import history_from_warehouse
+
+            h = history_from_warehouse(loaded, name)
+        else:
+            h = segment_history(loaded, name)
         if fmt is TextOrJson.json:
             doc = {
                 "segment": h.segment,

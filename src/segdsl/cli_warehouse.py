@@ -4,11 +4,16 @@ imported). Thin: the work is in :mod:`segdsl.tools.warehouse`; see docs/warehous
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from segdsl.cli import AsOfOpt, ProjectOpt, _plural, _run, app
+
+if TYPE_CHECKING:
+    from segdsl.history import SegmentHistory
+    from segdsl.project import Project
+    from segdsl.tools.warehouse import SyncResult
 
 export_app = typer.Typer(
     help="Write a project's segments as files for another tool.",
@@ -98,16 +103,66 @@ def sync(
     from segdsl.tools.warehouse import sync as run_sync
 
     def body() -> None:
-        result = run_sync(load_project(project), engine, as_of, changes)
-        entered = sum(s.entered for s in result.segments)
-        left = sum(s.left for s in result.segments)
-        since = f" since {result.previous.isoformat()}" if result.previous else " (first sync)"
-        typer.echo(
-            f"synced {_plural(len(result.segments), 'segment')} as of "
-            f"{result.as_of.isoformat()} UTC into {result.where}: "
-            f"{entered:,} entered, {left:,} left{since}; {result.rows_changed:,} rows changed"
-        )
-        if changes is not None:
-            typer.echo(f"changes: {_plural(len(result.changes), 'row')} in {changes}")
+        _sync_summary(run_sync(load_project(project), engine, as_of, changes), changes)
 
     _run(body)
+
+
+def _sync_summary(result: SyncResult, changes: Path | None) -> None:
+    entered = sum(s.entered for s in result.segments)
+    left = sum(s.left for s in result.segments)
+    since = f" since {result.previous.isoformat()}" if result.previous else " (first sync)"
+    typer.echo(
+        f"synced {_plural(len(result.segments), 'segment')} as of "
+        f"{result.as_of.isoformat()} UTC into {result.where}: "
+        f"{entered:,} entered, {left:,} left{since}; {result.rows_changed:,} rows changed"
+    )
+    if changes is not None:
+        n = len(result.changes)
+        typer.echo(f"changes: {n:,} row{'' if n == 1 else 's'} in {changes}")
+
+
+def snapshot_into_warehouse(project: Project, names: list[str] | None, as_of: str | None) -> None:
+    """`segdsl snapshot` of a project with [warehouse]: a sync of every segment."""
+    from segdsl.tools.warehouse import sync as run_sync
+    from segdsl.tools.warehouse.errors import fail
+
+    if names:
+        raise fail(
+            "X016",
+            "with [warehouse] in segdsl.toml, `snapshot` syncs every segment into the "
+            "warehouse's history table; it takes no segment names",
+            "run `segdsl snapshot` (or `segdsl sync`) without names",
+        )
+    _sync_summary(run_sync(project, None, as_of), None)
+
+
+def history_from_warehouse(project: Project, name: str) -> SegmentHistory:
+    """The warehouse table's history of ``name`` in the shape `segdsl history` prints."""
+    from segdsl.history import HistoryPoint, SegmentHistory, SnapshotRow
+    from segdsl.tools.warehouse import warehouse_history
+
+    where, points = warehouse_history(project, name)
+    return SegmentHistory(
+        name,
+        Path(where),
+        [
+            HistoryPoint(
+                SnapshotRow(
+                    i + 1,
+                    name,
+                    p.entity,
+                    p.as_of,
+                    p.synced_at,
+                    p.rule_hash,
+                    p.size,
+                    p.entity_count,
+                    "",
+                ),
+                p.entered,
+                p.left,
+                p.rule_changed,
+            )
+            for i, p in enumerate(points)
+        ],
+    )
