@@ -183,11 +183,12 @@ def _schema_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: 
 
 def _sources_yml(project: Project, out: Path, dialect: str) -> str:
     refs = source_refs(project.catalog)
-    entity_of: dict[str, str] = {}
+    uses: dict[str, list[str]] = {}
     for ent in project.catalog.entities.values():
-        entity_of.setdefault(ent.source.table, f"entity `{ent.name}` (key `{ent.key}`)")
+        uses.setdefault(ent.source.table, []).append(f"entity `{ent.name}` (key `{ent.key}`)")
     for ev in project.catalog.events.values():
-        entity_of.setdefault(ev.source.table, f"events `{ev.name}` of `{ev.entity}`")
+        uses.setdefault(ev.source.table, []).append(f"events `{ev.name}` of `{ev.entity}`")
+    entity_of = {name: ", ".join(found) for name, found in uses.items()}
     sources: dict[str, dict[str, object]] = {}
     for name, ref in refs.items():
         src = sources.setdefault(
@@ -199,7 +200,7 @@ def _sources_yml(project: Project, out: Path, dialect: str) -> str:
             },
         )
         if ref.schema is None:
-            src.setdefault("schema", "{{ target.schema }}")
+            src.setdefault("schema", yamltext.Jinja("{{ target.schema }}"))
         else:
             src.setdefault("schema", ref.schema)
             if ref.database:
@@ -208,7 +209,7 @@ def _sources_yml(project: Project, out: Path, dialect: str) -> str:
         meta: dict[str, object] = {"segdsl": {"table": name}}
         if ref.origin.path is not None:
             table["description"] = (
-                f"{entity_of[name]}. In segdsl this is the file {ref.origin.path}: point this "
+                f"In segdsl: {entity_of[name]}, read from the file {ref.origin.path}. Point this "
                 "source at the warehouse table that holds it (set `schema` and `identifier`), "
                 "or load it with `segdsl load`."
             )
@@ -218,7 +219,7 @@ def _sources_yml(project: Project, out: Path, dialect: str) -> str:
                 target = (project.root / ref.origin.path).resolve()
                 meta["external_location"] = Path(os.path.relpath(target, out.resolve())).as_posix()
         else:
-            table["description"] = f"{entity_of[name]}."
+            table["description"] = f"In segdsl: {entity_of[name]}."
         table["meta"] = meta
         tables = src.setdefault("tables", [])
         assert isinstance(tables, list)
@@ -234,7 +235,7 @@ def _snapshots_yml(project: Project, groups: dict[str, list[ir.Segment]], dialec
         snaps.append(
             {
                 "name": snapshot_name(entity),
-                "relation": f"ref('{model_name(entity)}')",
+                "relation": yamltext.Jinja(f"ref('{model_name(entity)}')"),
                 "description": f"History of {model_name(entity)} (SCD2): a row per {entity} "
                 "and period during which its memberships stayed the same; dbt_valid_from "
                 "and dbt_valid_to are as-of instants.",

@@ -34,6 +34,7 @@ from segdsl import ir
 from segdsl.catalog import Catalog, SourceTable
 from segdsl.compiler import membership_query, to_sql
 from segdsl.dialects import capabilities, dialect_name, timestamp_type
+from segdsl.tools.warehouse.yamltext import escape_jinja
 
 AS_OF_VAR = "segdsl_as_of"
 
@@ -153,7 +154,7 @@ def model_sql(segments: list[ir.Segment], catalog: Catalog, dialect: str) -> str
     # The as-of instant as a column: the snapshot's `updated_at`, and a reader's
     # answer to "as of when is this table?".
     spliced.select(exp.alias_(placeholder(), exp.to_identifier(AS_OF_VAR)), copy=False)
-    text = to_sql(spliced, d).replace("{", "{{ '{' }}")
+    text = escape_jinja(to_sql(spliced, d))
     for token, jinja in replacements.items():
         found = text.count(token)
         want = expected[token.strip("'")]

@@ -1,6 +1,11 @@
 """A small, deterministic YAML writer for dbt's property files: block mappings and
 sequences, every string double-quoted as JSON spells it (JSON is YAML), keys in the
-order given."""
+order given.
+
+dbt renders most strings of these files as Jinja (``meta`` and ``config`` when it
+parses them, descriptions when it builds the docs), so every ``{`` of a string is
+written ``{{ '{' }}``, which renders as itself: a rule's text or title can never run
+Jinja. Strings meant as Jinja are marked :class:`Jinja` and written as they are."""
 
 from __future__ import annotations
 
@@ -9,14 +14,25 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
+class Jinja(str):
+    """A string that dbt should render as Jinja (written without escaping)."""
+
+
+def escape_jinja(text: str) -> str:
+    """``text`` as a Jinja template that renders to ``text``."""
+    return text.replace("{", "{{ '{' }}")
+
+
 def _scalar(value: Any) -> str:
+    if isinstance(value, Jinja):
+        return json.dumps(str(value), ensure_ascii=False)
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return json.dumps(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    return json.dumps(escape_jinja(str(value)), ensure_ascii=False)
 
 
 def _key(key: str) -> str:
