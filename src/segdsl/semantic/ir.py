@@ -12,8 +12,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
 from decimal import Decimal
+from typing import ClassVar
 
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Span
