@@ -21,7 +21,7 @@ from hist_helpers import cli_command, env, run_cli
 from wh_helpers import add_toml, history_rows, postgres_dsn, reconstruct
 
 import segdsl
-from segdsl.errors import SegdslError
+from segdsl.diagnostics import SegdslError
 from segdsl.tools.warehouse import members_at, sync
 
 ENGINES = ["duckdb", "postgres"]

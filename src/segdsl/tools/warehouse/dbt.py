@@ -23,12 +23,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from segdsl import ir
-from segdsl.compiler import ident
-from segdsl.dialects import dialect_name
-from segdsl.formatter import fmt_expr
 from segdsl.project import Project
-from segdsl.rulehash import rule_hash
+from segdsl.semantic import ir
+from segdsl.semantic.rulehash import rule_hash
+from segdsl.sql.compiler import ident
+from segdsl.sql.dialects import dialect_name
+from segdsl.syntax.formatter import fmt_expr
 from segdsl.tools.warehouse import yamltext
 from segdsl.tools.warehouse.errors import fail
 from segdsl.tools.warehouse.files import (

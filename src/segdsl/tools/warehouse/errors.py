@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 
 
 def fail(code: str, message: str, hint: str = "", path: str | None = None) -> SegdslError:

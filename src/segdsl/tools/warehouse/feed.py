@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from segdsl.atomic import temp_beside
+from segdsl.support.atomic import temp_beside
 from segdsl.tools.warehouse.errors import fail
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from segdsl.atomic import fsync_folder, temp_beside
+from segdsl.support.atomic import fsync_folder, temp_beside
 from segdsl.tools.warehouse.errors import fail
 
 # The first line of every generated file: marks it as segdsl's to rewrite or remove.

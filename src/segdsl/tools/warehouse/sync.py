@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from segdsl import __version__, ir
+from segdsl import __version__
 from segdsl.project import Project
+from segdsl.semantic import ir
 from segdsl.tools.warehouse.config import WarehouseConfig, warehouse_config
 from segdsl.tools.warehouse.errors import fail
 from segdsl.tools.warehouse.target import HISTORY_TABLE, RUNS_TABLE, Target, open_target
@@ -243,7 +244,7 @@ def _feed(target: Target, instant: dt.datetime, kinds: dict[str, str]) -> list[C
 
 def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
     """An as-of given as text (``--as-of``), datetime (UTC when naive) or date."""
-    from segdsl.timecalc import parse_as_of
+    from segdsl.semantic.timecalc import parse_as_of
 
     if value is None:
         return None
@@ -268,9 +269,8 @@ def sync(
 ) -> SyncResult:
     """Sync every segment of ``project`` at ``as_of`` (default: now) into the
     warehouse's history table; write the changes feed to ``changes`` if given."""
-    from segdsl.evalprep import adapted_project
-    from segdsl.rulehash import rule_hash
-    from segdsl.timecalc import now_utc
+    from segdsl.semantic.rulehash import rule_hash
+    from segdsl.semantic.timecalc import now_utc
     from segdsl.tools.warehouse.feed import check_feed_path, write_feed
 
     config = warehouse_config(project, engine)
@@ -278,7 +278,7 @@ def sync(
     feed_format = check_feed_path(Path(changes)) if changes is not None else None
     segments = list(project.segments.values())
     if config.engine == "duckdb":
-        project = adapted_project(project)
+        project = project.adapted()
         segments = [project.segment(s.name) for s in segments]
     result = project.evaluate(segments, instant, engine=config.engine) if segments else None
     desired: dict[tuple[str, str], set[str]] = {}

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from segdsl import ir
 from segdsl.catalog import Catalog, SourceTable
-from segdsl.compiler import membership_query, to_sql
-from segdsl.dialects import capabilities, dialect_name, timestamp_type
+from segdsl.semantic import ir
+from segdsl.sql.compiler import membership_query, to_sql
+from segdsl.sql.dialects import capabilities, dialect_name, timestamp_type
 from segdsl.tools.warehouse.yamltext import escape_jinja
 
 AS_OF_VAR = "segdsl_as_of"
