@@ -15,17 +15,25 @@ import datetime as dt
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from segdsl.support.atomic import temp_beside
 from segdsl.tools.warehouse.errors import fail
 
-if TYPE_CHECKING:
-    from segdsl.tools.warehouse.sync import Change
-
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 COLUMNS = ("entity", "segment", "key", "change", "as_of", "previous_as_of")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One member who entered or left one segment."""
+
+    entity: str
+    segment: str
+    key: Any  # with the entity's key type
+    change: str  # "entered" or "left"
 
 
 def check_feed_path(path: Path) -> str:

@@ -37,6 +37,7 @@ from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.tools.warehouse.config import WarehouseConfig, warehouse_config
 from segdsl.tools.warehouse.errors import fail
+from segdsl.tools.warehouse.feed import Change, check_feed_path, write_feed
 from segdsl.tools.warehouse.target import HISTORY_TABLE, RUNS_TABLE, Target, open_target
 
 PAUSE_ENV = "SEGDSL_TEST_SYNC_PAUSE"
@@ -53,14 +54,6 @@ RUNS_COLUMNS = [
     "key_type",
     "segdsl_version",
 ]
-
-
-@dataclass(frozen=True)
-class Change:
-    entity: str
-    segment: str
-    key: Any  # with the entity's key type
-    change: str  # "entered" or "left"
 
 
 @dataclass(frozen=True)
@@ -271,7 +264,6 @@ def sync(
     warehouse's history table; write the changes feed to ``changes`` if given."""
     from segdsl.semantic.rulehash import rule_hash
     from segdsl.semantic.timecalc import now_utc
-    from segdsl.tools.warehouse.feed import check_feed_path, write_feed
 
     config = warehouse_config(project, engine)
     instant = as_of_instant(as_of) or now_utc()
