@@ -130,7 +130,16 @@ def open_target(
         assert config.path is not None
         target = Target("duckdb", _duckdb(config.path, read_only), str(config.path), config.schema)
     else:
+        import importlib.util
+
         from segdsl.engines import open_session, settings_for
+
+        if importlib.util.find_spec("psycopg") is None:
+            raise fail(
+                "X017",
+                "sync to PostgreSQL needs the Python package psycopg, which is not installed",
+                "pip install 'segdsl[warehouse]'",
+            )
 
         session = open_session("postgres", settings_for(project.catalog, "postgres"), project.root)
         con = session.con  # type: ignore[attr-defined]
