@@ -256,3 +256,35 @@ def test_a_foreign_table_of_that_name_is_refused(tmp_path: Path) -> None:
     con = duckdb.connect(str(root / ".segdsl" / "warehouse.duckdb"), read_only=True)
     assert con.execute("SELECT * FROM segdsl_membership_history").fetchall() == [(1, "mine")]
     con.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_tables_go_into_the_configured_schema(tmp_path: Path, engine: str) -> None:
+    root, dsn = _project(tmp_path, engine, hp.make_data(n=20))
+    add_toml(root, "")
+    text = (root / "segdsl.toml").read_text(encoding="utf-8")
+    (root / "segdsl.toml").write_text(
+        text.replace("[warehouse]\n", '[warehouse]\nschema = "Marketing Team"\n'), "utf-8"
+    )
+    project = segdsl.load_project(root)
+    for t in hp.AS_OFS:
+        sync(project, as_of=t)
+    sql = (
+        'SELECT segment, key, valid_from, valid_to FROM "Marketing Team".segdsl_membership_history'
+    )
+    if engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect(str(root / ".segdsl" / "warehouse.duckdb"), read_only=True)
+        rows = con.execute(sql).fetchall()
+        con.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(str(dsn)) as pg:
+            rows = pg.execute(sql.encode()).fetchall()
+    full = [("customer", s, k, vf, vt) for s, k, vf, vt in rows]
+    for t in hp.AS_OFS:
+        for name, members in _eval(root, t).items():
+            assert reconstruct(full, name, t) == members
+    assert history_rows(root, engine, dsn) == []  # nothing in the default schema

@@ -68,7 +68,11 @@ def history_rows(root: Path, engine: str, dsn: str | None = None) -> list[tuple[
             return []
         con = duckdb.connect(str(path), read_only=True)
         try:
-            rows = [tuple(r) for r in con.execute(sql).fetchall()]
+            found = con.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND table_name = 'segdsl_membership_history'"
+            ).fetchall()
+            rows = [tuple(r) for r in con.execute(sql).fetchall()] if found else []
         finally:
             con.close()
     else:
@@ -76,8 +80,8 @@ def history_rows(root: Path, engine: str, dsn: str | None = None) -> list[tuple[
 
         with psycopg.connect(str(dsn)) as con:
             found = con.execute(
-                "SELECT 1 FROM information_schema.tables WHERE table_name = "
-                "'segdsl_membership_history'"
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_name = 'segdsl_membership_history'"
             ).fetchall()
             rows = [tuple(r) for r in con.execute(sql).fetchall()] if found else []
     return sorted(rows, key=lambda r: tuple((v is not None, v) for v in r))
