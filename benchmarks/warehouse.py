@@ -61,9 +61,7 @@ def main() -> None:
     print(f"{'step':<26} {'median s':>9} {'best s':>8}  note")
     for step in runs[0]:
         times = [r[step][0] for r in runs]
-        print(
-            f"{step:<26} {statistics.median(times):>9.2f} {min(times):>8.2f}  {runs[0][step][1]}"
-        )
+        print(f"{step:<26} {statistics.median(times):>9.2f} {min(times):>8.2f}  {runs[0][step][1]}")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 from segdsl.tools.warehouse.dbt import Export, export_dbt
-from segdsl.tools.warehouse.history import WarehousePoint, members_at, warehouse_history
 from segdsl.tools.warehouse.feed import Change
+from segdsl.tools.warehouse.history import WarehousePoint, members_at, warehouse_history
 from segdsl.tools.warehouse.sync import SegmentSync, SyncResult, sync
 
 __all__ = [
