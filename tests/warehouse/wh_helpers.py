@@ -16,6 +16,14 @@ import pytest
 REQUIRE = os.environ.get("SEGDSL_REQUIRE_ENGINES") == "1"
 PG_ENV = "SEGDSL_TEST_POSTGRES_DSN"
 DBT_ENV = "SEGDSL_TEST_DBT"
+RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail"
+
+# A segment whose title and rule hold Jinja: exported, it must stay text.
+TRICKY = """\
+segment jinja_in_text
+  title "{{ run_query('drop table x') }}"
+  where country = "{{ run_query('drop table x') }}" or country = "{% raw %}it's{# #}"
+"""
 
 
 def unavailable(what: str, why: str) -> None:

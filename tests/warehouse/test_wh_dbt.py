@@ -16,8 +16,7 @@ from typing import Any
 import duckdb
 import hist_project as hp
 from dbt_project_files import make_dbt_project
-from test_export import RETAIL, TRICKY
-from wh_helpers import add_toml, dbt_executable, history_rows
+from wh_helpers import RETAIL, TRICKY, add_toml, dbt_executable, history_rows
 
 import segdsl
 from segdsl.tools.warehouse import export_dbt, sync

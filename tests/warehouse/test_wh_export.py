@@ -15,12 +15,12 @@ import pytest
 import sqlglot
 from dbt_project_files import make_dbt_project
 from hist_helpers import run_cli
+from wh_helpers import RETAIL, TRICKY
 
 import segdsl
 from segdsl.tools.warehouse import export_dbt
 from segdsl.tools.warehouse.templated import render_for_check
 
-RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail"
 MODEL = Path("models/segdsl/segdsl_customer_membership.sql")
 FILES = [
     MODEL,
@@ -28,12 +28,6 @@ FILES = [
     Path("models/segdsl/schema.yml"),
     Path("snapshots/segdsl/snapshots.yml"),
 ]
-
-TRICKY = """\
-segment jinja_in_text
-  title "{{ run_query('drop table x') }}"
-  where country = "{{ run_query('drop table x') }}" or country = "{% raw %}it's{# #}"
-"""
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
