@@ -125,3 +125,67 @@ def test_the_snapshot_after_two_builds_matches_syncs_history(tmp_path: Path) -> 
     node = manifest["nodes"]["model.segdsl_example.segdsl_customer_membership"]
     rule = node["columns"]["jinja_in_text"]["meta"]["segdsl"]["rule"]
     assert "{{ run_query('drop table x') }}" in rule and "{% raw %}" in rule
+
+
+RENDER = """
+import datetime, json, sys
+import jinja2, pytz
+
+header = sys.stdin.read()
+
+
+class Modules:
+    datetime = datetime
+    pytz = pytz
+
+
+out = {}
+for value in json.loads(sys.argv[1]):
+    env = jinja2.Environment()
+    ctx = {
+        "var": lambda name, default=None, v=value: default if v is None else v,
+        "run_started_at": datetime.datetime(2026, 7, 1, 8, 30, 15, 123456),
+        "modules": Modules,
+    }
+    try:
+        out[str(value)] = env.from_string(header + "{{ segdsl_as_of }}").render(ctx).strip()
+    except Exception as exc:
+        out[str(value)] = "error: " + type(exc).__name__
+print(json.dumps(out))
+"""
+
+
+def test_the_as_of_var_is_parsed_into_utc_or_refused() -> None:
+    """The model's header, rendered by the Jinja of the dbt environment: dates,
+    timestamps and zones become one UTC text; anything else stops the run."""
+    from segdsl.tools.warehouse.templated import HEADER
+
+    python = dbt_executable().parent / "python"
+    values = [
+        None,
+        "2026-06-30",
+        "2026-06-30T12:34:56",
+        "2026-06-30 12:34:56.5",
+        "2026-06-30T02:00:00+02:00",
+        "2026-06-30T12:00:00Z",
+        "yesterday",
+        "2026-06-30' OR 1=1 --",
+    ]
+    done = subprocess.run(
+        [str(python), "-c", RENDER, json.dumps(values)],
+        input=HEADER,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "None": "2026-07-01 08:30:15.123456",
+        "2026-06-30": "2026-06-30 00:00:00.000000",
+        "2026-06-30T12:34:56": "2026-06-30 12:34:56.000000",
+        "2026-06-30 12:34:56.5": "2026-06-30 12:34:56.500000",
+        "2026-06-30T02:00:00+02:00": "2026-06-30 00:00:00.000000",
+        "2026-06-30T12:00:00Z": "2026-06-30 12:00:00.000000",
+        "yesterday": "error: ValueError",
+        "2026-06-30' OR 1=1 --": "error: ValueError",
+    }

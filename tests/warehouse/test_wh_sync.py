@@ -288,3 +288,37 @@ def test_the_tables_go_into_the_configured_schema(tmp_path: Path, engine: str) -
         for name, members in _eval(root, t).items():
             assert reconstruct(full, name, t) == members
     assert history_rows(root, engine, dsn) == []  # nothing in the default schema
+
+
+def test_entities_and_segments_that_disappear_leave(tmp_path: Path) -> None:
+    data = hp.make_data(n=30)
+    root, _ = _project(tmp_path, "duckdb", data)
+    t1, t2 = hp.AS_OFS[0], hp.AS_OFS[1]
+    sync(segdsl.load_project(root), as_of=t1)
+    before = _eval(root, t1)
+    # a customer is deleted from the data, and the segment `us` from the rules
+    gone = next(c for c in data.customers if c.country == "US")
+    hp.write_data(
+        root,
+        hp.Data(
+            [c for c in data.customers if c != gone],
+            [o for o in data.orders if o.key != gone.key],
+            data.shops,
+        ),
+    )
+    seg = (root / "segments.seg").read_text(encoding="utf-8")
+    (root / "segments.seg").write_text(
+        seg.replace('segment us where country = "US"\n', ""), encoding="utf-8"
+    )
+    result = sync(segdsl.load_project(root), as_of=t2, changes=tmp_path / "feed.csv")
+    rows = history_rows(root, "duckdb")
+    assert reconstruct(rows, "us", t2) == set()  # the deleted segment's members left at t2
+    assert reconstruct(rows, "us", t1) == before["us"]  # and its history stays
+    feed = _feed(tmp_path / "feed.csv")
+    assert {k for _e, s, k, c in feed if s == "us" and c == "left"} == before["us"]
+    for name, members in _eval(root, t2).items():
+        assert str(gone.key) not in members
+        assert reconstruct(rows, name, t2) == members
+        if str(gone.key) in before[name]:
+            assert ("customer", name, str(gone.key), "left") in feed
+    assert "us" not in [s.segment for s in result.segments]
