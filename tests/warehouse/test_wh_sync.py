@@ -322,3 +322,42 @@ def test_entities_and_segments_that_disappear_leave(tmp_path: Path) -> None:
         if str(gone.key) in before[name]:
             assert ("customer", name, str(gone.key), "left") in feed
     assert "us" not in [s.segment for s in result.segments]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_syncs_at_once_run_one_after_the_other(tmp_path: Path, engine: str) -> None:
+    """The first sync (the first ever: it creates the tables) holds its transaction;
+    a second, started meanwhile, waits for it, then completes on top of it."""
+    root, dsn = _project(tmp_path, engine, hp.make_data(n=40))
+    marker = tmp_path / "holding"
+    first = subprocess.Popen(
+        cli_command("sync", "-p", str(root), "--as-of", "2026-06-15"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(SEGDSL_TEST_SYNC_PAUSE=str(marker)),
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    second = subprocess.Popen(
+        cli_command("sync", "-p", str(root), "--as-of", "2026-06-30"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    time.sleep(3)
+    assert second.poll() is None  # waiting for the first one's transaction
+    marker.unlink()
+    out1, err1 = first.communicate(timeout=120)
+    out2, err2 = second.communicate(timeout=120)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, err2
+    assert "(first sync)" in out1 and "since 2026-06-15T00:00:00" in out2
+    rows = history_rows(root, engine, dsn)
+    for t in (dt.datetime(2026, 6, 15), dt.datetime(2026, 6, 30)):
+        for name, members in _eval(root, t).items():
+            assert reconstruct(rows, name, t) == members

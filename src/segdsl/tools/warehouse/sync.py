@@ -33,14 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from segdsl import __version__
+from segdsl.diagnostics import SegdslError
 from segdsl.project import Project
 from segdsl.semantic import ir
+from segdsl.support import stopping
 from segdsl.tools.warehouse.config import WarehouseConfig, warehouse_config
 from segdsl.tools.warehouse.errors import fail
 from segdsl.tools.warehouse.feed import Change, check_feed_path, write_feed
 from segdsl.tools.warehouse.target import HISTORY_TABLE, RUNS_TABLE, Target, open_target
 
 PAUSE_ENV = "SEGDSL_TEST_SYNC_PAUSE"
+# The PostgreSQL advisory lock a sync holds for its transaction (any constant will do).
+SYNC_LOCK = 0x5E6D51
 
 HISTORY_COLUMNS = ["entity", "segment", "key", "valid_from", "valid_to"]
 RUNS_COLUMNS = [
@@ -99,6 +103,10 @@ def decode(text: str, kind: str) -> Any:
 
 def _create(target: Target) -> None:
     """Create the two tables when missing; refuse tables of another shape (X012)."""
+    if target.engine == "postgres":
+        # Syncs into one database run one after the other, from before the tables
+        # exist (two first syncs would both create them) to their commit.
+        target.execute("SELECT pg_advisory_xact_lock(?)", [SYNC_LOCK])
     for name, want, ddl in (
         (
             HISTORY_TABLE,
@@ -339,6 +347,19 @@ def _write(
             changes = _feed(target, instant, kinds)
             _pause()
             target.commit()
+        except SegdslError:
+            target.rollback()
+            raise
+        except Exception as exc:
+            target.rollback()
+            if stopping.is_interrupt(exc):
+                raise stopping.interrupted() from None
+            raise fail(
+                "X018",
+                f"{target.where} rejected the sync: {str(exc).strip().splitlines()[0]}",
+                "nothing was changed (the transaction was rolled back); check the "
+                "connection and the rights on the schema, then run it again",
+            ) from None
         except BaseException:
             target.rollback()
             raise
