@@ -130,7 +130,9 @@ def _maybe_missing(v: ir.Value, f: Formula, span: Span | None) -> Formula:
     return f
 
 
-def _cmp(op: str, left: ir.Value, right: ir.Value, pos: bool, span: Span | None) -> Formula:
+def _cmp(
+    op: ir.CompareOp, left: ir.Value, right: ir.Value, pos: bool, span: Span | None
+) -> Formula:
     pt = _point(left, right)
     if pt is None:
         return _atom(ir.Compare(op, left, right), pos, span)
