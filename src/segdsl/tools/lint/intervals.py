@@ -9,6 +9,8 @@ ends), sets of allowed and excluded values, text tests and list membership.
 
 The reasoning is sound but incomplete: ``satisfiable`` may answer True for a formula
 that cannot be satisfied (then lint stays silent), never the reverse.
+
+Why this module is long: one small decision procedure (negation normal form and a theory of intervals, sets and presence) whose parts only make sense together.
 """
 
 from __future__ import annotations
