@@ -91,9 +91,13 @@ def _table_key(t: exp.Table) -> str:
 def _is_now(node: exp.Expr) -> bool:
     """A current-time node as :func:`segdsl.dialects.current_instant` builds it."""
     if isinstance(node, exp.AtTimeZone):
-        return isinstance(node.this, exp.CurrentTimestamp)
+        # Only the UTC wall clock is T; a conversion of it to another zone stays
+        # around the placeholder.
+        zone = node.args.get("zone")
+        utc = isinstance(zone, exp.Literal) and zone.is_string and zone.this.upper() == "UTC"
+        return isinstance(node.this, exp.CurrentTimestamp) and utc
     if isinstance(node, exp.CurrentTimestamp):
-        return not isinstance(node.parent, exp.AtTimeZone)
+        return not _is_now(node.parent) if node.parent is not None else True
     if isinstance(node, exp.Anonymous):  # ClickHouse: now64(6, 'UTC')
         return str(node.this).lower() == "now64"
     return False
