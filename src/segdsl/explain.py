@@ -16,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segdsl import ast, ir
 from segdsl.errors import Diagnostic, SegdslError
 from segdsl.project import Project
+
+if TYPE_CHECKING:
+    from segdsl.engines.base import Session
 
 _PREFIX = "segdsl_explain"
 
@@ -124,9 +127,13 @@ def explain(
     as_of: str | dt.datetime | dt.date | None = None,
     *,
     rule: str | None = None,
+    session: Session | None = None,
 ) -> Explanation:
-    """The waterfall of segment ``name`` (or of the unnamed ``rule``), in one pass."""
+    """The waterfall of segment ``name`` (or of the unnamed ``rule``), in one pass
+    (on ``session`` when given, left open: the studio interrupts it when the rule
+    changes)."""
     from segdsl.evalprep import adapted_project
+    from segdsl.evaluate import evaluate
     from segdsl.formatter import fmt_expr
     from segdsl.parser import parse_condition
     from segdsl.project import _as_of
@@ -178,7 +185,7 @@ def explain(
             )
         branch_names.append(names)
 
-    result = project.evaluate(synthetic, instant)
+    result = evaluate(project, synthetic, instant, session=session)
     size = result.sizes[seg.name]
 
     def count(n: str) -> int:

@@ -1,0 +1,335 @@
+"""The studio's HTTP API and static files (Starlette).
+
+Every endpoint answers JSON. A mistake in a request is a 4xx with
+``{"error": {"code", "message", "hint"}}``; work on the data runs in worker threads, so
+one slow evaluation never holds up the others. See docs/studio.md for the endpoints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from segdsl.errors import Diagnostic, SegdslError
+from segdsl.parser import MAX_FILE_BYTES
+from segdsl.project import CATALOG_FILE, Project
+from segdsl.tools.studio.live import Jobs, evaluate_segment, history_json
+from segdsl.tools.studio.workspace import (
+    Loaded,
+    Workspace,
+    diagnostic_json,
+    outline,
+    studio_error,
+    text_hash,
+)
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+
+STATIC = Path(__file__).parent / "static"
+# A request body: one file's text (at most 1 MiB of rules) and a little JSON around it.
+MAX_BODY = MAX_FILE_BYTES + 64 * 1024
+STATUS = {"P051": 413, "P052": 400, "P053": 400, "P054": 404, "P055": 409, "P056": 415}
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def _error_body(diags: list[Diagnostic]) -> dict[str, Any]:
+    first = diags[0]
+    return {
+        "error": {"code": first.code, "message": first.message, "hint": first.hint},
+        "diagnostics": [diagnostic_json(d) for d in diags],
+    }
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        # Also what keeps other web sites out: a cross-site form cannot send JSON
+        # without the browser asking first, and the studio never says yes.
+        raise studio_error("P056", "send the request as JSON (Content-Type: application/json)")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise studio_error("P051", f"the request is larger than {MAX_BODY:,} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise studio_error("P051", f"the request is larger than {MAX_BODY:,} bytes")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise studio_error("P052", f"the request is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise studio_error("P052", "the request must be a JSON object")
+    return data
+
+
+def _str(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise studio_error("P052", f"`{key}` must be a string")
+    return value
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise studio_error("P052", f"`{key}` must be a string")
+    return value
+
+
+def _as_of(data: dict[str, Any]) -> Any:
+    from segdsl.timecalc import parse_as_of
+
+    text = _opt_str(data, "as_of")
+    return parse_as_of(text) if text else None
+
+
+def vocabulary(project: Project) -> dict[str, Any]:
+    """What completion offers: keywords, attributes, events and their fields, measures
+    and segments, with types and docs."""
+    from segdsl.parser import KEYWORDS
+
+    cat = project.catalog
+    return {
+        "keywords": sorted(
+            KEYWORDS
+            | {
+                "segment",
+                "measure",
+                "where",
+                "count",
+                "sum",
+                "avg",
+                "min",
+                "max",
+                "top",
+                "bottom",
+                "by",
+                "days",
+                "weeks",
+                "months",
+                "years",
+                "hours",
+                "did",
+                "true",
+                "false",
+            }
+        ),
+        "default_entity": cat.default_entity,
+        "entities": {
+            name: {
+                "key": e.key,
+                "attributes": [
+                    {"name": a.name, "type": a.type.value, "column": a.column}
+                    for a in e.attributes.values()
+                ],
+            }
+            for name, e in cat.entities.items()
+        },
+        "events": {
+            name: {
+                "entity": e.entity,
+                "fields": [
+                    {"name": f.name, "type": f.type.value, "column": f.column}
+                    for f in e.fields.values()
+                ],
+            }
+            for name, e in cat.events.items()
+        },
+        "measures": [{"name": m.name, "entity": m.entity} for m in project.measures.values()],
+        "segments": [
+            {"name": s.name, "entity": s.entity, "title": s.title}
+            for s in project.segments.values()
+        ],
+    }
+
+
+def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.responses import FileResponse, JSONResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    ws = Workspace(root)
+    jobs = Jobs()
+
+    def endpoint(
+        fn: Callable[[Request], Awaitable[Any]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def handle(request: Request) -> Response:
+            try:
+                return JSONResponse(await fn(request))
+            except SegdslError as exc:
+                status = STATUS.get(exc.diagnostics[0].code, 400)
+                return JSONResponse(_error_body(exc.diagnostics), status_code=status)
+
+        return handle
+
+    def load(data: dict[str, Any]) -> tuple[str, str, Loaded]:
+        path = _str(data, "path")
+        text = _str(data, "text")
+        ws.resolve(path)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise studio_error("P051", f"`{path}` is larger than 1 MiB")
+        return path, text, ws.load({path: text})
+
+    async def project_info(request: Request) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            loaded = ws.load()
+            out: dict[str, Any] = {
+                "name": ws.name,
+                "files": ws.files(),
+                "outline": [o.to_json() for o in outline(loaded.modules)],
+                "problems": [diagnostic_json(d) for d in loaded.errors],
+                "dialects": _dialects(),
+            }
+            if loaded.project is not None:
+                out["vocabulary"] = vocabulary(loaded.project)
+                out["dialect"] = loaded.project.catalog.dialect
+            return out
+
+        return await run_in_threadpool(work)
+
+    async def read_file(request: Request) -> dict[str, Any]:
+        path = request.query_params.get("path", "")
+        text = await run_in_threadpool(ws.read, path)
+        return {"path": path, "text": text, "hash": text_hash(text)}
+
+    async def check(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+
+        def work() -> dict[str, Any]:
+            path, _text, loaded = load(data)
+            diags = list(loaded.errors)
+            sql: str | None = None
+            sql_error: dict[str, Any] | None = None
+            vocab = None
+            if loaded.project is not None:
+                diags += ws.lint(loaded.project)
+                vocab = vocabulary(loaded.project)
+                segment = _opt_str(data, "segment")
+                if segment and segment in loaded.project.segments:
+                    dialect = _opt_str(data, "dialect")
+                    try:
+                        sql = loaded.project.compile(segment, dialect, _as_of(data))
+                    except SegdslError as exc:
+                        sql_error = _error_body(exc.diagnostics)["error"]
+            here = [d for d in diags if (d.span.path if d.span else d.path) == path]
+            elsewhere: dict[str, int] = {}
+            for d in diags:
+                where = d.span.path if d.span else d.path
+                if where != path and d.severity == "error":
+                    elsewhere[where or CATALOG_FILE] = elsewhere.get(where or CATALOG_FILE, 0) + 1
+            return {
+                "path": path,
+                "ok": loaded.project is not None,
+                "diagnostics": [diagnostic_json(d) for d in here],
+                "elsewhere": elsewhere,
+                "outline": [o.to_json() for o in outline(loaded.modules) if o.path == path],
+                "sql": sql,
+                "sql_error": sql_error,
+                "vocabulary": vocab,
+            }
+
+        return await run_in_threadpool(work)
+
+    async def evaluate(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        channel = _str(data, "channel", "default")
+        seq = data.get("seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise studio_error("P052", "`seq` must be a whole number")
+        segment = _str(data, "segment")
+        job = jobs.start(channel, seq)
+
+        def work() -> dict[str, Any]:
+            def run(job_: Any) -> dict[str, Any]:
+                _path, _text, loaded = load(data)
+                if loaded.project is None:
+                    raise SegdslError(loaded.errors)
+                seg = loaded.project.segment(segment)
+                out = evaluate_segment(job_, loaded.project, seg, _as_of(data))
+                out["seq"] = seq
+                return out
+
+            return jobs.run(job, run)
+
+        return await run_in_threadpool(work)
+
+    async def history(request: Request) -> dict[str, Any]:
+        segment = request.query_params.get("segment", "")
+        if not segment:
+            raise studio_error("P052", "give the segment: /api/history?segment=NAME")
+
+        def work() -> dict[str, Any]:
+            loaded = ws.load()
+            if loaded.project is None:
+                return {
+                    "segment": segment,
+                    "points": [],
+                    "message": "the project has errors; fix them to see its history",
+                }
+            return history_json(loaded.project, segment)
+
+        return await run_in_threadpool(work)
+
+    async def diff(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        return await run_in_threadpool(ws.diff, _str(data, "path"), _str(data, "text"))
+
+    async def save(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        return await run_in_threadpool(
+            ws.save, _str(data, "path"), _str(data, "text"), _opt_str(data, "hash")
+        )
+
+    async def status(request: Request) -> dict[str, Any]:
+        return {"project": ws.name, "obsolete_evaluations": jobs.cancelled}
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = "P054" if exc.status_code == 404 else "P052"
+        return JSONResponse(
+            {"error": {"code": code, "message": str(exc.detail), "hint": ""}},
+            status_code=exc.status_code,
+        )
+
+    routes = [
+        Route("/", index),
+        Route("/favicon.ico", favicon),
+        Route("/api/project", endpoint(project_info)),
+        Route("/api/file", endpoint(read_file)),
+        Route("/api/check", endpoint(check), methods=["POST"]),
+        Route("/api/evaluate", endpoint(evaluate), methods=["POST"]),
+        Route("/api/history", endpoint(history)),
+        Route("/api/diff", endpoint(diff), methods=["POST"]),
+        Route("/api/save", endpoint(save), methods=["POST"]),
+        Route("/api/status", endpoint(status)),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["*"])]
+    return Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
+    )
+
+
+def _dialects() -> list[str]:
+    from segdsl.dialect_names import KNOWN_DIALECTS
+
+    return sorted(KNOWN_DIALECTS)

@@ -1,0 +1,513 @@
+// The front end of `segdsl studio`: CodeMirror 6 and a few plain DOM panels.
+// Built into ../static/studio.js by `npm run build` (see docs/studio.md).
+import { EditorState } from "@codemirror/state";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection,
+} from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import {
+  StreamLanguage, syntaxHighlighting, defaultHighlightStyle, bracketMatching,
+} from "@codemirror/language";
+import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
+import { searchKeymap } from "@codemirror/search";
+
+// ---- state -------------------------------------------------------------------------
+const S = {
+  project: null, // /api/project
+  vocabulary: null,
+  path: null, // the file in the editor
+  hash: null, // hash of the disk text it was opened from
+  outline: [], // segments and measures of the file in the editor
+  segment: null, // the segment shown beside the rule
+  seq: 0,
+  channel: Math.random().toString(36).slice(2),
+  checkTimer: null,
+  dirty: false,
+};
+
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+};
+const fmtInt = (n) => (n == null ? "–" : n.toLocaleString("en-US"));
+const fmtPct = (x) => (x == null ? "–" : (100 * x).toFixed(1) + "%");
+
+async function api(path, body) {
+  const opts = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const res = await fetch(path, opts);
+  const data = await res.json();
+  if (!res.ok) {
+    const err = new Error(data.error ? data.error.message : res.statusText);
+    err.data = data;
+    throw err;
+  }
+  return data;
+}
+
+function setStatus(text, kind = "") {
+  const s = $("#status");
+  s.textContent = text;
+  s.className = kind;
+}
+
+// ---- the language: highlighting and completion -------------------------------------
+let KEYWORDS = new Set();
+const segLanguage = StreamLanguage.define({
+  token(stream) {
+    if (stream.eatSpace()) return null;
+    if (stream.match(/#.*/)) return "comment";
+    if (stream.match(/"(?:[^"\\]|\\.)*"?/) || stream.match(/'(?:[^'\\]|\\.)*'?/)) return "string";
+    if (stream.match(/\d{4}-\d{2}-\d{2}(T[\d:]+)?/)) return "number";
+    if (stream.match(/\d+(\.\d+)?%?/)) return "number";
+    if (stream.match(/[A-Za-z_][A-Za-z0-9_]*/)) {
+      const w = stream.current().toLowerCase();
+      if (w === "segment" || w === "measure") return "keyword";
+      return KEYWORDS.has(w) ? "keyword" : "variableName";
+    }
+    stream.next();
+    return "operator";
+  },
+  languageData: { commentTokens: { line: "#" } },
+});
+
+function completions(context) {
+  const v = S.vocabulary;
+  if (!v) return null;
+  const word = context.matchBefore(/[A-Za-z_][\w]*\.?[\w]*/);
+  if (!word && !context.explicit) return null;
+  const from = word ? word.from : context.pos;
+  const text = word ? word.text : "";
+  const before = context.state.doc.sliceString(Math.max(0, from - 40), from);
+  const dot = text.indexOf(".");
+  if (dot >= 0) {
+    const ev = v.events[text.slice(0, dot)];
+    if (!ev) return null;
+    return {
+      from: from + dot + 1,
+      options: ev.fields.map((f) => ({ label: f.name, type: "property", detail: f.type })),
+      validFor: /^\w*$/,
+    };
+  }
+  if (/in\s+segment\s+$/.test(before)) {
+    return {
+      from,
+      options: v.segments.map((s) => ({ label: s.name, type: "class", detail: s.title || "segment" })),
+    };
+  }
+  const entity = v.entities[v.default_entity];
+  const options = [
+    ...(entity ? entity.attributes.map((a) => ({
+      label: a.name, type: "property", detail: a.type, info: `attribute (column ${a.column})`,
+    })) : []),
+    ...v.measures.map((m) => ({ label: m.name, type: "variable", detail: "measure" })),
+    ...v.segments.map((s) => ({ label: s.name, type: "class", detail: "segment" })),
+    ...Object.keys(v.events).map((e) => ({ label: e, type: "namespace", detail: "event" })),
+    ...v.keywords.map((k) => ({ label: k, type: "keyword" })),
+  ];
+  return { from, options, validFor: /^\w*$/ };
+}
+
+// ---- the editor ----------------------------------------------------------------------
+let view = null;
+
+function extensions() {
+  return [
+    lineNumbers(), history(), drawSelection(), highlightActiveLine(), bracketMatching(),
+    segLanguage, syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    lintGutter(),
+    autocompletion({ override: [completions] }),
+    keymap.of([
+      { key: "Mod-s", run: () => { startSave(); return true; } },
+      ...completionKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
+    ]),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) {
+        S.dirty = true;
+        $("#save").disabled = false;
+        scheduleCheck();
+      } else if (u.selectionSet) {
+        followCursor();
+      }
+    }),
+    EditorView.theme({ "&": { height: "100%" }, ".cm-scroller": { fontFamily: "ui-monospace, monospace" } }),
+  ];
+}
+
+function setDoc(text) {
+  const state = EditorState.create({ doc: text, extensions: extensions() });
+  if (view) view.setState(state);
+  else view = new EditorView({ state, parent: $("#editor") });
+  view.contentDOM.setAttribute("aria-label", "rule editor");
+}
+
+function scheduleCheck(delay = 250) {
+  clearTimeout(S.checkTimer);
+  S.checkTimer = setTimeout(check, delay);
+}
+
+function posOf(doc, line, column) {
+  const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  return Math.min(l.from + Math.max(column - 1, 0), l.to);
+}
+
+function toCm(doc, d) {
+  if (d.line == null) return { from: 0, to: 0, severity: "error", message: `${d.code} ${d.message}` };
+  const from = posOf(doc, d.line, d.column);
+  let to = posOf(doc, d.end_line, d.end_column);
+  if (to <= from) to = Math.min(from + 1, doc.length);
+  const sev = d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "info";
+  const msg = `${d.code}: ${d.message}` + (d.label ? ` (${d.label})` : "") + (d.hint ? `\nhelp: ${d.hint}` : "");
+  return { from, to, severity: sev, message: msg, source: d.code };
+}
+
+// ---- talking to the server -----------------------------------------------------------
+function body(extra = {}) {
+  return {
+    path: S.path, text: view.state.doc.toString(), segment: S.segment,
+    dialect: $("#dialect").value || null, as_of: $("#asof").value.trim() || null, ...extra,
+  };
+}
+
+async function check() {
+  if (!S.path) return;
+  const doc = view.state.doc;
+  const sentText = doc.toString();
+  setStatus("checking…", "busy");
+  let res;
+  try {
+    res = await api("/api/check", body());
+  } catch (e) {
+    setStatus(e.message, "bad");
+    return;
+  }
+  if (view.state.doc.toString() !== sentText) return; // a newer check follows
+  view.dispatch(setDiagnostics(view.state, res.diagnostics.map((d) => toCm(view.state.doc, d))));
+  renderProblems(res.diagnostics, res.elsewhere);
+  S.outline = res.outline;
+  if (res.vocabulary) {
+    S.vocabulary = res.vocabulary;
+    KEYWORDS = new Set(res.vocabulary.keywords);
+  }
+  renderSegments(res.vocabulary);
+  followCursor(true);
+  $("#sql").textContent = res.sql || (res.sql_error ? res.sql_error.message : "");
+  const errors = res.diagnostics.filter((d) => d.severity === "error").length;
+  if (!res.ok) {
+    setStatus(`${errors || "some"} error${errors === 1 ? "" : "s"}: the numbers wait for a fix`, "bad");
+    $("#panel").classList.add("stale");
+    return;
+  }
+  setStatus(errors ? `${errors} errors` : "no problems", errors ? "bad" : "good");
+  evaluate();
+}
+
+async function evaluate() {
+  if (!S.segment || !S.vocabulary || !S.vocabulary.segments.some((s) => s.name === S.segment)) return;
+  const seq = ++S.seq;
+  $("#panel").classList.add("stale");
+  $("#evalstate").textContent = "evaluating…";
+  let res;
+  try {
+    res = await api("/api/evaluate", body({ channel: S.channel, seq }));
+  } catch (e) {
+    if (seq !== S.seq) return;
+    $("#evalstate").textContent = e.message;
+    return;
+  }
+  if (res.obsolete || seq !== S.seq) return;
+  $("#panel").classList.remove("stale");
+  $("#evalstate").textContent = `evaluated in ${res.seconds.toFixed(2)} s, as of ${res.as_of.replace("T", " ")}`;
+  renderSize(res);
+  renderWaterfall(res.explain);
+  renderSample(res.sample);
+  renderOverlap(res.overlap);
+}
+
+// ---- panels -----------------------------------------------------------------------------
+function renderProblems(diags, elsewhere) {
+  const list = $("#problems");
+  list.replaceChildren();
+  for (const d of diags) {
+    const where = d.line != null ? `line ${d.line}:${d.column}` : "";
+    list.append(el("li", {
+      class: `problem ${d.severity}`, "data-line": d.line ?? "", "data-code": d.code,
+      onclick: () => { if (d.line != null) jumpTo(d.line, d.column); },
+    }, el("span", { class: "where", text: where }), el("b", { text: d.code }),
+    ` ${d.message}`, d.hint ? el("div", { class: "hint", text: `help: ${d.hint}` }) : null));
+  }
+  for (const [file, n] of Object.entries(elsewhere || {})) {
+    list.append(el("li", { class: "problem error elsewhere", text: `${file}: ${n} error${n === 1 ? "" : "s"}` }));
+  }
+  $("#problems-count").textContent = diags.length ? `(${diags.length})` : "";
+}
+
+function jumpTo(line, column = 1) {
+  const pos = posOf(view.state.doc, line, column);
+  view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+  view.focus();
+}
+
+function renderFiles() {
+  const ul = $("#files");
+  ul.replaceChildren();
+  for (const f of S.project.files) {
+    ul.append(el("li", {
+      "data-path": f, class: f === S.path ? "active" : "", text: f, onclick: () => openFile(f),
+    }));
+  }
+}
+
+function renderSegments(vocab) {
+  const ul = $("#segments");
+  const outline = S.project.outline.filter((o) => o.path !== S.path).concat(S.outline);
+  const segs = outline.filter((o) => o.kind === "segment").sort((a, b) => a.name.localeCompare(b.name));
+  ul.replaceChildren();
+  for (const o of segs) {
+    ul.append(el("li", {
+      "data-segment": o.name, class: o.name === S.segment ? "active" : "", title: `${o.path}:${o.line}`,
+      onclick: () => openSegment(o.name),
+    }, el("span", { text: o.name }), el("small", { text: o.path })));
+  }
+  $("#segments-count").textContent = `(${segs.length})`;
+}
+
+function followCursor(force = false) {
+  const line = view.state.doc.lineAt(view.state.selection.main.head).number;
+  const here = S.outline.find((o) => o.kind === "segment" && o.line <= line && line <= o.end_line);
+  if (here && (here.name !== S.segment || force)) {
+    const changed = here.name !== S.segment;
+    selectSegment(here.name);
+    if (changed && !force) scheduleCheck(0);
+  }
+}
+
+function selectSegment(name) {
+  if (S.segment === name) return;
+  S.segment = name;
+  $("#segname").textContent = name;
+  for (const li of document.querySelectorAll("#segments li")) {
+    li.classList.toggle("active", li.dataset.segment === name);
+  }
+  loadHistory(name);
+}
+
+async function openSegment(name) {
+  const o = S.project.outline.concat(S.outline).find((x) => x.kind === "segment" && x.name === name);
+  if (!o) return;
+  if (o.path !== S.path) {
+    if (S.dirty && !confirm(`Leave ${S.path} without saving?`)) return;
+    await openFile(o.path, false);
+  }
+  const fresh = S.outline.find((x) => x.name === name) || o;
+  selectSegment(name);
+  jumpTo(fresh.line);
+  scheduleCheck(0);
+}
+
+async function openFile(path, checkNow = true) {
+  if (S.dirty && path !== S.path && !confirm(`Leave ${S.path} without saving?`)) return;
+  const res = await api(`/api/file?path=${encodeURIComponent(path)}`);
+  S.path = path;
+  S.hash = res.hash;
+  S.dirty = false;
+  S.outline = S.project.outline.filter((o) => o.path === path);
+  $("#save").disabled = true;
+  $("#filename").textContent = path;
+  setDoc(res.text);
+  renderFiles();
+  if (checkNow) {
+    const first = S.outline.find((o) => o.kind === "segment");
+    if (first && !S.outline.some((o) => o.name === S.segment)) selectSegment(first.name);
+    scheduleCheck(0);
+  }
+}
+
+function renderSize(r) {
+  $("#size").replaceChildren(
+    el("div", { class: "big", id: "size-members", "data-members": r.members, text: fmtInt(r.members) }),
+    el("div", { text: `of ${fmtInt(r.entity_count)} ${r.entity}s · ` }, el("b", { id: "size-share", text: fmtPct(r.share) })),
+  );
+}
+
+function bar(value, total, cls) {
+  const w = total ? (100 * value) / total : 0;
+  return el("div", { class: "bar" }, el("div", { class: cls, style: `width:${w.toFixed(2)}%` }));
+}
+
+function renderWaterfall(x) {
+  const t = $("#waterfall");
+  t.replaceChildren();
+  t.append(el("tr", {}, el("td", { text: `all ${x.entity}s` }), el("td", { class: "num", text: fmtInt(x.entity_count) }),
+    el("td", {}, bar(x.entity_count, x.entity_count, "fill")), el("td", { class: "num" })));
+  for (const p of x.parts) {
+    t.append(el("tr", { title: `alone: ${fmtInt(p.alone)}` },
+      el("td", { class: "code", text: `${p.index}. ${p.text}` }),
+      el("td", { class: "num", text: fmtInt(p.remaining) }),
+      el("td", {}, bar(p.remaining, x.entity_count, "fill")),
+      el("td", { class: "num removed", text: p.removed ? `−${fmtInt(p.removed)}` : "" })));
+    for (const b of p.branches || []) {
+      t.append(el("tr", { class: "branch" }, el("td", { class: "code", text: `   or ${b.text}` }),
+        el("td", { class: "num", text: fmtInt(b.alone) }), el("td", {}, bar(b.alone, x.entity_count, "fill light")),
+        el("td", { class: "num", text: `only ${fmtInt(b.only)}` })));
+    }
+  }
+  $("#notes").textContent = (x.notes || []).join(" ");
+}
+
+function renderSample(s) {
+  const t = $("#sample");
+  t.replaceChildren();
+  t.append(el("tr", {}, ...s.columns.map((c) => el("th", { text: c }))));
+  for (const r of s.rows) {
+    t.append(el("tr", {}, ...r.map((v) => el("td", {
+      text: v == null ? "" : Array.isArray(v) ? v.join(", ") : String(v),
+      class: v == null ? "missing" : "",
+    }))));
+  }
+  $("#sample-note").textContent = s.of > s.rows.length ? `${s.rows.length} of ${fmtInt(s.of)} members, spread over the keys` : "";
+}
+
+function heat(j) {
+  if (j == null) return "background:#f3f4f6";
+  return `background:rgba(37,99,235,${(0.08 + 0.92 * j).toFixed(3)});color:${j > 0.5 ? "#fff" : "#111"}`;
+}
+
+function renderOverlap(o) {
+  const t = $("#heat");
+  t.replaceChildren();
+  const names = o.heat.names;
+  t.append(el("tr", {}, el("th"), ...names.map((_, i) => el("th", { text: String(i + 1) }))));
+  names.forEach((n, i) => {
+    t.append(el("tr", {}, el("th", { class: "rowname", text: `${i + 1} ${n}` }),
+      ...o.heat.jaccard[i].map((j, k) => el("td", {
+        style: heat(j), title: `${n} ∩ ${names[k]}: Jaccard ${j == null ? "–" : j.toFixed(3)}`,
+        text: j == null ? "" : j.toFixed(2),
+      }))));
+  });
+  const top = $("#overlap-top");
+  top.replaceChildren();
+  for (const r of o.rows.slice(0, 5)) {
+    top.append(el("li", { text: `${r.segment}: ${fmtInt(r.both)} in both (Jaccard ${r.jaccard == null ? "–" : r.jaccard.toFixed(2)})` }));
+  }
+}
+
+async function loadHistory(name) {
+  const box = $("#history");
+  box.replaceChildren(el("span", { class: "muted", text: "…" }));
+  let h;
+  try {
+    h = await api(`/api/history?segment=${encodeURIComponent(name)}`);
+  } catch (e) {
+    box.replaceChildren(el("span", { class: "muted", text: e.message }));
+    return;
+  }
+  if (S.segment !== name) return;
+  if (!h.points.length) {
+    box.replaceChildren(el("div", { class: "muted", text: h.message || "no snapshots" }),
+      h.hint ? el("div", { class: "hint", text: h.hint }) : null);
+    return;
+  }
+  const W = 320, H = 80, pad = 4;
+  const max = Math.max(...h.points.map((p) => p.members), 1);
+  const n = h.points.length;
+  const xy = h.points.map((p, i) => [pad + (n === 1 ? W / 2 : (i * (W - 2 * pad)) / (n - 1)),
+    H - pad - ((H - 2 * pad) * p.members) / max]);
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "spark");
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", xy.map((p) => p.join(",")).join(" "));
+  svg.append(line);
+  xy.forEach(([x, y], i) => {
+    const c = document.createElementNS(ns, "circle");
+    c.setAttribute("cx", x); c.setAttribute("cy", y); c.setAttribute("r", h.points[i].rule_changed ? 4 : 2.5);
+    if (h.points[i].rule_changed) c.setAttribute("class", "changed");
+    const tt = document.createElementNS(ns, "title");
+    tt.textContent = `${h.points[i].as_of}: ${fmtInt(h.points[i].members)}`;
+    c.append(tt);
+    svg.append(c);
+  });
+  const last = h.points[n - 1];
+  box.replaceChildren(svg, el("div", { class: "muted", text: `${n} snapshot${n === 1 ? "" : "s"}; last ${last.as_of.slice(0, 10)}: ${fmtInt(last.members)} (${fmtPct(last.share)})` }));
+}
+
+// ---- saving ------------------------------------------------------------------------------
+async function startSave() {
+  if (!S.path) return;
+  let d;
+  try {
+    d = await api("/api/diff", { path: S.path, text: view.state.doc.toString() });
+  } catch (e) {
+    setStatus(`cannot save: ${e.message}`, "bad");
+    return;
+  }
+  $("#diff-title").textContent = d.in_git ? `${S.path}: changes against git HEAD` : `${S.path}: changes against the file on disk`;
+  $("#diff").textContent = (d.in_git ? d.diff_head : d.diff_disk) || "(no change)";
+  $("#diff-note").textContent = d.unchanged ? "The file on disk already holds this text." : "Saving writes the formatted text (segdsl fmt).";
+  $("#dialog").classList.add("open");
+  $("#confirm-save").focus();
+}
+
+async function confirmSave() {
+  $("#dialog").classList.remove("open");
+  try {
+    const r = await api("/api/save", { path: S.path, text: view.state.doc.toString(), hash: S.hash });
+    S.hash = r.hash;
+    if (r.text !== view.state.doc.toString()) {
+      const head = Math.min(view.state.selection.main.head, r.text.length);
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: r.text }, selection: { anchor: head } });
+    }
+    S.dirty = false;
+    $("#save").disabled = true;
+    setStatus(`saved ${r.path}`, "good");
+  } catch (e) {
+    setStatus(`not saved: ${e.message}`, "bad");
+  }
+}
+
+// ---- start ---------------------------------------------------------------------------------
+async function start() {
+  S.project = await api("/api/project");
+  S.vocabulary = S.project.vocabulary || null;
+  if (S.vocabulary) KEYWORDS = new Set(S.vocabulary.keywords);
+  document.title = `${S.project.name} · segdsl studio`;
+  $("#project").textContent = S.project.name;
+  const sel = $("#dialect");
+  for (const d of S.project.dialects) sel.append(el("option", { value: d, text: d }));
+  sel.value = S.project.dialect || "duckdb";
+  sel.addEventListener("change", () => scheduleCheck(0));
+  $("#asof").addEventListener("change", () => scheduleCheck(0));
+  $("#save").addEventListener("click", startSave);
+  $("#confirm-save").addEventListener("click", confirmSave);
+  $("#cancel-save").addEventListener("click", () => $("#dialog").classList.remove("open"));
+  const params = new URLSearchParams(location.search);
+  if (params.get("as_of")) $("#asof").value = params.get("as_of");
+  const seg = params.get("segment") || (S.project.outline.find((o) => o.kind === "segment") || {}).name;
+  renderFiles();
+  if (seg) {
+    const o = S.project.outline.find((x) => x.kind === "segment" && x.name === seg);
+    S.outline = [];
+    await openFile(o.path, false);
+    selectSegment(seg);
+    jumpTo(o.line);
+    scheduleCheck(0);
+  } else if (S.project.files.length > 1) {
+    await openFile(S.project.files[1]);
+  }
+  renderSegments(S.vocabulary);
+}
+
+window.addEventListener("beforeunload", (e) => { if (S.dirty) e.preventDefault(); });
+start().catch((e) => setStatus(`cannot start: ${e.message}`, "bad"));
