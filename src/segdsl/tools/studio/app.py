@@ -8,6 +8,7 @@ one slow evaluation never holds up the others. See docs/studio.md for the endpoi
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,6 +173,10 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
             except SegdslError as exc:
                 status = STATUS.get(exc.diagnostics[0].code, 400)
                 return JSONResponse(_error_body(exc.diagnostics), status_code=status)
+            except Exception as exc:  # a bug: say so, keep serving
+                logging.getLogger("segdsl.studio").exception("request failed")
+                diag = Diagnostic("P059", f"the studio failed: {type(exc).__name__}: {exc}")
+                return JSONResponse(_error_body([diag]), status_code=500)
 
         return handle
 
@@ -209,6 +214,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
         data = await _json_body(request)
 
         def work() -> dict[str, Any]:
+            as_of = _as_of(data)  # a bad as-of is a bad request, whatever the rule
             path, _text, loaded = load(data)
             diags = list(loaded.errors)
             sql: str | None = None
@@ -221,7 +227,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
                 if segment and segment in loaded.project.segments:
                     dialect = _opt_str(data, "dialect")
                     try:
-                        sql = loaded.project.compile(segment, dialect, _as_of(data))
+                        sql = loaded.project.compile(segment, dialect, as_of)
                     except SegdslError as exc:
                         sql_error = _error_body(exc.diagnostics)["error"]
             here = [d for d in diags if (d.span.path if d.span else d.path) == path]

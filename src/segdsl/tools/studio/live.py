@@ -10,6 +10,7 @@ older ones of its channel obsolete: they are interrupted (DuckDB's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -48,7 +49,8 @@ class Job:
             for s in self.sessions:
                 con = getattr(s, "con", None)
                 if con is not None:
-                    con.interrupt()
+                    with contextlib.suppress(Exception):  # already closed
+                        con.interrupt()
 
     def check(self) -> None:
         if self.cancelled:
@@ -99,13 +101,10 @@ class Jobs:
         try:
             job.check()
             return work(job)
-        except (Obsolete, KeyboardInterrupt):
-            # An interrupted DuckDB query comes back as KeyboardInterrupt
-            # (segdsl.stopping); in a worker thread it can only be our interrupt.
-            if job.cancelled:
-                return {"obsolete": True, "seq": job.seq}
-            raise
-        except SegdslError:
+        except (Exception, KeyboardInterrupt):
+            # An interrupted DuckDB query comes back as DuckDB's InterruptException,
+            # or as KeyboardInterrupt through segdsl.stopping; in a worker thread it
+            # can only be our interrupt. Whatever failed after a cancel is obsolete.
             if job.cancelled:
                 return {"obsolete": True, "seq": job.seq}
             raise
