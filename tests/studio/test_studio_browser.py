@@ -1,0 +1,188 @@
+"""`segdsl studio` in a real browser: headless Chromium (Debian's `chromium` and
+`chromium-driver`) driven by Selenium, typing into the editor as a person does.
+
+Skipped when Chromium, its driver or Selenium is missing, unless
+``SEGDSL_REQUIRE_ENGINES=1`` (CI), where that is a failure. Screenshots go to the folder
+named by ``SEGDSL_ARTIFACTS`` (default: the test's temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from studio_server import Studio
+
+import segdsl
+
+REQUIRE = os.environ.get("SEGDSL_REQUIRE_ENGINES") == "1"
+AS_OF = "2026-06-30"
+
+
+def _missing(why: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"the studio's browser tests need {why} (SEGDSL_REQUIRE_ENGINES=1)")
+    pytest.skip(f"needs {why}")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium (pip install 'segdsl[studio-test]')")
+    binary = next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        _missing("chromium and chromium-driver (bash .ci/setup-studio.sh)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1500,950",
+        "--lang=en-US",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def artifacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SEGDSL_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def wait_for(driver: Any, what: Callable[[Any], Any], timeout: float = 45) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(what)
+
+
+def click(driver: Any, css: str) -> None:
+    """Click what ``css`` selects, again if the list was redrawn under the pointer."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    def attempt(d: Any) -> bool:
+        try:
+            d.find_element(By.CSS_SELECTOR, css).click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    wait_for(driver, attempt)
+
+
+def members_shown(driver: Any) -> int | None:
+    from selenium.webdriver.common.by import By
+
+    found = driver.find_elements(By.ID, "size-members")
+    if not found or "stale" in driver.find_element(By.ID, "panel").get_attribute("class"):
+        return None
+    return int(found[0].get_attribute("data-members"))
+
+
+def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
+    server: Studio, browser: Any, artifacts: Path
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    project = segdsl.load_project(server.root)
+    d = browser
+    d.get(f"{server.url}?as_of={AS_OF}")
+
+    # The project's segments are listed.
+    listed = "return [...document.querySelectorAll('#segments li')].map(li => li.dataset.segment)"
+    wait_for(d, lambda d: len(d.execute_script(listed)) == 64)
+    assert set(d.execute_script(listed)) == set(project.segments)
+
+    # Open high_value from the list: its file, its size.
+    click(d, '#segments li[data-segment="high_value"]')
+    wait_for(d, lambda d: d.find_element(By.ID, "segname").text == "high_value")
+    size = project.evaluate(["high_value"], as_of=AS_OF).sizes["high_value"].members
+    wait_for(d, lambda d: members_shown(d) == size)
+    assert d.find_element(By.ID, "filename").text == "value.seg"
+
+    # Type at the end of its `where` line (line 9): completion offers `age`, then a typo.
+    lines = (server.root / "value.seg").read_text(encoding="utf-8").split("\n")
+    where_line = next(
+        i for i, t in enumerate(lines, 1) if t.strip() == "where top 20% by spend_365d"
+    )
+    keys = ActionChains(d)
+    for _ in range(where_line - 4):  # the cursor starts on the `segment` line (4)
+        keys.send_keys(Keys.ARROW_DOWN)
+    keys.send_keys(Keys.END, " and ag").perform()
+    option = wait_for(
+        d,
+        lambda d: [
+            li
+            for li in d.find_elements(By.CSS_SELECTOR, ".cm-tooltip-autocomplete li")
+            if li.text.startswith("age")
+        ],
+    )
+    assert option
+    ActionChains(d).send_keys("ee > 30").perform()
+
+    # The error, at the right line, and underlined in the editor.
+    problem = wait_for(
+        d, lambda d: d.find_elements(By.CSS_SELECTOR, '#problems li.error[data-code="E201"]')
+    )[0]
+    assert problem.get_attribute("data-line") == str(where_line)
+    assert "agee" in problem.text and "did you mean `age`" in problem.text
+    marked = wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-lintRange-error"))
+    assert marked[0].text == "agee"
+    line_el = marked[0].find_element(By.XPATH, "ancestor::div[contains(@class,'cm-line')]")
+    assert line_el.text.strip() == "where top 20% by spend_365d and agee > 30"
+    assert "error" in d.find_element(By.ID, "status").text
+    d.save_screenshot(str(artifacts / "studio-error.png"))
+
+    # Fix it: the error goes, the size changes to that of the new rule.
+    fixed_rule = "top 20% by spend_365d and age > 30"
+    expected = project.evaluate([project.rule(fixed_rule)], as_of=AS_OF)
+    new_size = next(iter(expected.sizes.values())).members
+    assert new_size != size
+    ActionChains(d).send_keys(Keys.BACKSPACE * len("agee > 30"), "age > 30", Keys.ESCAPE).perform()
+    wait_for(d, lambda d: not d.find_elements(By.CSS_SELECTOR, "#problems li.error"))
+    wait_for(d, lambda d: members_shown(d) == new_size)
+    assert d.find_element(By.ID, "status").text == "no problems"
+    rows = d.find_elements(By.CSS_SELECTOR, "#waterfall tr")
+    assert len(rows) == 3  # all customers, then the two parts
+    assert rows[-1].find_elements(By.TAG_NAME, "td")[1].text == f"{new_size:,}"
+    d.save_screenshot(str(artifacts / "studio-fixed.png"))
+
+    # Save: the diff against git HEAD first, then the file is written.
+    d.find_element(By.ID, "save").click()
+    wait_for(d, lambda d: "open" in d.find_element(By.ID, "dialog").get_attribute("class"))
+    diff = d.find_element(By.ID, "diff").text
+    assert f"+  where {fixed_rule}" in diff and "-  where top 20% by spend_365d" in diff
+    d.save_screenshot(str(artifacts / "studio-diff.png"))
+    d.find_element(By.ID, "confirm-save").click()
+    wait_for(d, lambda d: d.find_element(By.ID, "status").text == "saved value.seg")
+    saved = (server.root / "value.seg").read_text(encoding="utf-8")
+    assert f"  where {fixed_rule}\n" in saved
+    assert (
+        segdsl.load_project(server.root)
+        .evaluate(["high_value"], as_of=AS_OF)
+        .sizes["high_value"]
+        .members
+        == new_size
+    )
