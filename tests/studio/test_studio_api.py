@@ -18,7 +18,7 @@ import pytest
 from studio_server import REPO, RETAIL, Studio, copy_retail, studio
 
 import segdsl
-from segdsl.formatter import format_text
+from segdsl.syntax.formatter import format_text
 
 AS_OF = "2026-06-30"
 # Two segments of our own, appended to value.seg: a narrowing of the first.

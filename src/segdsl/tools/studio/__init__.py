@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 
 DEFAULT_PORT = 8765
 

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from segdsl.errors import Diagnostic, SegdslError
-from segdsl.parser import MAX_FILE_BYTES
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import CATALOG_FILE, Project
+from segdsl.syntax.parser import MAX_FILE_BYTES
 from segdsl.tools.studio.live import Jobs, evaluate_segment, history_json
 from segdsl.tools.studio.workspace import (
     Loaded,
@@ -85,7 +85,7 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
 
 
 def _as_of(data: dict[str, Any]) -> Any:
-    from segdsl.timecalc import parse_as_of
+    from segdsl.semantic.timecalc import parse_as_of
 
     text = _opt_str(data, "as_of")
     return parse_as_of(text) if text else None
@@ -94,7 +94,7 @@ def _as_of(data: dict[str, Any]) -> Any:
 def vocabulary(project: Project) -> dict[str, Any]:
     """What completion offers: keywords, attributes, events and their fields, measures
     and segments, with types and docs."""
-    from segdsl.parser import KEYWORDS
+    from segdsl.syntax.parser import KEYWORDS
 
     cat = project.catalog
     return {
@@ -336,6 +336,6 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
 
 def _dialects() -> list[str]:
-    from segdsl.dialect_names import KNOWN_DIALECTS
+    from segdsl.catalog.dialect_names import KNOWN_DIALECTS
 
     return sorted(KNOWN_DIALECTS)

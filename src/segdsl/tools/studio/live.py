@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from segdsl import ir
+from segdsl.diagnostics import SegdslError
 from segdsl.engines.base import Session, quote, table_sql
-from segdsl.errors import SegdslError
 from segdsl.project import Project
+from segdsl.semantic import ir
 
 SAMPLE_SIZE = 20
 HEAT_SEGMENTS = 10  # the edited segment and the 9 that overlap it most
@@ -57,7 +57,7 @@ class Job:
             raise Obsolete
 
     def open(self, project: Project) -> Session:
-        from segdsl.sources import connect_engine
+        from segdsl.engines.sources import connect_engine
 
         self.check()
         session = connect_engine(project.catalog, project.root)
@@ -124,8 +124,7 @@ def evaluate_segment(
     job: Job, project: Project, seg: ir.Segment, as_of: dt.datetime | None
 ) -> dict[str, Any]:
     """Size, share, waterfall, sample and overlap of ``seg`` (a segment of ``project``)."""
-    from segdsl.evaluate import evaluate
-    from segdsl.explain import explain
+    from segdsl.tools.explain import explain
 
     session = job.open(project)
     _test_slow(session)
@@ -134,7 +133,7 @@ def evaluate_segment(
     explanation = explain(project, seg.name, as_of, session=session)
     job.check()
     others = [s for s in project.segments.values() if s.entity == seg.entity]
-    result = evaluate(project, others, explanation.as_of, session=session)
+    result = project.evaluate(others, explanation.as_of, session=session)
     job.check()
     members = result.members(seg.name)
     sample = _sample(session, project, seg.entity, members)
@@ -215,7 +214,7 @@ def overlap_json(name: str, members: dict[str, list[Any]], entity_count: int) ->
 
 def history_json(project: Project, name: str) -> dict[str, Any]:
     """Size over time from the snapshot store, or why there is none."""
-    from segdsl.history import segment_history
+    from segdsl.tools.history import segment_history
 
     try:
         h = segment_history(project, name)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from segdsl import ast
-from segdsl.atomic import fsync_folder, temp_beside
-from segdsl.errors import Diagnostic, SegdslError, Source
-from segdsl.parser import MAX_FILE_BYTES
+from segdsl.diagnostics import Diagnostic, SegdslError, Source
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
+from segdsl.support.atomic import fsync_folder, temp_beside
+from segdsl.syntax import ast
+from segdsl.syntax.parser import MAX_FILE_BYTES
 
 
 def studio_error(code: str, message: str, hint: str = "") -> SegdslError:
@@ -183,8 +183,8 @@ class Workspace:
         catalog applied)."""
         import dataclasses
 
-        from segdsl.lint.checks import run_checks
-        from segdsl.lint.config import Suppressions, parse_config
+        from segdsl.tools.lint.checks import run_checks
+        from segdsl.tools.lint.config import Suppressions, parse_config
 
         config, diags = parse_config(project.catalog.lint, CATALOG_FILE)
         sup = Suppressions()
@@ -202,7 +202,7 @@ class Workspace:
         """The text as `segdsl fmt` writes it (the catalog is saved as it is)."""
         if path == CATALOG_FILE:
             return text
-        from segdsl.formatter import format_text
+        from segdsl.syntax.formatter import format_text
 
         return format_text(text, path)
 
@@ -261,7 +261,7 @@ class Workspace:
 
 def _parsed_modules(texts: Mapping[str, str]) -> list[ast.Module]:
     """The files that parse, for the outline when the project does not load."""
-    from segdsl.parser import parse_source
+    from segdsl.syntax.parser import parse_source
 
     out: list[ast.Module] = []
     for path in sorted(texts):
