@@ -213,8 +213,27 @@ def test_bad_requests_are_4xx_with_a_message(
         assert r["error"]["code"] == code
 
 
-def test_a_request_too_large_is_413(shared_server: Studio) -> None:
-    text = "# " + "x" * (1024 * 1024 + 100 * 1024)
+def test_a_request_too_large_is_413_before_its_body_is_read(shared_server: Studio) -> None:
+    import http.client
+    import json as json_
+
+    host, port = shared_server.url.split("//")[1].rstrip("/").split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        # Only the headers: the server answers from the declared length, at once.
+        con.putrequest("POST", "/api/check")
+        con.putheader("Content-Type", "application/json")
+        con.putheader("Content-Length", str(50 * 1024 * 1024))
+        con.endheaders()
+        res = con.getresponse()
+        assert res.status == 413
+        assert json_.loads(res.read())["error"]["code"] == "P051"
+    finally:
+        con.close()
+
+
+def test_a_rule_file_too_large_is_413(shared_server: Studio) -> None:
+    text = "# " + "x" * (1024 * 1024 + 10)  # over 1 MiB, under the body limit
     got, r = shared_server.call("/api/check", {"path": "value.seg", "text": text})
     assert got == 413 and r["error"]["code"] == "P051"
 
