@@ -18,6 +18,7 @@ import pytest
 from studio_server import Studio
 
 import segdsl
+from segdsl.tools.history import take_snapshot
 
 REQUIRE = os.environ.get("SEGDSL_REQUIRE_ENGINES") == "1"
 AS_OF = "2026-06-30"
@@ -107,6 +108,8 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     from selenium.webdriver.common.keys import Keys
 
     project = segdsl.load_project(server.root)
+    for as_of in ("2026-01-31", "2026-03-31", "2026-05-31", AS_OF):
+        take_snapshot(project, ["high_value"], as_of=as_of)
     d = browser
     d.get(f"{server.url}?as_of={AS_OF}")
 
@@ -121,6 +124,8 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     size = project.evaluate(["high_value"], as_of=AS_OF).sizes["high_value"].members
     wait_for(d, lambda d: members_shown(d) == size)
     assert d.find_element(By.ID, "filename").text == "value.seg"
+    # Its size history, from the snapshots.
+    wait_for(d, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history svg circle")) == 4)
 
     # Type at the end of its `where` line (line 9): completion offers `age`, then a typo.
     lines = (server.root / "value.seg").read_text(encoding="utf-8").split("\n")
@@ -150,7 +155,9 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     assert "agee" in problem.text and "did you mean `age`" in problem.text
     marked = wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-lintRange-error"))
     assert marked[0].text == "agee"
-    line_el = marked[0].find_element(By.XPATH, "ancestor::div[contains(@class,'cm-line')]")
+    line_el = marked[0].find_element(
+        By.XPATH, "ancestor::div[contains(concat(' ', @class, ' '), ' cm-line ')][1]"
+    )
     assert line_el.text.strip() == "where top 20% by spend_365d and agee > 30"
     assert "error" in d.find_element(By.ID, "status").text
     d.save_screenshot(str(artifacts / "studio-error.png"))

@@ -123,7 +123,7 @@ let view = null;
 
 function extensions() {
   return [
-    lineNumbers(), history(), drawSelection(), highlightActiveLine(), bracketMatching(),
+    lineNumbers(), history(), EditorView.lineWrapping, drawSelection(), highlightActiveLine(), bracketMatching(),
     segLanguage, syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     lintGutter(),
     autocompletion({ override: [completions] }),
@@ -418,15 +418,25 @@ async function loadHistory(name) {
       h.hint ? el("div", { class: "hint", text: h.hint }) : null);
     return;
   }
-  const W = 320, H = 80, pad = 4;
+  // Members over the snapshots, from 0 to the largest size (orange: the rule changed).
+  const W = 320, H = 80, pad = 6, left = 44;
   const max = Math.max(...h.points.map((p) => p.members), 1);
   const n = h.points.length;
-  const xy = h.points.map((p, i) => [pad + (n === 1 ? W / 2 : (i * (W - 2 * pad)) / (n - 1)),
+  const xy = h.points.map((p, i) => [left + (n === 1 ? (W - left) / 2 : (i * (W - left - pad)) / (n - 1)),
     H - pad - ((H - 2 * pad) * p.members) / max]);
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("class", "spark");
+  for (const [v, y] of [[max, pad], [0, H - pad]]) {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", left - 6); t.setAttribute("y", y + 4); t.setAttribute("text-anchor", "end");
+    t.textContent = fmtInt(v);
+    const g = document.createElementNS(ns, "line");
+    g.setAttribute("x1", left); g.setAttribute("x2", W); g.setAttribute("y1", y); g.setAttribute("y2", y);
+    g.setAttribute("class", "grid");
+    svg.append(t, g);
+  }
   const line = document.createElementNS(ns, "polyline");
   line.setAttribute("points", xy.map((p) => p.join(",")).join(" "));
   svg.append(line);
