@@ -101,6 +101,13 @@ def serve(
             )
         )
     allowed = list(LOOPBACK) if host in LOOPBACK else None
+    if allowed is None:
+        print(
+            f"warning: listening on {host}: anyone who can reach this port can read and "
+            "change the project's rule files (there is no account)",
+            file=sys.stderr,
+            flush=True,
+        )
     app = create_app(root, allowed_hosts=allowed)
     sock = bind(host, port)
     url = url_of(sock)
