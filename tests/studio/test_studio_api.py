@@ -5,6 +5,7 @@ example's Parquet files (an oracle that shares no code with segdsl)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -257,7 +258,7 @@ def test_history_shows_the_snapshots(tmp_path: Path) -> None:
             [sys.executable, "-m", "segdsl", "snapshot", "vip", "-p", str(root), "--as-of", as_of],
             check=True,
             capture_output=True,
-            env={**__import__("os").environ, **env},
+            env={**os.environ, **env},
         )
     with studio(root) as s:
         got, h = s.call("/api/history?segment=vip")
@@ -345,7 +346,7 @@ def test_a_slow_evaluation_blocks_nothing_and_a_newer_one_cancels_it(tmp_path: P
 def test_cli_port_taken_and_missing_folder(tmp_path: Path) -> None:
     import socket
 
-    env = {**__import__("os").environ, "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
@@ -385,3 +386,29 @@ def test_cli_port_taken_and_missing_folder(tmp_path: Path) -> None:
         timeout=60,
     )
     assert proc.returncode == 1 and "P053" in proc.stderr and "segdsl.toml" in proc.stderr
+
+
+def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> None:
+    # Starlette made unimportable, as in an environment without segdsl[studio].
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('starlette', 'uvicorn'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, _Block())\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO / 'src'}",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "segdsl", "studio", "-p", str(RETAIL), "--no-browser"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "P050" in proc.stderr and "pip install 'segdsl[studio]'" in proc.stderr
