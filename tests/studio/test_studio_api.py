@@ -412,3 +412,28 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> N
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "P050" in proc.stderr and "pip install 'segdsl[studio]'" in proc.stderr
+
+
+def test_completion_offers_what_fits_the_place(shared_server: Studio) -> None:
+    text = value_text() + "\nsegment studio_c\n  where count(purchase where purchase.) > 2\n"
+    line = text.count("\n") - 1  # 0-based: the `where` line
+    where = text.split("\n")[line]
+    body = {"path": "value.seg", "text": text, "line": line}
+    got, r = shared_server.call(
+        "/api/complete", {**body, "character": where.index("purchase.)") + len("purchase.")}
+    )
+    assert got == 200
+    catalog = (RETAIL / "segdsl.toml").read_text(encoding="utf-8")
+    fields = re.search(r"\[event\.purchase\.fields\]\n(.*?)\n\n", catalog, re.S)
+    assert fields is not None
+    expected = {ln.split("=")[0].strip() for ln in fields.group(1).splitlines() if "=" in ln}
+    got_fields = {i["label"] for i in r["items"] if i["kind"] == "field"}
+    assert expected <= got_fields
+    assert {i["type"] for i in r["items"]} == {"property"}
+    # At the start of a condition: the attributes with their types, and the measures.
+    _, r = shared_server.call("/api/complete", {**body, "character": len("  where ")})
+    by_label = {i["label"]: i for i in r["items"]}
+    assert by_label["age"]["kind"] == "attribute" and "integer" in by_label["age"]["detail"]
+    assert by_label["spend_365d"]["kind"] == "measure"
+    got, r = shared_server.call("/api/complete", {**body, "character": -1})
+    assert got == 400 and r["error"]["code"] == "P052"

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
-from segdsl.project import CATALOG_FILE, Project
+from segdsl.project import Project
 from segdsl.syntax.parser import MAX_FILE_BYTES
+from segdsl.tools.studio.assist import Assist
 from segdsl.tools.studio.live import Jobs, evaluate_segment, history_json
 from segdsl.tools.studio.workspace import (
     Loaded,
@@ -162,6 +163,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
     from starlette.staticfiles import StaticFiles
 
     ws = Workspace(root)
+    assist = Assist(ws.root)
     jobs = Jobs()
 
     def endpoint(
@@ -180,16 +182,21 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
         return handle
 
-    def load(data: dict[str, Any]) -> tuple[str, str, Loaded]:
+    def check_text(data: dict[str, Any]) -> tuple[str, str, None]:
         path = _str(data, "path")
         text = _str(data, "text")
         ws.resolve(path)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise studio_error("P051", f"`{path}` is larger than 1 MiB")
+        return path, text, None
+
+    def load(data: dict[str, Any]) -> tuple[str, str, Loaded]:
+        path, text, _ = check_text(data)
         return path, text, ws.load({path: text})
 
     async def project_info(request: Request) -> dict[str, Any]:
         def work() -> dict[str, Any]:
+            assist.refresh()
             loaded = ws.load()
             out: dict[str, Any] = {
                 "name": ws.name,
@@ -215,13 +222,13 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
         def work() -> dict[str, Any]:
             as_of = _as_of(data)  # a bad as-of is a bad request, whatever the rule
-            path, _text, loaded = load(data)
-            diags = list(loaded.errors)
+            path, text, loaded = load(data)
+            # Problems as the language server reports them (segdsl.tools.editing).
+            here, elsewhere = assist.findings(path, text)
             sql: str | None = None
             sql_error: dict[str, Any] | None = None
             vocab = None
             if loaded.project is not None:
-                diags += ws.lint(loaded.project)
                 vocab = vocabulary(loaded.project)
                 segment = _opt_str(data, "segment")
                 if segment and segment in loaded.project.segments:
@@ -230,22 +237,31 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
                         sql = loaded.project.compile(segment, dialect, as_of)
                     except SegdslError as exc:
                         sql_error = _error_body(exc.diagnostics)["error"]
-            here = [d for d in diags if (d.span.path if d.span else d.path) == path]
-            elsewhere: dict[str, int] = {}
-            for d in diags:
-                where = d.span.path if d.span else d.path
-                if where != path and d.severity == "error":
-                    elsewhere[where or CATALOG_FILE] = elsewhere.get(where or CATALOG_FILE, 0) + 1
             return {
                 "path": path,
                 "ok": loaded.project is not None,
-                "diagnostics": [diagnostic_json(d) for d in here],
+                "diagnostics": here,
                 "elsewhere": elsewhere,
                 "outline": [o.to_json() for o in outline(loaded.modules) if o.path == path],
                 "sql": sql,
                 "sql_error": sql_error,
                 "vocabulary": vocab,
             }
+
+        return await run_in_threadpool(work)
+
+    async def complete(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        line, character = data.get("line"), data.get("character")
+        if not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (line, character)
+        ):
+            raise studio_error("P052", "`line` and `character` must be whole numbers from 0")
+
+        def work() -> dict[str, Any]:
+            path, text, _ = check_text(data)
+            assert isinstance(line, int) and isinstance(character, int)
+            return {"items": assist.complete(path, text, line, character)}
 
         return await run_in_threadpool(work)
 
@@ -295,9 +311,11 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
     async def save(request: Request) -> dict[str, Any]:
         data = await _json_body(request)
-        return await run_in_threadpool(
+        saved = await run_in_threadpool(
             ws.save, _str(data, "path"), _str(data, "text"), _opt_str(data, "hash")
         )
+        await run_in_threadpool(assist.refresh)
+        return saved
 
     async def status(request: Request) -> dict[str, Any]:
         return {"project": ws.name, "obsolete_evaluations": jobs.cancelled}
@@ -322,6 +340,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
         Route("/api/project", endpoint(project_info)),
         Route("/api/file", endpoint(read_file)),
         Route("/api/check", endpoint(check), methods=["POST"]),
+        Route("/api/complete", endpoint(complete), methods=["POST"]),
         Route("/api/evaluate", endpoint(evaluate), methods=["POST"]),
         Route("/api/history", endpoint(history)),
         Route("/api/diff", endpoint(diff), methods=["POST"]),

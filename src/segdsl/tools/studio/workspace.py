@@ -177,26 +177,6 @@ class Workspace:
             return Loaded(None, exc.diagnostics, _parsed_modules(texts))
         return Loaded(project, [], project.modules)
 
-    # ---- lint ---------------------------------------------------------------------------
-    def lint(self, project: Project) -> list[Diagnostic]:
-        """`segdsl lint`'s findings on a loaded project (settings and suppressions of the
-        catalog applied)."""
-        import dataclasses
-
-        from segdsl.tools.lint.checks import run_checks
-        from segdsl.tools.lint.config import Suppressions, parse_config
-
-        config, diags = parse_config(project.catalog.lint, CATALOG_FILE)
-        sup = Suppressions()
-        for module in project.modules:
-            sup.add_module(module)
-        for d in run_checks(project, hygiene=True):
-            if not config.enabled(d.code) or sup.suppressed(d):
-                continue
-            sev = config.severity_of(d.code)
-            diags.append(d if sev == d.severity else dataclasses.replace(d, severity=sev))
-        return diags
-
     # ---- saving ---------------------------------------------------------------------------
     def formatted(self, path: str, text: str) -> str:
         """The text as `segdsl fmt` writes it (the catalog is saved as it is)."""

@@ -9,7 +9,7 @@ import {
   StreamLanguage, syntaxHighlighting, defaultHighlightStyle, bracketMatching,
 } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion, completionKeymap, snippetCompletion } from "@codemirror/autocomplete";
 import { searchKeymap } from "@codemirror/search";
 
 // ---- state -------------------------------------------------------------------------
@@ -81,41 +81,41 @@ const segLanguage = StreamLanguage.define({
   languageData: { commentTokens: { line: "#" } },
 });
 
-function completions(context) {
-  const v = S.vocabulary;
-  if (!v) return null;
-  const word = context.matchBefore(/[A-Za-z_][\w]*\.?[\w]*/);
-  if (!word && !context.explicit) return null;
+// Completion comes from the server (segdsl.tools.editing, as in `segdsl lsp`): the
+// right attributes, measures, events, fields, segments, units and values for the place.
+function lspSnippet(text) {
+  // LSP snippet syntax ($1, ${1:name}, $0) to CodeMirror's (${}, ${name}).
+  return text.replace(/\$\{\d+:([^}]*)\}/g, "${$1}").replace(/\$\d+/g, "${}");
+}
+
+async function completions(context) {
+  if (!S.path) return null;
+  const word = context.matchBefore(/[A-Za-z_][\w]*/);
+  const afterDot = context.matchBefore(/\.\w*/);
+  if (!word && !afterDot && !context.explicit) return null;
+  const line = context.state.doc.lineAt(context.pos);
+  const character = [...line.text.slice(0, context.pos - line.from)].length; // code points
+  let res;
+  try {
+    res = await api("/api/complete", {
+      path: S.path, text: context.state.doc.toString(), line: line.number - 1, character,
+    });
+  } catch (e) {
+    return null;
+  }
+  if (context.aborted) return null;
   const from = word ? word.from : context.pos;
-  const text = word ? word.text : "";
-  const before = context.state.doc.sliceString(Math.max(0, from - 40), from);
-  const dot = text.indexOf(".");
-  if (dot >= 0) {
-    const ev = v.events[text.slice(0, dot)];
-    if (!ev) return null;
-    return {
-      from: from + dot + 1,
-      options: ev.fields.map((f) => ({ label: f.name, type: "property", detail: f.type })),
-      validFor: /^\w*$/,
-    };
-  }
-  if (/in\s+segment\s+$/.test(before)) {
-    return {
-      from,
-      options: v.segments.map((s) => ({ label: s.name, type: "class", detail: s.title || "segment" })),
-    };
-  }
-  const entity = v.entities[v.default_entity];
-  const options = [
-    ...(entity ? entity.attributes.map((a) => ({
-      label: a.name, type: "property", detail: a.type, info: `attribute (column ${a.column})`,
-    })) : []),
-    ...v.measures.map((m) => ({ label: m.name, type: "variable", detail: "measure" })),
-    ...v.segments.map((s) => ({ label: s.name, type: "class", detail: "segment" })),
-    ...Object.keys(v.events).map((e) => ({ label: e, type: "namespace", detail: "event" })),
-    ...v.keywords.map((k) => ({ label: k, type: "keyword" })),
-  ];
-  return { from, options, validFor: /^\w*$/ };
+  return {
+    from,
+    options: res.items.map((it) => {
+      const base = { label: it.label, type: it.type, detail: it.detail || it.kind };
+      if (it.documentation) base.info = it.documentation;
+      if (it.snippet) return snippetCompletion(lspSnippet(it.insert_text), base);
+      if (it.insert_text && it.insert_text !== it.label) base.apply = it.insert_text;
+      return base;
+    }),
+    validFor: /^\w*$/,
+  };
 }
 
 // ---- the editor ----------------------------------------------------------------------
