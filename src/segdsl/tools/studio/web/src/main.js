@@ -464,7 +464,12 @@ async function startSave() {
     return;
   }
   $("#diff-title").textContent = d.in_git ? `${S.path}: changes against git HEAD` : `${S.path}: changes against the file on disk`;
-  $("#diff").textContent = (d.in_git ? d.diff_head : d.diff_disk) || "(no change)";
+  const diffText = (d.in_git ? d.diff_head : d.diff_disk) || "(no change)\n";
+  $("#diff").replaceChildren(...diffText.split("\n").slice(0, -1).map((ln) => el("span", {
+    class: ln.startsWith("+++") || ln.startsWith("---") ? "file" : ln.startsWith("+") ? "add"
+      : ln.startsWith("-") ? "del" : ln.startsWith("@@") ? "hunk" : "",
+    text: ln + "\n",
+  })));
   $("#diff-note").textContent = d.unchanged ? "The file on disk already holds this text." : "Saving writes the formatted text (segdsl fmt).";
   $("#dialog").classList.add("open");
   $("#confirm-save").focus();
