@@ -439,3 +439,21 @@ def test_completion_offers_what_fits_the_place(shared_server: Studio) -> None:
     assert by_label["spend_365d"]["kind"] == "measure"
     got, r = shared_server.call("/api/complete", {**body, "character": -1})
     assert got == 400 and r["error"]["code"] == "P052"
+
+
+def test_the_page_cannot_be_framed_and_loads_only_its_own_files(shared_server: Studio) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(shared_server.url, timeout=30) as res:
+        page = res.read().decode()
+        headers = res.headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    # Nothing from elsewhere: every script and style sheet is the studio's own.
+    assert re.findall(r'(?:src|href)="([^"]+)"', page) == [
+        "/static/studio.css",
+        "/static/studio.js",
+    ]
+    with urllib.request.urlopen(shared_server.url + "static/studio.js", timeout=30) as res:
+        assert res.status == 200 and len(res.read()) > 100_000
