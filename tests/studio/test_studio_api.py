@@ -457,3 +457,28 @@ def test_the_page_cannot_be_framed_and_loads_only_its_own_files(shared_server: S
     ]
     with urllib.request.urlopen(shared_server.url + "static/studio.js", timeout=30) as res:
         assert res.status == 200 and len(res.read()) > 100_000
+
+
+def test_hover_says_what_a_name_is(shared_server: Studio) -> None:
+    text = value_text()
+    lines = text.split("\n")
+    line = next(i for i, t in enumerate(lines) if t.strip() == "where top 20% by spend_365d")
+    character = lines[line].index("spend_365d") + 3
+    got, r = shared_server.call(
+        "/api/hover", {"path": "value.seg", "text": text, "line": line, "character": character}
+    )
+    assert got == 200
+    h = r["hover"]
+    assert "measure `spend_365d`" in h["contents"]
+    measures = (RETAIL / "measures.seg").read_text(encoding="utf-8")
+    assert "sum(purchase.amount in last 365 days" in measures
+    assert "sum(purchase.amount in last 365 days" in h["contents"]
+    assert (h["line"], h["column"], h["end_column"]) == (
+        line + 1,
+        lines[line].index("spend_365d") + 1,
+        lines[line].index("spend_365d") + 11,
+    )
+    _, r = shared_server.call(
+        "/api/hover", {"path": "value.seg", "text": text, "line": 0, "character": 0}
+    )
+    assert r["hover"] is None  # a comment

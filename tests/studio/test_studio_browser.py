@@ -76,6 +76,46 @@ def wait_for(driver: Any, what: Callable[[Any], Any], timeout: float = 45) -> An
     return WebDriverWait(driver, timeout, poll_frequency=0.1).until(what)
 
 
+# The editor line holding ``word`` and the word's centre relative to the line's centre
+# (where Selenium's offsets start).
+WORD_OFFSET = """
+const word = arguments[0];
+for (const line of document.querySelectorAll('.cm-content .cm-line')) {
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.textContent.indexOf(word);
+    if (i < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, i + 2);
+    range.setEnd(node, i + 3);
+    const r = range.getBoundingClientRect(), l = line.getBoundingClientRect();
+    return [line, Math.round(r.left + r.width / 2 - (l.left + l.width / 2)),
+            Math.round(r.top + r.height / 2 - (l.top + l.height / 2))];
+  }
+}
+return null;
+"""
+
+
+def hover_word(driver: Any, word: str) -> str:
+    """The text of the tooltip shown with the pointer on ``word`` in the editor (again
+    if the editor redrew the line meanwhile)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    def attempt(d: Any) -> str | None:
+        try:
+            line_el, dx, dy = d.execute_script(WORD_OFFSET, word)
+            ActionChains(d).move_to_element_with_offset(line_el, dx, dy).perform()
+            tips = d.find_elements(By.CSS_SELECTOR, ".cm-tooltip-hover .hover")
+            return str(tips[0].text) if tips else None
+        except StaleElementReferenceException:
+            return None
+
+    return str(wait_for(driver, attempt))
+
+
 def click(driver: Any, css: str) -> None:
     """Click what ``css`` selects, again if the list was redrawn under the pointer."""
     from selenium.common.exceptions import StaleElementReferenceException
@@ -126,6 +166,13 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     assert d.find_element(By.ID, "filename").text == "value.seg"
     # Its size history, from the snapshots.
     wait_for(d, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history svg circle")) == 4)
+
+    # Hovering a name says what it is: here the measure and its definition.
+    tip = hover_word(d, "spend_365d")
+    assert "measure spend_365d" in tip and "sum(purchase.amount" in tip
+    ActionChains(d).move_to_element(d.find_element(By.ID, "segname")).perform()
+    wait_for(d, lambda d: not d.find_elements(By.CSS_SELECTOR, ".cm-tooltip-hover"))
+    click(d, '#segments li[data-segment="high_value"]')  # the cursor back on line 4
 
     # Type at the end of its `where` line (line 9): completion offers `age`, then a typo.
     lines = (server.root / "value.seg").read_text(encoding="utf-8").split("\n")

@@ -283,20 +283,27 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
         return await run_in_threadpool(work)
 
-    async def complete(request: Request) -> dict[str, Any]:
-        data = await _json_body(request)
+    def place(data: dict[str, Any]) -> tuple[str, str, int, int]:
         line, character = data.get("line"), data.get("character")
-        if not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (line, character)
+        if not (
+            isinstance(line, int)
+            and isinstance(character, int)
+            and not isinstance(line, bool)
+            and not isinstance(character, bool)
+            and line >= 0
+            and character >= 0
         ):
             raise studio_error("P052", "`line` and `character` must be whole numbers from 0")
+        path, text, _ = check_text(data)
+        return path, text, line, character
 
-        def work() -> dict[str, Any]:
-            path, text, _ = check_text(data)
-            assert isinstance(line, int) and isinstance(character, int)
-            return {"items": assist.complete(path, text, line, character)}
+    async def complete(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        return await run_in_threadpool(lambda: {"items": assist.complete(*place(data))})
 
-        return await run_in_threadpool(work)
+    async def hover(request: Request) -> dict[str, Any]:
+        data = await _json_body(request)
+        return await run_in_threadpool(lambda: {"hover": assist.hover(*place(data))})
 
     async def evaluate(request: Request) -> dict[str, Any]:
         data = await _json_body(request)
@@ -374,6 +381,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
         Route("/api/file", endpoint(read_file)),
         Route("/api/check", endpoint(check), methods=["POST"]),
         Route("/api/complete", endpoint(complete), methods=["POST"]),
+        Route("/api/hover", endpoint(hover), methods=["POST"]),
         Route("/api/evaluate", endpoint(evaluate), methods=["POST"]),
         Route("/api/history", endpoint(history)),
         Route("/api/diff", endpoint(diff), methods=["POST"]),

@@ -20,6 +20,7 @@ from segdsl.tools.editing import (
     ProjectState,
     complete,
     diagnostics,
+    hover,
     normalize_path,
 )
 
@@ -109,6 +110,23 @@ class Assist:
             key = self._edit(rel, text)
             items = complete(self.state, key, Position(line, character))
         return [item_json(i) for i in items]
+
+    def hover(self, rel: str, text: str, line: int, character: int) -> dict[str, Any] | None:
+        """What the name at the place is: an attribute's type and column, a measure's
+        definition, a segment's rule and latest snapshot (the SQL is in its own panel)."""
+        with self.lock:
+            key = self._edit(rel, text)
+            found = hover(self.state, key, Position(line, character), sql=False)
+        if found is None:
+            return None
+        r = found.range
+        return {
+            "contents": found.contents,
+            "line": r.start.line + 1,
+            "column": r.start.character + 1,
+            "end_line": r.end.line + 1,
+            "end_column": r.end.character + 1,
+        }
 
     def refresh(self) -> None:
         """Files changed on disk (saved, created, deleted)."""

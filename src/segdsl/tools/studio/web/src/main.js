@@ -2,7 +2,7 @@
 // Built into ../static/studio.js by `npm run build` (see docs/studio.md).
 import { EditorState } from "@codemirror/state";
 import {
-  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection,
+  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, hoverTooltip,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import {
@@ -118,6 +118,50 @@ async function completions(context) {
   };
 }
 
+// Hover: what a name is (segdsl.tools.editing, as in `segdsl lsp`), in a little
+// markdown drawn with DOM nodes only (no HTML from the server is ever parsed).
+function inline(text) {
+  const out = [];
+  text.split(/(`[^`]*`|\*\*[^*]+\*\*)/).forEach((part) => {
+    if (part.startsWith("`") && part.endsWith("`") && part.length > 1) out.push(el("code", { text: part.slice(1, -1) }));
+    else if (part.startsWith("**") && part.endsWith("**") && part.length > 3) out.push(el("b", {}, ...inline(part.slice(2, -2))));
+    else if (part) out.push(part);
+  });
+  return out;
+}
+
+function markdown(md) {
+  const box = el("div", { class: "hover" });
+  let code = null;
+  for (const line of md.split("\n")) {
+    if (line.startsWith("```")) {
+      if (code) { box.append(el("pre", { text: code.join("\n") })); code = null; } else code = [];
+    } else if (code) code.push(line);
+    else if (line.trim()) box.append(el("div", {}, ...inline(line)));
+  }
+  if (code) box.append(el("pre", { text: code.join("\n") }));
+  return box;
+}
+
+const hovers = hoverTooltip(async (view, pos) => {
+  if (!S.path) return null;
+  const line = view.state.doc.lineAt(pos);
+  const character = [...line.text.slice(0, pos - line.from)].length;
+  let res;
+  try {
+    res = await api("/api/hover", { path: S.path, text: view.state.doc.toString(), line: line.number - 1, character });
+  } catch (e) {
+    return null;
+  }
+  const h = res.hover;
+  if (!h) return null;
+  const doc = view.state.doc;
+  return {
+    pos: posOf(doc, h.line, h.column), end: posOf(doc, h.end_line, h.end_column), above: true,
+    create: () => ({ dom: markdown(h.contents) }),
+  };
+});
+
 // ---- the editor ----------------------------------------------------------------------
 let view = null;
 
@@ -126,7 +170,7 @@ function extensions() {
     lineNumbers(), history(), EditorView.lineWrapping, drawSelection(), highlightActiveLine(), bracketMatching(),
     segLanguage, syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     lintGutter(),
-    autocompletion({ override: [completions] }),
+    autocompletion({ override: [completions] }), hovers,
     keymap.of([
       { key: "Mod-s", run: () => { startSave(); return true; } },
       ...completionKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
