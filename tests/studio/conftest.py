@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import importlib.util
+import os
+
 import pytest
 from studio_server import Studio, copy_retail, studio
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
+# Without the `studio` extra the server cannot start: skip these tests locally, but
+# fail in CI (SEGDSL_REQUIRE_ENGINES=1), where the extra must be installed.
+_missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+if _missing:
+    if os.environ.get("SEGDSL_REQUIRE_ENGINES") == "1":
+        raise RuntimeError(
+            f"the studio tests need {', '.join(_missing)} (pip install 'segdsl[studio]')"
+        )
+    collect_ignore_glob = ["test_*.py"]
 
 
 @pytest.fixture
