@@ -182,7 +182,7 @@ async def test_hover_shows_types_definitions_rules_and_sql(
 async def test_hover_shows_the_latest_snapshot(client: LanguageClient, project: Path) -> None:
     import datetime as dt
 
-    from segdsl.history import NewSnapshot, open_store
+    from segdsl.tools.history import NewSnapshot, open_store
 
     store_path = project / ".segdsl" / "history.duckdb"
     with open_store(store_path) as store:
@@ -258,7 +258,7 @@ async def test_rename_edits_every_file(client: LanguageClient, project: Path) ->
 async def test_formatting_edits_and_a_clear_reason_when_it_cannot(
     client: LanguageClient, project: Path
 ) -> None:
-    from segdsl.formatter import format_text
+    from segdsl.syntax.formatter import format_text
 
     path = project / "messy.seg"
     messy = 'segment   messy   where age>30   and country="DE"\n\n\n\nmeasure m=count(purchase)\n'

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from segdsl.types import describe
+from segdsl.catalog.types import describe
 
 from . import catalogtext
 from .model import CompletionItem, Position

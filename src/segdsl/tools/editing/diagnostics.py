@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from segdsl.errors import Diagnostic
+from segdsl.diagnostics import Diagnostic
 from segdsl.project import CATALOG_FILE
 
 from .model import Finding, Range
@@ -17,9 +17,9 @@ LINT_SOURCE = "segdsl-lint"
 def _lint(analysis: Analysis) -> list[Diagnostic]:
     """The lint findings of a project free of errors, as `segdsl lint` reports them
     (the [lint] configuration, `# segdsl: ignore` comments and severities applied)."""
-    from segdsl.errors import SegdslError
-    from segdsl.lint.checks import run_checks
-    from segdsl.lint.config import Suppressions, parse_config
+    from segdsl.diagnostics import SegdslError
+    from segdsl.tools.lint.checks import run_checks
+    from segdsl.tools.lint.config import Suppressions, parse_config
 
     project = analysis.project
     if project is None:

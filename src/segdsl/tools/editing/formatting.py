@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from segdsl.formatter import format_text
+from segdsl.syntax.formatter import format_text
 
 from .model import Position, Range, TextEdit
 from .state import ProjectState, normalize_path, plain_text

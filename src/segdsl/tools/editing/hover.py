@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from segdsl import ast
-from segdsl.types import describe
+from segdsl.catalog.types import describe
+from segdsl.syntax import ast
 
 from . import catalogtext
 from .model import Hover, Position
@@ -36,8 +36,8 @@ def latest_snapshot(a: Analysis, name: str) -> Any | None:
     None (no store, no snapshot, or the store is busy: never waits)."""
     if a.catalog is None:
         return None
-    from segdsl.history import history_config, open_store
     from segdsl.project import Project
+    from segdsl.tools.history import history_config, open_store
 
     try:
         config = history_config(Project(a.root, a.catalog, [], {}, {}))
@@ -54,7 +54,7 @@ def _segment_sql(a: Analysis, name: str, as_of: dt.datetime | None) -> str | Non
     seg = a.segments.get(name)
     if seg is None or a.catalog is None:
         return None
-    from segdsl.compiler import compile_segment
+    from segdsl.sql.compiler import compile_segment
 
     try:
         return compile_segment(seg, a.catalog, a.catalog.dialect, as_of)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from segdsl.errors import Span
+from segdsl.diagnostics import Span
 
 
 @dataclass(frozen=True, order=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from segdsl.catalog import IDENT
-from segdsl.parser import KEYWORDS
+from segdsl.catalog.model import IDENT
+from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
 from .model import Location, Position, Range, RenameError, TextEdit

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from segdsl import ast, ir
 from segdsl.catalog import Catalog, parse_catalog
-from segdsl.errors import Diagnostic, SegdslError, Source
-from segdsl.parser import parse_source
+from segdsl.diagnostics import Diagnostic, SegdslError, Source
 from segdsl.project import CATALOG_FILE, Project, find_files
-from segdsl.resolver import Resolver
+from segdsl.semantic import ir
+from segdsl.semantic.resolver import Resolver
+from segdsl.syntax import ast
+from segdsl.syntax.parser import parse_source
 
 from .model import Finding, Range
 

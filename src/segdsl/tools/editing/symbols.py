@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from segdsl import ast
-from segdsl.errors import Span
+from segdsl.diagnostics import Span
+from segdsl.syntax import ast
 
 from .model import Position, Range
 from .state import Analysis

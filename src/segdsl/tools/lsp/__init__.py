@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 
 
 def serve() -> None:

@@ -13,7 +13,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
-from segdsl.errors import SegdslError
+from segdsl.diagnostics import SegdslError
 from segdsl.tools import editing
 from segdsl.tools.editing import ProjectState, RenameError, normalize_path, plain_text
 
