@@ -249,9 +249,25 @@ def _segments(a: Analysis, entity: str | None, exclude: str) -> list[CompletionI
     return out
 
 
-def complete(state: ProjectState, path: str, position: Position) -> list[CompletionItem]:
+_SPECIFIC = frozenset({"fields", "segments", "events", "entities", "units"})
+
+
+def complete(
+    state: ProjectState, path: str, position: Position, *, trigger: str | None = None
+) -> list[CompletionItem]:
     """The completions at ``position`` of ``path`` (not filtered by the word already
-    typed: editors filter and rank)."""
+    typed: editors filter and rank). ``trigger``: the character whose typing asked for
+    completion (" ", "(", "."); then only a specific list (fields, events, segments,
+    entities, units) is offered, never the general one."""
+    context, items = _complete(state, path, position)
+    if trigger is not None and trigger.strip() in ("", "(", ".") and context not in _SPECIFIC:
+        return []
+    return items
+
+
+def _complete(
+    state: ProjectState, path: str, position: Position
+) -> tuple[str, list[CompletionItem]]:
     a = state.analysis()
     key = normalize_path(path)
     text = a.texts.get(key)
@@ -260,10 +276,10 @@ def complete(state: ProjectState, path: str, position: Position) -> list[Complet
         text = plain_text(raw) if raw is not None else ""
     lines = text.split("\n")
     if position.line >= len(lines):
-        return []
+        return "none", []
     line = lines[position.line][: position.character]
     if _in_string_or_comment(line):
-        return []
+        return "none", []
     m = re.search(rf"{_IDENT}$", line)
     prefix = m.group(0) if m else ""
     stmt_raw, _stmt_line = _statement_before(
@@ -275,44 +291,40 @@ def complete(state: ProjectState, path: str, position: Position) -> list[Complet
     before_word = line[: len(line) - len(prefix)]
     if before_word == "" or not _STMT_START.match(stmt):
         # a statement starts at the beginning of a line
-        return [
+        return "top", [
             CompletionItem(w, "snippet", doc, doc, insert_text=snippet)
             for w, (snippet, doc) in TOP_KEYWORDS.items()
         ]
     entity = _entity_of_text(a, stmt)
     dotted = re.search(rf"({_IDENT})\.$", stmt)
     if dotted:
-        return _fields(a, dotted.group(1))
+        return "fields", _fields(a, dotted.group(1))
     if re.search(r"\bin\s+segment\s+$", stmt, re.IGNORECASE):
-        return _segments(a, entity, own_name)
+        return "segments", _segments(a, entity, own_name)
     if re.search(r"\b(?:did|then)\s+(?:not\s+)?$", stmt, re.IGNORECASE) or re.search(
         r"\b(?:count\s+distinct|count|sum|avg|min|max|first|last)\s*\(\s*$", stmt, re.IGNORECASE
     ):
-        return _events(a, entity)
+        return "events", _events(a, entity)
     if re.search(rf"^\s*segment\s+{_IDENT}\s+of\s+$", stmt, re.IGNORECASE):
         if a.catalog is None:
-            return []
-        return [
+            return "entities", []
+        return "entities", [
             CompletionItem(e.name, "entity", f"entity · key {e.key}")
             for e in a.catalog.entities.values()
         ]
     if re.match(r"^\s*(?:segment|measure)\s+$", stmt, re.IGNORECASE):
-        return []  # a new name
+        return "name", []  # a new name
     units = [CompletionItem(u, "unit", "unit of time", sort_text="0" + u) for u in _UNITS]
     if re.search(r"\b\d+\s+$", stmt):
-        return units + (
-            _keywords({"ago": CONDITION_KEYWORDS["ago"]})
-            if not re.search(r"\b(?:last|within)\s+\d+\s+$", stmt, re.IGNORECASE)
-            else []
-        )
+        return "units", units
     is_segment = bool(re.match(r"\s*segment\b", stmt, re.IGNORECASE))
     if is_segment and not re.search(r"\bwhere\b", stmt, re.IGNORECASE):
-        return _keywords(HEADER_KEYWORDS)
+        return "header", _keywords(HEADER_KEYWORDS)
     mode, event = _event_context(stmt)
     if mode == "event-where" and event is not None:
-        return _fields(a, event) + _keywords(CONDITION_KEYWORDS)
+        return "event-where", _fields(a, event) + _keywords(CONDITION_KEYWORDS)
     if mode == "agg-head":
-        return _keywords(
+        return "agg-head", _keywords(
             {k: CONDITION_KEYWORDS[k] for k in ("in", "last", "between", "where", "ago")}
         )
-    return _names(a, entity, own_name) + _keywords(CONDITION_KEYWORDS)
+    return "condition", _names(a, entity, own_name) + _keywords(CONDITION_KEYWORDS)

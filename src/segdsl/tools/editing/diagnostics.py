@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Sequence
 
 from segdsl.diagnostics import Diagnostic
+from segdsl.project import CATALOG_FILE
 
-from .model import Finding
+from .model import Finding, Range
 from .state import Analysis, ProjectState, finding_of
 
 LINT_SOURCE = "segdsl-lint"
@@ -43,7 +44,21 @@ def collect_findings(analysis: Analysis, core: Sequence[Diagnostic]) -> dict[str
     """Findings per file: every .seg file and segdsl.toml get a list (maybe empty),
     so that a client clears what was fixed."""
     out: dict[str, list[Finding]] = {p: [] for p in analysis.texts}
-    out[analysis.catalog_path] = []
+    if analysis.catalog_text is None:
+        for path in analysis.texts:
+            out[path].append(
+                Finding(
+                    path,
+                    Range.of(0, 0, 0, 0),
+                    "P004",
+                    f"no {CATALOG_FILE} in {analysis.root} or above: names are not checked",
+                    "warning",
+                    hint=f"open the project folder that holds {CATALOG_FILE}, or create one "
+                    "(see docs/language.md, the catalog)",
+                )
+            )
+    else:
+        out[analysis.catalog_path] = []
     for d in core:
         f = finding_of(d, analysis.catalog_path)
         out.setdefault(f.path, []).append(f)

@@ -201,14 +201,7 @@ class ProjectState:
 
     def _load_catalog(self, text: str | None) -> tuple[Catalog | None, list[Diagnostic]]:
         if text is None:
-            return None, [
-                Diagnostic(
-                    "U010",
-                    f"cannot read {self.catalog_path}",
-                    path=self.catalog_path,
-                    hint="a project folder holds segdsl.toml beside its .seg files",
-                )
-            ]
+            return None, []  # P004 on each file (diagnostics.collect_findings)
         if self._catalog is not None and self._catalog[0] == text:
             return self._catalog[1], self._catalog[2]
         try:
