@@ -195,17 +195,24 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     ActionChains(d).send_keys("ee > 30").perform()
 
     # The error, at the right line, and underlined in the editor.
-    problem = wait_for(
-        d, lambda d: d.find_elements(By.CSS_SELECTOR, '#problems li.error[data-code="E201"]')
-    )[0]
-    assert problem.get_attribute("data-line") == str(where_line)
-    assert "agee" in problem.text and "did you mean `age`" in problem.text
-    marked = wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-lintRange-error"))
-    assert marked[0].text == "agee"
-    line_el = marked[0].find_element(
-        By.XPATH, "ancestor::div[contains(concat(' ', @class, ' '), ' cm-line ')][1]"
+    # (A check of the text typed so far, `ag`, may have answered first: wait for `agee`.)
+    problems = (
+        "return [...document.querySelectorAll('#problems li.error')]"
+        ".map(li => [li.dataset.code, li.dataset.line, li.textContent])"
     )
-    assert line_el.text.strip() == "where top 20% by spend_365d and agee > 30"
+    found = wait_for(
+        d, lambda d: [p for p in d.execute_script(problems) if "`agee`" in p[2]] or None
+    )
+    assert len(found) == 1
+    code, line, text = found[0]
+    assert (code, line) == ("E201", str(where_line))
+    assert "did you mean `age`" in text
+    marks = (
+        "return [...document.querySelectorAll('.cm-lintRange-error')].map(m => "
+        "[m.textContent, m.closest('.cm-line').textContent])"
+    )
+    marked = wait_for(d, lambda d: [m for m in d.execute_script(marks) if m[0] == "agee"] or None)
+    assert marked == [["agee", "  where top 20% by spend_365d and agee > 30"]]
     assert "error" in d.find_element(By.ID, "status").text
     d.save_screenshot(str(artifacts / "studio-error.png"))
 
