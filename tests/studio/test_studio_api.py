@@ -482,3 +482,32 @@ def test_hover_says_what_a_name_is(shared_server: Studio) -> None:
         "/api/hover", {"path": "value.seg", "text": text, "line": 0, "character": 0}
     )
     assert r["hover"] is None  # a comment
+
+
+@pytest.mark.parametrize("as_of", ["2026-03-31", "2026-06-30"])
+def test_size_at_the_chosen_as_of(shared_server: Studio, as_of: str) -> None:
+    text = value_text() + "\nsegment studio_recent\n  where count(purchase in last 30 days) >= 1\n"
+    _, r = shared_server.call(
+        "/api/evaluate",
+        {
+            "path": "value.seg",
+            "text": text,
+            "segment": "studio_recent",
+            "as_of": as_of,
+            "channel": f"asof-{as_of}",
+            "seq": 1,
+        },
+    )
+    # Orders in the 30 days up to the as-of instant (its start, 00:00 UTC), end included.
+    con = duckdb.connect()
+    try:
+        (row,) = con.execute(
+            "SELECT count(DISTINCT customer_id) FROM read_parquet(?) "
+            "WHERE ordered_at <= CAST(? AS TIMESTAMP) "
+            "AND ordered_at > CAST(? AS TIMESTAMP) - INTERVAL 30 DAY",
+            [str(RETAIL / "data" / "orders.parquet"), as_of, as_of],
+        ).fetchall()
+    finally:
+        con.close()
+    assert r["as_of"] == f"{as_of}T00:00:00"
+    assert r["members"] == row[0] > 0
