@@ -3,10 +3,23 @@
 ``app`` holds the typer application, the shared options and the one place where errors
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
-history, explain, overlap), ``engines`` (load) and ``warehouse`` (export dbt, sync).
+history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
+``studio`` (the web app) and ``warehouse`` (export dbt, sync).
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, warehouse
+from segdsl.cli import core, diff, engines, fmt, history, lint, lsp, studio, warehouse
 from segdsl.cli.app import app, main
 
-__all__ = ["app", "core", "diff", "engines", "fmt", "history", "lint", "main", "warehouse"]
+__all__ = [
+    "app",
+    "core",
+    "diff",
+    "engines",
+    "fmt",
+    "history",
+    "lint",
+    "lsp",
+    "main",
+    "studio",
+    "warehouse",
+]
