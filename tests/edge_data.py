@@ -541,6 +541,8 @@ _TZ_DAYS = [
     "2026-03-09", "2026-03-10", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31",
     "2026-04-01", "2026-06-29", "2026-06-30", "2026-07-01", "2026-10-24", "2026-10-25",
     "2026-10-26", "2026-10-27", "2026-10-31", "2026-11-01", "2026-11-02", "2026-11-03",
+    "2025-06-30", "2026-04-30", "2026-05-01", "2026-05-31", "2026-06-01", "2026-06-22",
+    "2026-06-28",
 ]  # fmt: skip
 
 
@@ -553,7 +555,7 @@ def _local_midnight_utc(day: str, zone: str) -> dt.datetime:
 
 def _tz_instants() -> list[dt.datetime]:
     out: set[dt.datetime] = set()
-    for zone in TZ_ZONES:
+    for zone in ("UTC", *TZ_ZONES):
         for day in _TZ_DAYS:
             m = _local_midnight_utc(day, zone)
             out |= {m, m - dt.timedelta(seconds=1), m + dt.timedelta(hours=1)}
@@ -572,7 +574,7 @@ _TZ_PEOPLE = 16  # persons 15 and 16 have no orders
 def _tz_tables() -> dict[str, list[dict[str, Any]]]:
     orders: list[tuple[Any, ...]] = []
     for i, at in enumerate(TZ_INSTANTS):
-        person = i % 14 + 1
+        person = (i // 2) % 14 + 1  # neighbouring instants: often the same person
         amount = None if i % 9 == 4 else float((i * 7) % 50 + 1)
         orders.append((1000 + i, person, at, amount, _CATEGORIES[i % len(_CATEGORIES)]))
         if i % 11 == 3:
@@ -586,10 +588,30 @@ def _tz_tables() -> dict[str, list[dict[str, Any]]]:
         visits.append((7000 + i, i % 13 + 1, day, ["north", "south", None][i % 3]))
     people: list[tuple[Any, ...]] = []
     cities = ["Berlin", "Paris", None, "Rome"]
+    # Persons 1–9 logged in and were born around T (2026-06-30T00:00, a Tuesday), on the
+    # edges of its day, week, month, quarter and year; 10–16 around the switches.
+    near_t = [
+        ts("2026-06-29T23:59:59"), ts("2026-06-30T00:00:00"), ts("2026-06-29T10:00:00"),
+        ts("2026-06-28T10:00:00"), None, ts("2026-06-22T00:00:00"), ts("2026-06-01T00:00:00"),
+        ts("2026-05-31T23:00:00"), ts("2026-04-01T00:00:00"),
+    ]  # fmt: skip
+    born_near_t = [
+        d("2026-06-30"), d("2026-06-29"), d("2026-06-28"), d("2026-06-22"), None,
+        d("2026-05-31"), d("2026-03-01"), d("2026-02-28"), d("2025-12-31"),
+    ]  # fmt: skip
     for p in range(1, _TZ_PEOPLE + 1):
-        login = TZ_INSTANTS[(p * 37) % len(TZ_INSTANTS)] if p % 5 else None
-        born = days[(p * 11) % len(days)] if p % 6 else None
-        points = None if p % 7 == 0 else float((p * 13) % 5)  # many ties
+        if p <= len(near_t):
+            login, born = near_t[p - 1], born_near_t[p - 1]
+        else:
+            login = TZ_INSTANTS[(p * 37) % len(TZ_INSTANTS)] if p % 5 else None
+            born = days[(p * 11) % len(days)] if p % 6 else None
+        login = {
+            11: ts("2025-12-31T23:30:00"),  # last year in UTC; 2026-01-01 in Berlin
+            13: ts("2026-11-01T06:00:00"),  # the New York switch
+            14: ts("2026-10-25T00:30:00"),  # Berlin's 25-hour day
+            16: ts("2026-03-08T06:30:00"),  # New York's 23-hour day
+        }.get(p, login)
+        points = None if p % 7 == 0 else float((p * 13) % 11)  # some ties
         bonus = None if p % 4 == 0 else float((p * 5) % 4)
         people.append(
             (

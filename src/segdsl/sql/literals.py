@@ -113,7 +113,7 @@ class AsOf:
                 self.dialect or "this dialect",
                 f"the calendar window `in {p}` without --as-of",
                 hint="calendar windows are computed from the as-of instant when compiling: "
-                "pass --as-of (e.g. --as-of 2026-06-30)",
+                "pass --as-of with a date or timestamp",
             )
         if t is Type.DATE:
             first, last, inc = period_dates(self.instant, p, self.zone)
