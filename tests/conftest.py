@@ -185,3 +185,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     line = matrix_stats.summary()
     if line:
         terminalreporter.write_sep("=", line)
+

@@ -11,20 +11,26 @@ WITH base AS (
   FROM base
 ), scores_1 AS (
   SELECT
-    score_1_value AS v,
-    grp AS g,
-    SUM(COUNT(*)) OVER (PARTITION BY grp ORDER BY score_1_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER (PARTITION BY grp) AS n
-  FROM valued
-  WHERE
-    NOT score_1_value IS NULL AND NOT grp IS NULL
-  GROUP BY
-    score_1_value,
-    grp
+    v,
+    g,
+    1 + CAST(FLOOR(CAST(3 * better AS FLOAT64) / n) AS INT64) AS s
+  FROM (
+    SELECT
+      score_1_value AS v,
+      grp AS g,
+      SUM(COUNT(*)) OVER (PARTITION BY grp ORDER BY score_1_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER (PARTITION BY grp) AS n
+    FROM valued
+    WHERE
+      NOT score_1_value IS NULL AND NOT grp IS NULL
+    GROUP BY
+      score_1_value,
+      grp
+  ) AS counted
 ), ranked AS (
   SELECT
     valued.*,
-    1 + CAST(FLOOR(CAST(3 * scores_1.better AS FLOAT64) / scores_1.n) AS INT64) AS score_1
+    scores_1.s AS score_1
   FROM valued
   LEFT JOIN scores_1
     ON valued.score_1_value = scores_1.v AND valued.grp = scores_1.g

@@ -10,20 +10,25 @@ WITH base AS (
   FROM base
 ), scores_1 AS (
   SELECT
-    score_1_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC NULLS FIRST) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT (
-      score_1_value IS NULL
-    )
-  GROUP BY
-    score_1_value
+    v,
+    1 + CAST(FLOOR(CAST(5 * better AS Nullable(Float64)) / n) AS Nullable(Int64)) AS s
+  FROM (
+    SELECT
+      score_1_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC NULLS FIRST) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT (
+        score_1_value IS NULL
+      )
+    GROUP BY
+      score_1_value
+  ) AS counted
 ), ranked AS (
   SELECT
     valued.*,
-    1 + CAST(FLOOR(CAST(5 * scores_1.better AS Nullable(Float64)) / scores_1.n) AS Nullable(Int64)) AS score_1
+    scores_1.s AS score_1
   FROM valued
   LEFT JOIN scores_1
     ON valued.score_1_value = scores_1.v

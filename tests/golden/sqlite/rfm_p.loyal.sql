@@ -24,29 +24,39 @@ WITH agg_tz_orders AS (
   FROM base
 ), scores_1 AS (
   SELECT
-    score_1_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT score_1_value IS NULL
-  GROUP BY
-    score_1_value
+    v,
+    1 + CAST(FLOOR(CAST(10 * better AS REAL) / n) AS INTEGER) AS s
+  FROM (
+    SELECT
+      score_1_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_1_value IS NULL
+    GROUP BY
+      score_1_value
+  ) AS counted
 ), scores_2 AS (
   SELECT
-    score_2_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_2_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT score_2_value IS NULL
-  GROUP BY
-    score_2_value
+    v,
+    1 + CAST(FLOOR(CAST(4 * better AS REAL) / n) AS INTEGER) AS s
+  FROM (
+    SELECT
+      score_2_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_2_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_2_value IS NULL
+    GROUP BY
+      score_2_value
+  ) AS counted
 ), ranked AS (
   SELECT
     valued.*,
-    1 + CAST(FLOOR(CAST(10 * scores_1.better AS REAL) / scores_1.n) AS INTEGER) AS score_1,
-    1 + CAST(FLOOR(CAST(4 * scores_2.better AS REAL) / scores_2.n) AS INTEGER) AS score_2
+    scores_1.s AS score_1,
+    scores_2.s AS score_2
   FROM valued
   LEFT JOIN scores_1
     ON valued.score_1_value = scores_1.v

@@ -70,17 +70,27 @@ class RankingsMixin(BuilderState):
             add_columns(valued, aliased(self.value(score.by), ident(value)))
             per = score.per.name if score.per is not None else None
             cte = unique_name(f"scores_{i}", self.ctes)
-            ctes.append((cte, self._rank_cte(value, per, False)))
+            # The score is computed per distinct value (where n ≥ 1), then joined: an
+            # engine never divides for an entity whose X is missing.
+            scaled = exp.Mul(this=num(score.n), expression=col("better"))
+            ratio = exp.Div(this=cast(scaled, exp.DataType.Type.DOUBLE), expression=col("n"))
+            whole = cast(exp.Floor(this=ratio), exp.DataType.Type.BIGINT)
+            counted = exp.Subquery(
+                this=self._rank_cte(value, per, False),
+                alias=exp.TableAlias(this=ident("counted")),
+            )
+            per_value = new_select(
+                col("v"),
+                *([col("g")] if per is not None else []),
+                aliased(exp.Add(this=num(1), expression=whole), ident("s")),
+                from_=counted,
+            )
+            ctes.append((cte, per_value))
             on = exp.EQ(this=col(value, vname), expression=col("v", cte))
             if per is not None:
                 on = and_(on, exp.EQ(this=col(per, vname), expression=col("g", cte)))
             ranked.append("joins", exp.Join(this=exp.Table(this=ident(cte)), on=on, side="LEFT"))
-            scaled = exp.Mul(this=num(score.n), expression=col("better", cte))
-            ratio = exp.Div(
-                this=cast(scaled, exp.DataType.Type.DOUBLE), expression=col("n", cte)
-            )
-            whole = cast(exp.Floor(this=ratio), exp.DataType.Type.BIGINT)
-            add_columns(ranked, aliased(exp.Add(this=num(1), expression=whole), ident(alias)))
+            add_columns(ranked, aliased(col("s", cte), ident(alias)))
         return [(vname, valued), *ctes, (self.ranked_name, ranked)]
 
     def _rank_cte(self, value: str, per: str | None, desc: bool) -> exp.Select:

@@ -353,53 +353,74 @@ WITH agg_tz_orders AS (
   FROM base
 ), scores_1 AS (
   SELECT
-    score_1_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT score_1_value IS NULL
-  GROUP BY
-    score_1_value
+    v,
+    1 + CAST(FLOOR(CAST(5 * better AS DOUBLE) / n) AS BIGINT) AS s
+  FROM (
+    SELECT
+      score_1_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_1_value IS NULL
+    GROUP BY
+      score_1_value
+  ) AS counted
 ), scores_2 AS (
   SELECT
-    score_2_value AS v,
-    grp AS g,
-    SUM(COUNT(*)) OVER (PARTITION BY grp ORDER BY score_2_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER (PARTITION BY grp) AS n
-  FROM valued
-  WHERE
-    NOT score_2_value IS NULL AND NOT grp IS NULL
-  GROUP BY
-    score_2_value,
-    grp
+    v,
+    g,
+    1 + CAST(FLOOR(CAST(3 * better AS DOUBLE) / n) AS BIGINT) AS s
+  FROM (
+    SELECT
+      score_2_value AS v,
+      grp AS g,
+      SUM(COUNT(*)) OVER (PARTITION BY grp ORDER BY score_2_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER (PARTITION BY grp) AS n
+    FROM valued
+    WHERE
+      NOT score_2_value IS NULL AND NOT grp IS NULL
+    GROUP BY
+      score_2_value,
+      grp
+  ) AS counted
 ), scores_3 AS (
   SELECT
-    score_3_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_3_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT score_3_value IS NULL
-  GROUP BY
-    score_3_value
+    v,
+    1 + CAST(FLOOR(CAST(10 * better AS DOUBLE) / n) AS BIGINT) AS s
+  FROM (
+    SELECT
+      score_3_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_3_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_3_value IS NULL
+    GROUP BY
+      score_3_value
+  ) AS counted
 ), scores_4 AS (
   SELECT
-    score_4_value AS v,
-    SUM(COUNT(*)) OVER (ORDER BY score_4_value ASC) - COUNT(*) AS better,
-    SUM(COUNT(*)) OVER () AS n
-  FROM valued
-  WHERE
-    NOT score_4_value IS NULL
-  GROUP BY
-    score_4_value
+    v,
+    1 + CAST(FLOOR(CAST(4 * better AS DOUBLE) / n) AS BIGINT) AS s
+  FROM (
+    SELECT
+      score_4_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_4_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_4_value IS NULL
+    GROUP BY
+      score_4_value
+  ) AS counted
 ), ranked AS (
   SELECT
     valued.*,
-    1 + CAST(FLOOR(CAST(5 * scores_1.better AS DOUBLE) / scores_1.n) AS BIGINT) AS score_1,
-    1 + CAST(FLOOR(CAST(3 * scores_2.better AS DOUBLE) / scores_2.n) AS BIGINT) AS score_2,
-    1 + CAST(FLOOR(CAST(10 * scores_3.better AS DOUBLE) / scores_3.n) AS BIGINT) AS score_3,
-    1 + CAST(FLOOR(CAST(4 * scores_4.better AS DOUBLE) / scores_4.n) AS BIGINT) AS score_4
+    scores_1.s AS score_1,
+    scores_2.s AS score_2,
+    scores_3.s AS score_3,
+    scores_4.s AS score_4
   FROM valued
   LEFT JOIN scores_1
     ON valued.score_1_value = scores_1.v
