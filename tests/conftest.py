@@ -185,4 +185,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     line = matrix_stats.summary()
     if line:
         terminalreporter.write_sep("=", line)
-

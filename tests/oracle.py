@@ -63,12 +63,11 @@ import calendar
 import datetime as dt
 import hashlib
 import math
+import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-
-import zoneinfo
 
 from segdsl.catalog.model import Catalog
 from segdsl.semantic import ir
@@ -470,9 +469,7 @@ class Oracle:
 
     def aggregate(self, a: ir.Aggregate, row: dict[str, Any], entity: str) -> Any:
         ev = self.catalog.events[a.event]
-        events = self.matching_events(
-            a.event, row, entity, a.window, a.until, a.where, a.period
-        )
+        events = self.matching_events(a.event, row, entity, a.window, a.until, a.where, a.period)
         if a.func in ("first", "last") and a.field is not None:
             stamps = [e[ev.timestamp] for e in events]
             if not stamps:

@@ -12,9 +12,9 @@ from typing import Any
 
 import edge_data
 import pytest
-from zoned import ZONED_AS_OF, ZONED_AS_OF_MORE, ZONES, zoned_instant, zoned_project
 from oracle import Oracle
 from test_semantics import OTHER_AS_OF
+from zoned import ZONED_AS_OF, ZONED_AS_OF_MORE, ZONES, zoned_instant, zoned_project
 
 import segdsl
 from segdsl.semantic import ir

@@ -114,7 +114,9 @@ CASES = [
     ),
     Case(
         "class_after_catchall",
-        rule("segmentation tiers\n  high where income > 100000\n  others\n  low where income < 20000"),
+        rule(
+            "segmentation tiers\n  high where income > 100000\n  others\n  low where income < 20000"
+        ),
         must=("E115", "rules.seg:4:3", "end"),
     ),
     Case(
@@ -146,7 +148,9 @@ CASES = [
     ),
     Case(
         "unknown_class",
-        rule("segmentation t\n  high where income > 100000\n  rest\nsegment s where in segment t.hihg"),
+        rule(
+            "segmentation t\n  high where income > 100000\n  rest\nsegment s where in segment t.hihg"
+        ),
         must=("E321", "did you mean `high`", "rules.seg:4:28"),
     ),
     Case(

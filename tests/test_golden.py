@@ -147,9 +147,7 @@ def test_golden_without_as_of(name: str, dialect: str) -> None:
         # (language.md §11): without --as-of it is refused, saying so.
         assert "S001" in text and "--as-of" in text, text
     else:
-        assert any(
-            now in text for now in ("CURRENT_TIMESTAMP", "CURRENT_DATE", "now64(", "now(")
-        )
+        assert any(now in text for now in ("CURRENT_TIMESTAMP", "CURRENT_DATE", "now64(", "now("))
     assert "2026-06-30" not in text, "no literal as-of instant without --as-of"
     _check(folder, name, suffix, text, dialect)
 

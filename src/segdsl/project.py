@@ -124,9 +124,18 @@ class Project:
         return seg
 
     def select(self, names: Sequence[str] | None) -> list[ir.Segment]:
+        """Segments by name (all without names); a segmentation's name stands for its
+        classes, in order."""
         if not names:
             return list(self.segments.values())
-        return [self.segment(n) for n in names]
+        out: list[ir.Segment] = []
+        for n in names:
+            g = self.segmentations.get(n)
+            if g is not None and n not in self.segments:
+                out.extend(self.segments[g.segment_name(c)] for c in g.classes)
+            else:
+                out.append(self.segment(n))
+        return out
 
     def rule(self, text: str, entity: str | None = None) -> ir.Segment:
         """Resolve an unnamed rule (a condition) against this project's catalog."""
@@ -161,7 +170,9 @@ class Project:
         from segdsl.sql.compiler import compile_segment
 
         seg = name if isinstance(name, ir.Segment) else self.segment(name)
-        return compile_segment(seg, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of))
+        return compile_segment(
+            seg, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of)
+        )
 
     def compile_membership(
         self,

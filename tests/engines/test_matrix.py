@@ -19,10 +19,10 @@ from typing import Any
 import edge_data
 import matrix_stats
 import pytest
-from zoned import ZONED_AS_OF, ZONES, zoned_instant, zoned_project
 from engine_sessions import MATRIX_ENGINES
 from oracle import Oracle
 from test_semantics import AS_OF_CASES, HAND_CASES, OTHER_AS_OF
+from zoned import ZONED_AS_OF, ZONES, zoned_instant, zoned_project
 
 from segdsl import SegdslError
 from segdsl.engines import DIALECTS

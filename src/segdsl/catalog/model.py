@@ -3,6 +3,9 @@
 pydantic validates the file at the boundary; the rest of segdsl works on the plain,
 frozen :class:`Catalog` that :func:`load_catalog` returns. Every mistake is reported
 with the file, the TOML key path, the line, and what to write instead.
+
+Why this module is long: the catalog's schema, its validation and the wording of each
+catalog error (with the TOML key path it points at) belong together.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from segdsl.semantic import ir
 from segdsl.semantic.timecalc import (
     UTC,
     local_date,
-    minus,
     minus_date,
     minus_in_zone,
     period_dates,
@@ -86,7 +85,9 @@ class AsOf:
                         f"today's date in the time zone {self.zone} without --as-of",
                         hint="pass --as-of (a date or timestamp) to compile this rule",
                     )
-                here = exp.AtTimeZone(this=exp.CurrentTimestamp(), zone=exp.Literal.string(self.zone))
+                here = exp.AtTimeZone(
+                    this=exp.CurrentTimestamp(), zone=exp.Literal.string(self.zone)
+                )
                 return exp.cast(here, exp.DataType.Type.DATE)
             return current_instant(caps, t)
         if t is Type.DATE:

@@ -56,7 +56,7 @@ def local_time(dialect: str, ts: exp.Expr, zone: str) -> exp.Expr:
     raise unsupported(
         dialect,
         f"the weekday or hour of an event in the time zone {zone}",
-        hint="set `timezone = \"UTC\"` in [project], or use an engine that knows IANA zones",
+        hint='set `timezone = "UTC"` in [project], or use an engine that knows IANA zones',
     )
 
 
@@ -94,13 +94,17 @@ def day_of_week(dialect: str, value: exp.Expr) -> exp.Expr:
 def _iso_from_sunday0(w: exp.Expr) -> exp.Expr:
     """0 = Sunday … 6 = Saturday → 1 = Monday … 7 = Sunday: (w + 6) % 7 + 1."""
     shifted = exp.Paren(this=exp.Add(this=w, expression=_num(6)))
-    return exp.Add(this=exp.Paren(this=exp.Mod(this=shifted, expression=_num(7))), expression=_num(1))
+    return exp.Add(
+        this=exp.Paren(this=exp.Mod(this=shifted, expression=_num(7))), expression=_num(1)
+    )
 
 
 def _iso_from_sunday1(w: exp.Expr) -> exp.Expr:
     """1 = Sunday … 7 = Saturday → 1 = Monday … 7 = Sunday: (w + 5) % 7 + 1."""
     shifted = exp.Paren(this=exp.Add(this=w, expression=_num(5)))
-    return exp.Add(this=exp.Paren(this=exp.Mod(this=shifted, expression=_num(7))), expression=_num(1))
+    return exp.Add(
+        this=exp.Paren(this=exp.Mod(this=shifted, expression=_num(7))), expression=_num(1)
+    )
 
 
 def hour_of_day(dialect: str, value: exp.Expr) -> exp.Expr:

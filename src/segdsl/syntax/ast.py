@@ -369,6 +369,40 @@ class SegmentationDef(Node):
         last = self.classes[-1] if self.classes else None
         return last if last is not None and last.where is None else None
 
+    def class_segments(self) -> tuple[SegmentDef, ...]:
+        """Each class as the segment `NAME.CLASS` it stands for: its own condition and
+        none of the earlier ones (the catch-all: none of them) — for the tools that
+        work on segment definitions (diff, history, explain)."""
+        out: list[SegmentDef] = []
+        earlier: list[Expr] = []
+        for c in self.classes:
+            parts: list[Expr] = [c.where] if c.where is not None else []
+            if earlier:
+                taken = earlier[0] if len(earlier) == 1 else Or(c.span, tuple(earlier))
+                parts.append(Not(c.span, Paren(c.span, taken)))
+            where: Expr = (
+                parts[0]
+                if len(parts) == 1
+                else And(c.span, tuple(parts))
+                if parts
+                else Name(c.span, "true")
+            )
+            meta = tuple(m for m in self.meta if m.key in ("owner", "tags"))
+            out.append(
+                SegmentDef(
+                    c.span,
+                    f"{self.name}.{c.name}",
+                    c.name_span,
+                    self.entity,
+                    self.entity_span,
+                    meta,
+                    where,
+                )
+            )
+            if c.where is not None:
+                earlier.append(Paren(c.where.span, c.where))
+        return tuple(out)
+
 
 Statement = SegmentDef | MeasureDef | SegmentationDef
 

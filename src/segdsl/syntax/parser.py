@@ -1,4 +1,8 @@
-"""Text → syntax tree. Syntax errors become messages in the reader's words."""
+"""Text → syntax tree. Syntax errors become messages in the reader's words.
+
+Why this module is long: it is one lark Transformer with a method per grammar rule,
+each checking what the grammar cannot (names that are keywords, units, limits) with a
+message in the reader's words; splitting it would split the grammar's mirror image."""
 
 from __future__ import annotations
 
@@ -792,10 +796,7 @@ def _token_at(tok: Token, type_: str, text: str, offset: int) -> Token:
     recomputed over any line breaks before it)."""
     before = str(tok)[:offset]
     line = (tok.line or 1) + before.count("\n")
-    if "\n" in before:
-        column = len(before) - before.rfind("\n")
-    else:
-        column = (tok.column or 1) + offset
+    column = len(before) - before.rfind("\n") if "\n" in before else (tok.column or 1) + offset
     return Token(
         type_,
         text,
@@ -914,10 +915,10 @@ def parse(text: str, path: str = "<text>") -> ast.Module:
 
 
 __all__ = [
+    "CALENDAR_UNITS",
     "KEYWORDS",
     "MAX_FILE_BYTES",
     "MAX_SYNTAX_DEPTH",
-    "CALENDAR_UNITS",
     "UNITS",
     "parse",
     "parse_source",

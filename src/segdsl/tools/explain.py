@@ -131,7 +131,7 @@ def explain(
     from segdsl.syntax.formatter import fmt_expr
     from segdsl.syntax.parser import parse_condition
 
-    instant = as_of_instant(as_of)
+    instant = as_of_instant(as_of, project.catalog.timezone)
     if rule is not None:
         where = parse_condition(rule)
         project.rule(rule)  # report mistakes before reading the data

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from segdsl.catalog.types import Type
+from segdsl.diagnostics import Span
 from segdsl.semantic import ir
 from segdsl.semantic.resolver.common import (
     Ctx,
@@ -14,7 +15,6 @@ from segdsl.semantic.resolver.common import (
     duration,
     err,
 )
-from segdsl.diagnostics import Span
 from segdsl.semantic.resolver.forms import period
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.syntax import ast
@@ -89,9 +89,7 @@ class BehaviourMixin(ResolverState):
             first.name, window, until, w1, then.negated, second.name, duration(d), w2, cal
         )
 
-    def _window(
-        self, w: ast.AnyWindow | None
-    ) -> tuple[ir.Duration | None, ir.Duration | None]:
+    def _window(self, w: ast.AnyWindow | None) -> tuple[ir.Duration | None, ir.Duration | None]:
         """The far and near ends of a window; the near end is None when it is T. A
         calendar window has neither (see :func:`forms.period`)."""
         if w is None or isinstance(w, ast.CalendarWindow):

@@ -140,8 +140,7 @@ class ConditionsMixin(ResolverState):
             if nested_ranking(by):
                 raise err(
                     "E319",
-                    "a ranking cannot be computed from a score, another ranking or a "
-                    "segmentation",
+                    "a ranking cannot be computed from a score, another ranking or a segmentation",
                     e.by.span,
                     label="already computed over the whole entity",
                     hint="rank by the plain value instead, e.g. `top 10% by spend_365d`",

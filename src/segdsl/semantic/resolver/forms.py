@@ -72,10 +72,7 @@ def time_part(name: str, ev: EventDef, span: Span) -> ir.TimePart:
 def nested_ranking(v: ir.Value) -> bool:
     """Whether a value uses a score or a ranking (which cannot be scored or ranked
     again: both are computed over the whole entity from plain values)."""
-    for n in ir.walk(v, per_event=False):
-        if isinstance(n, ir.Score | ir.Rank | ir.ClassOf):
-            return True
-    return False
+    return any(isinstance(n, ir.Score | ir.Rank | ir.ClassOf) for n in ir.walk(v, per_event=False))
 
 
 def near(word: str, choices: Iterable[str]) -> str:
@@ -88,9 +85,13 @@ def constant_range(e: ast.Expr) -> tuple[Any, Any] | None:
     meant as a range."""
     if isinstance(e, ast.Arith) and e.op == "-":
         left, right = e.left, e.right
-        if isinstance(left, ast.Number) and isinstance(right, ast.Number):
-            if left.value >= 0 and right.value > left.value:
-                return left.value, right.value
+        if (
+            isinstance(left, ast.Number)
+            and isinstance(right, ast.Number)
+            and left.value >= 0
+            and right.value > left.value
+        ):
+            return left.value, right.value
     return None
 
 
@@ -125,9 +126,7 @@ def catchall_condition(conds: list[ir.Cond]) -> ir.Cond:
     return ir.Not(conds[0] if len(conds) == 1 else ir.Or(tuple(conds)))
 
 
-def segmentation_entity(
-    catalog: Catalog, sdef: ast.SegmentationDef
-) -> EntityDef:
+def segmentation_entity(catalog: Catalog, sdef: ast.SegmentationDef) -> EntityDef:
     entity_name = sdef.entity or catalog.default_entity
     entity = catalog.entities.get(entity_name)
     if entity is None:

@@ -145,7 +145,10 @@ class AggregatesMixin(BuilderState):
                 ]
             )
             second.append(
-                aliased(exp.Window(this=exp.Max(this=best), partition_by=[col(key)]), ident(alias + "_top"))
+                aliased(
+                    exp.Window(this=exp.Max(this=best), partition_by=[col(key)]),
+                    ident(alias + "_top"),
+                )
             )
         return first, second
 

@@ -49,7 +49,9 @@ def agg_alias(agg: ir.Aggregate) -> str:
     if agg.period is not None:
         p = agg.period
         parts.append(
-            f"this{UNIT_ABBR[p.unit]}" if p.previous == 0 else f"prev{p.previous}{UNIT_ABBR[p.unit]}"
+            f"this{UNIT_ABBR[p.unit]}"
+            if p.previous == 0
+            else f"prev{p.previous}{UNIT_ABBR[p.unit]}"
         )
     if agg.where is not None:
         parts.append("if")

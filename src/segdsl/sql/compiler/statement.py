@@ -162,8 +162,7 @@ def membership_query(
     and one text column per segmentation (the name of each entity's class)."""
     groupings = list(segmentations or [])
     entity = entity_of(
-        segments
-        + [ir.Segment(g.name, g.entity, ir.IsMissing(g.value)) for g in groupings],
+        segments + [ir.Segment(g.name, g.entity, ir.IsMissing(g.value)) for g in groupings],
         catalog,
     )
     d = dialect_name(dialect)

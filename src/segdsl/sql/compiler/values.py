@@ -7,10 +7,10 @@ from __future__ import annotations
 from sqlglot import exp
 
 from segdsl.catalog.model import EventDef
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.sql.compiler.state import BuilderState
 from segdsl.sql.literals import literal
-from segdsl.catalog.types import Type
 from segdsl.sql.names import col
 from segdsl.sql.nodes import cast, num
 from segdsl.sql.timeparts import time_part
