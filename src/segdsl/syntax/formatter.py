@@ -313,7 +313,8 @@ def _statement_lines(stmt: ast.Statement, off: _Offsets) -> list[_Line]:
                 lines.append(_Line("  ", c.name, off.start(c), off.end(c)))
                 continue
             prefix = f"{c.name.ljust(width)} where "
-            laid = _lay(c.where, "  ", prefix, "    ", off, split=True)
+            # A class that does not fit breaks at its and/or, aligned under its condition.
+            laid = _lay(c.where, "  ", prefix, " " * (2 + len(prefix)), off, split=True)
             laid[0].start = off.start(c)
             lines.extend(laid)
         return lines

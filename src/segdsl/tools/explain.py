@@ -100,6 +100,10 @@ def _segment_where(project: Project, name: str) -> ast.Expr:
         for stmt in module.statements:
             if isinstance(stmt, ast.SegmentDef) and stmt.name == name:
                 return stmt.where
+            if isinstance(stmt, ast.SegmentationDef) and name.startswith(stmt.name + "."):
+                for cls in stmt.class_segments():
+                    if cls.name == name:
+                        return cls.where
     raise SegdslError(Diagnostic("U004", f"no segment named `{name}` in {project.root}"))
 
 
