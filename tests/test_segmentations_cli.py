@@ -12,7 +12,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import segdsl
-import segdsl.cli.lint  # noqa: F401  (registers the command)
 from segdsl.cli import app
 from segdsl.tools.lint import lint_project
 
