@@ -135,3 +135,19 @@ def test_explain_and_snapshot_work_on_classes(tmp_path: Path) -> None:
     assert "income > 50000" in result.output
     result = CliRunner().invoke(app, ["snapshot", "-p", str(root), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
+
+
+def test_diff_shows_what_a_class_change_does_to_later_classes(tmp_path: Path) -> None:
+    import subprocess
+
+    root = _project(tmp_path, TIERS)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(root), "commit", "-qm", "base"], check=True)
+    (root / "rules.seg").write_text(TIERS.replace("100000", "200000"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", "-p", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "tiers.high" in out and "tiers.mid" in out
+    assert "not (income > 100000) → not (income > 200000)" in out

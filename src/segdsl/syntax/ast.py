@@ -378,8 +378,10 @@ class SegmentationDef(Node):
         for c in self.classes:
             parts: list[Expr] = [c.where] if c.where is not None else []
             if earlier:
-                taken = earlier[0] if len(earlier) == 1 else Or(c.span, tuple(earlier))
-                parts.append(Not(c.span, Paren(c.span, taken)))
+                taken = (
+                    earlier[0] if len(earlier) == 1 else Paren(c.span, Or(c.span, tuple(earlier)))
+                )
+                parts.append(Not(c.span, taken))
             where: Expr = (
                 parts[0]
                 if len(parts) == 1
