@@ -126,6 +126,12 @@ CASES = [
         must=("E314", "Europe/Berlin", "project.timezone"),
     ),
     Case(
+        "catalog_field_named_day_of_week",
+        rule("segment s where age > 30"),
+        catalog=small(('amount = "number"', 'amount = "number"\nday_of_week = "integer"')),
+        must=("E315", "event.purchase.fields.day_of_week"),
+    ),
+    Case(
         "last_value_compared_with_text",
         rule('segment s where last(purchase.amount) = "x"'),
         must=("E303", "rules.seg:1:41", "number"),
