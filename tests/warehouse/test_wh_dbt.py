@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import hist_project as hp
 from dbt_project_files import make_dbt_project
-from wh_helpers import RETAIL, TRICKY, add_toml, dbt_executable, history_rows
+from wh_helpers import BANDS, RETAIL, TRICKY, add_toml, dbt_executable, history_rows
 
 import segdsl
 from segdsl.tools.warehouse import export_dbt, sync
@@ -57,15 +57,22 @@ def _table(folder: Path, name: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 def _assert_model_is_eval(folder: Path, project: segdsl.Project, as_of: dt.datetime) -> None:
     expected = project.evaluate(None, as_of)
+    segments, groupings = project.select_with_segmentations(None)
     for entity in sorted({s.entity for s in project.segments.values()}):
         cols, rows = _table(folder, f"segdsl_{entity}_membership")
         assert cols[0] == project.catalog.entities[entity].key
         assert cols[-1] == "segdsl_as_of" and {r[-1] for r in rows} == {as_of}
-        names = [s.name for s in project.segments.values() if s.entity == entity]
-        assert cols[1:-1] == names
+        names = [s.name for s in segments if s.entity == entity]
+        bands = [g for g in groupings if g.entity == entity]
+        assert cols[1:-1] == names + [g.name for g in bands]
         for i, name in enumerate(names, start=1):
             assert sorted(r[0] for r in rows if r[i]) == expected.members(name), name
-        assert all(r[i] is not None for r in rows for i in range(1, len(cols)))
+            assert all(r[i] is not None for r in rows)
+        for g in bands:
+            at = cols.index(g.name)
+            for c in g.classes:
+                got = sorted(r[0] for r in rows if r[at] == c)
+                assert got == expected.members(g.segment_name(c)), (g.name, c)
 
 
 def test_dbt_build_of_the_retail_example_gives_evals_members(tmp_path: Path) -> None:
@@ -76,9 +83,12 @@ def test_dbt_build_of_the_retail_example_gives_evals_members(tmp_path: Path) -> 
     _assert_model_is_eval(folder, segdsl.load_project(RETAIL), dt.datetime(2026, 6, 30))
 
 
-def _snapshot_periods(folder: Path, entity: str, names: list[str]) -> set[tuple[Any, ...]]:
+def _snapshot_periods(
+    folder: Path, entity: str, columns: dict[str, tuple[str, Any]]
+) -> set[tuple[Any, ...]]:
     """(segment, key, from, to) periods of membership by the dbt snapshot: consecutive
-    versions of a key in which the segment's column stays true are one period."""
+    versions of a key in which a segment's column is true (a class's: its segmentation's
+    column holds the class) are one period. ``columns``: segment → (column, value)."""
     cols, rows = _table(folder, f"segdsl_{entity}_membership_snapshot")
     at = {c: i for i, c in enumerate(cols)}
     by_key: dict[Any, list[tuple[Any, ...]]] = {}
@@ -87,11 +97,11 @@ def _snapshot_periods(folder: Path, entity: str, names: list[str]) -> set[tuple[
     out: set[tuple[Any, ...]] = set()
     for key, versions in by_key.items():
         versions.sort(key=lambda r: r[at["dbt_valid_from"]])
-        for name in names:
+        for name, (column, value) in columns.items():
             start: Any = None
             end: Any = None
             for v in versions:
-                if v[at[name]]:
+                if v[at[column]] == value:
                     start = v[at["dbt_valid_from"]] if start is None else start
                     end = v[at["dbt_valid_to"]]
                 elif start is not None:
@@ -104,7 +114,7 @@ def _snapshot_periods(folder: Path, entity: str, names: list[str]) -> set[tuple[
 
 def test_the_snapshot_after_two_builds_matches_syncs_history(tmp_path: Path) -> None:
     dbt = dbt_executable()
-    root = hp.write_project(tmp_path / "p", hp.make_data(), hp.SEGMENTS + TRICKY)
+    root = hp.write_project(tmp_path / "p", hp.make_data(), hp.SEGMENTS + TRICKY + BANDS)
     add_toml(root, "[warehouse]\n")
     project = segdsl.load_project(root)
     folder = make_dbt_project(tmp_path / "dbt")
@@ -115,9 +125,15 @@ def test_the_snapshot_after_two_builds_matches_syncs_history(tmp_path: Path) -> 
         _assert_model_is_eval(folder, project, t)
     synced = {(s, k, vf, vt) for _e, s, k, vf, vt in history_rows(root, "duckdb")}
     from_dbt: set[tuple[Any, ...]] = set()
+    segments, groupings = project.select_with_segmentations(None)
     for entity in ("customer", "shop"):
-        names = [s.name for s in project.segments.values() if s.entity == entity]
-        from_dbt |= _snapshot_periods(folder, entity, names)
+        columns: dict[str, tuple[str, Any]] = {
+            s.name: (s.name, True) for s in segments if s.entity == entity
+        }
+        for g in groupings:
+            if g.entity == entity:
+                columns.update({g.segment_name(c): (g.name, c) for c in g.classes})
+        from_dbt |= _snapshot_periods(folder, entity, columns)
     assert from_dbt == synced
     assert {r[3] for r in synced} == {None, hp.AS_OFS[2]}  # someone left at the 2nd instant
     # the rule text reached dbt as text: the Jinja in it was not run

@@ -15,11 +15,10 @@ import pytest
 import sqlglot
 from dbt_project_files import make_dbt_project
 from hist_helpers import run_cli
-from wh_helpers import RETAIL, TRICKY
+from wh_helpers import RETAIL, TRICKY, render_model
 
 import segdsl
 from segdsl.tools.warehouse import export_dbt
-from segdsl.tools.warehouse.templated import render_for_check
 
 MODEL = Path("models/segdsl/segdsl_customer_membership.sql")
 FILES = [
@@ -82,11 +81,12 @@ def test_the_model_splices_the_as_of_and_the_sources(tmp_path: Path) -> None:
 def test_the_exported_sql_parses_for_each_warehouse(tmp_path: Path, dialect: str) -> None:
     out = make_dbt_project(tmp_path / "dbt")
     export_dbt(segdsl.load_project(RETAIL), out, dialect)
-    sql = render_for_check((out / MODEL).read_text(encoding="utf-8"))
+    sql = render_model((out / MODEL).read_text(encoding="utf-8"))
     tree = sqlglot.parse_one(sql, read=dialect)
     names = [e.alias_or_name for e in tree.expressions]
-    project = segdsl.load_project(RETAIL)
-    assert names == ["customer_id", *project.segments, "segdsl_as_of"]
+    segments, groupings = segdsl.load_project(RETAIL).select_with_segmentations(None)
+    columns = [s.name for s in segments] + [g.name for g in groupings]
+    assert names == ["customer_id", *columns, "segdsl_as_of"]
 
 
 def test_the_rendered_model_gives_evals_members(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_the_rendered_model_gives_evals_members(tmp_path: Path) -> None:
         expected = project.evaluate(None, t)
         for entity, key in (("customer", "customer_id"), ("shop", "shop_id")):
             model = out / "models" / "segdsl" / f"segdsl_{entity}_membership.sql"
-            sql = render_for_check(model.read_text(encoding="utf-8"), t.isoformat(sep=" "))
+            sql = render_model(model.read_text(encoding="utf-8"), t.isoformat(sep=" "))
             cur = con.execute(sql)
             cols = [d[0] for d in cur.description]
             rows = cur.fetchall()
@@ -119,14 +119,15 @@ def test_rule_text_cannot_open_jinja(tmp_path: Path) -> None:
     out = make_dbt_project(tmp_path / "dbt")
     export_dbt(segdsl.load_project(root), out)
     model = (out / MODEL).read_text(encoding="utf-8")
-    body = model.split("{%- set segdsl_as_of = ", 1)[1].split("\n", 1)[1]
+    body = "\n".join(line for line in model.splitlines() if not line.startswith("{%-"))
+    body = body.split("{{ config(materialized='table') }}", 1)[1]
     # every `{` of the body is one of ours: the escape, the as-of or a source
     ours = re.compile(
         r"\{\{ '\{' \}\}|\{\{ segdsl_as_of \}\}|\{\{ source\('[a-z_]+', '[a-z_]+'\) \}\}"
     )
     assert "{" not in ours.sub("", body)
     assert "run_query" in body  # the text is there, as text
-    rendered = render_for_check(model)
+    rendered = render_model(model)
     assert "country = '{{ run_query(''drop table x'') }}'" in rendered
     # dbt renders meta and descriptions as Jinja too: there, every `{` is escaped
     schema = (out / "models/segdsl/schema.yml").read_text(encoding="utf-8")
@@ -177,3 +178,66 @@ def test_two_exports_of_the_same_project_are_identical(tmp_path: Path) -> None:
     export_dbt(segdsl.load_project(RETAIL), b, "snowflake")
     assert _tree(a) == _tree(b)
     assert dt.datetime  # (snowflake: no file path in sources, so the folders agree)
+
+
+def test_segmentations_and_a_time_zone(tmp_path: Path) -> None:
+    """A segmentation is one text column (the class) with an accepted_values test; in a
+    project with a time zone, today's date is the as-of's date there: the rendered model
+    gives eval's members and classes on either side of the zone's midnight."""
+    import shutil
+
+    root = tmp_path / "retail"
+    shutil.copytree(RETAIL, root, ignore=shutil.ignore_patterns(".segdsl"))
+    toml = (root / "segdsl.toml").read_text(encoding="utf-8")
+    (root / "segdsl.toml").write_text(
+        re.sub(r"(?m)^timezone = .*$", 'timezone = "Pacific/Auckland"', toml),
+        encoding="utf-8",
+    )
+    (root / "tenure.seg").write_text(TENURE, encoding="utf-8")
+    project = segdsl.load_project(root)
+    out = make_dbt_project(tmp_path / "dbt")
+    export_dbt(project, out)
+    model = (out / MODEL).read_text(encoding="utf-8")
+    assert (
+        "timezone('Pacific/Auckland')" in model
+        and "{{ segdsl_today_d.strftime('%Y-%m-%d') }}" in model
+    )
+    schema = (out / "models/segdsl/schema.yml").read_text(encoding="utf-8")
+    assert "accepted_values" in schema and '"veteran"' in schema
+    con = duckdb.connect()
+    for table in ("customers", "orders", "events"):
+        con.read_parquet(str(root / "data" / f"{table}.parquet")).to_view(table)
+    # 11:30 and 12:30 UTC are either side of midnight in Auckland (UTC+12 in June)
+    sizes = []
+    for t in (dt.datetime(2026, 6, 29, 11, 30), dt.datetime(2026, 6, 29, 12, 30)):
+        expected = project.evaluate(None, t)
+        cur = con.execute(render_model(model, t.isoformat(sep=" ")))
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        assert "tenure" in cols and not any(c.startswith("tenure.") for c in cols)
+        at = cols.index("tenure")
+        for cls in ("fresh", "settled", "veteran"):
+            got = sorted(r[0] for r in rows if r[at] == cls)
+            assert got == expected.members(f"tenure.{cls}"), (cls, t)
+        for i, name in enumerate(cols[1:-1], start=1):
+            if name in project.segmentations:
+                g = project.segmentations[name]
+                for c in g.classes:
+                    got = sorted(r[0] for r in rows if r[i] == c)
+                    assert got == expected.members(g.segment_name(c)), (name, c, t)
+            else:
+                got = sorted(r[0] for r in rows if r[i])
+                assert got == expected.members(name), (name, t)
+        sizes.append(len(expected.members("recent_signups")))
+    assert sizes[0] != sizes[1]  # the local date moved: the test sees the zone
+
+
+TENURE = """\
+segment recent_signups where signup_date in last 30 days
+
+segmentation tenure of customer
+  title "Tenure"
+  fresh   where signup_date in last 90 days
+  settled where signup_date in last 720 days
+  veteran
+"""

@@ -26,6 +26,16 @@ segment jinja_in_text
 """
 
 
+# A segmentation (language §15) without a catch-all class: a missing age has no class.
+BANDS = """
+segmentation age_band of customer
+  title "Age band"
+  kids where age < 18
+  grown where age >= 18 and buys_30d >= 1
+  grown_idle where age >= 18
+"""
+
+
 def unavailable(what: str, why: str) -> None:
     if REQUIRE:
         pytest.fail(f"{what} is required here (SEGDSL_REQUIRE_ENGINES=1): {why}")
@@ -100,3 +110,25 @@ def reconstruct(rows: list[tuple[Any, ...]], segment: str, t: dt.datetime) -> se
     return {
         str(k) for _e, s, k, vf, vt in rows if s == segment and vf <= t and (vt is None or vt > t)
     }
+
+
+def render_model(model: str, as_of: str = "2026-06-30 00:00:00") -> str:
+    """A generated model rendered as dbt renders it (its Jinja run by jinja2 with dbt's
+    `var`, `modules`, `run_started_at`, `config` and `source`; a source is its plain
+    table name), as of ``as_of`` (the value of the var segdsl_as_of)."""
+    jinja2 = pytest.importorskip("jinja2")
+    pytz = pytest.importorskip("pytz")
+
+    class Modules:
+        pass
+
+    Modules.datetime = dt  # type: ignore[attr-defined]
+    Modules.pytz = pytz  # type: ignore[attr-defined]
+    ctx = {
+        "var": lambda name, default=None: as_of,
+        "run_started_at": dt.datetime(2026, 1, 1),
+        "modules": Modules,
+        "config": lambda **kw: "",
+        "source": lambda _source, table: table,
+    }
+    return str(jinja2.Environment().from_string(model).render(ctx))

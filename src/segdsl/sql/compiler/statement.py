@@ -157,16 +157,18 @@ def membership_query(
     dialect: str,
     as_of: dt.datetime | None,
     segmentations: list[ir.Segmentation] | None = None,
+    clock: AsOf | None = None,
 ) -> exp.Select:
     """One statement: the key and one boolean column per segment, for every entity,
-    and one text column per segmentation (the name of each entity's class)."""
+    and one text column per segmentation (the name of each entity's class). ``clock``
+    replaces how T is spelled (``export dbt``: placeholders for a dbt var)."""
     groupings = list(segmentations or [])
     entity = entity_of(
         segments + [ir.Segment(g.name, g.entity, ir.IsMissing(g.value)) for g in groupings],
         catalog,
     )
     d = dialect_name(dialect)
-    b = Builder(catalog, entity, AsOf(as_of, d, catalog.timezone), d)
+    b = Builder(catalog, entity, clock or AsOf(as_of, d, catalog.timezone), d)
     if not b.caps.boolean_values:
         raise unsupported(d, "--membership (boolean columns)")
     b.plan([s.cond for s in segments] + [ir.IsMissing(g.value) for g in groupings])

@@ -28,6 +28,7 @@ from segdsl.semantic import ir
 from segdsl.semantic.rulehash import rule_hash
 from segdsl.sql.compiler import ident
 from segdsl.sql.dialects import dialect_name
+from segdsl.syntax import ast
 from segdsl.syntax.formatter import fmt_expr
 from segdsl.tools.warehouse import yamltext
 from segdsl.tools.warehouse.errors import fail
@@ -65,34 +66,55 @@ class Export:
 
 
 def rule_texts(project: Project) -> dict[str, str]:
-    """Each segment's condition in canonical layout (as `segdsl fmt` writes it)."""
+    """Each segment's condition in canonical layout (as `segdsl fmt` writes it); a
+    segmentation's class as ``NAME.CLASS`` (a catch-all class: ``(everyone else)``)."""
     out: dict[str, str] = {}
     for module in project.modules:
         for stmt in module.statements:
-            where = getattr(stmt, "where", None)
-            if where is not None:
-                out[stmt.name] = fmt_expr(where)
+            if isinstance(stmt, ast.SegmentDef):
+                out[stmt.name] = fmt_expr(stmt.where)
+            elif isinstance(stmt, ast.SegmentationDef):
+                for c in stmt.classes:
+                    text = fmt_expr(c.where) if c.where is not None else "(everyone else)"
+                    out[f"{stmt.name}.{c.name}"] = text
     return out
 
 
-def by_entity(project: Project) -> dict[str, list[ir.Segment]]:
-    """The project's segments by entity, entities in name order, segments in project order."""
-    grouped: dict[str, list[ir.Segment]] = {}
-    for seg in project.segments.values():
-        grouped.setdefault(seg.entity, []).append(seg)
+@dataclass(frozen=True)
+class Columns:
+    """What one entity's model holds: a boolean column per segment (the classes of a
+    segmentation are not among them) and a text column per segmentation."""
+
+    segments: list[ir.Segment]
+    segmentations: list[ir.Segmentation]
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.segments] + [g.name for g in self.segmentations]
+
+
+def by_entity(project: Project) -> dict[str, Columns]:
+    """The model of each entity, entities in name order, columns in project order."""
+    segments, groupings = project.select_with_segmentations(None)
+    grouped: dict[str, Columns] = {}
+    for seg in segments:
+        grouped.setdefault(seg.entity, Columns([], [])).segments.append(seg)
+    for g in groupings:
+        grouped.setdefault(g.entity, Columns([], [])).segmentations.append(g)
     return {e: grouped[e] for e in sorted(grouped)}
 
 
-def _check_columns(project: Project, entity: str, segs: list[ir.Segment]) -> None:
+def _check_columns(project: Project, entity: str, cols: Columns) -> None:
     key = project.catalog.entities[entity].key
-    for seg in segs:
-        if seg.name == key or seg.name.lower() in RESERVED_COLUMNS:
+    named = [(s.name, s.span, "segment") for s in cols.segments]
+    named += [(g.name, g.span, "segmentation") for g in cols.segmentations]
+    for name, span, what in named:
+        if name == key or name.lower() in RESERVED_COLUMNS:
             raise fail(
                 "X002",
-                f"segment `{seg.name}` cannot be a column of {model_name(entity)}: "
-                + ("it is the entity's key" if seg.name == key else "dbt or segdsl uses that name"),
-                "rename the segment",
-                path=str(seg.span.source.path) if seg.span else None,
+                f"{what} `{name}` cannot be a column of {model_name(entity)}: "
+                + ("it is the entity's key" if name == key else "dbt or segdsl uses that name"),
+                f"rename the {what}",
+                path=str(span.source.path) if span else None,
             )
 
 
@@ -104,17 +126,25 @@ def _column_sql(name: str, dialect: str) -> str:
     return ident(name).sql(dialect)
 
 
-def _model_text(project: Project, entity: str, segs: list[ir.Segment], dialect: str) -> str:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _model_text(project: Project, entity: str, cols: Columns, dialect: str) -> str:
+    parts = _plural(len(cols.segments), "segment")
+    if cols.segmentations:
+        parts += ", " + _plural(len(cols.segmentations), "segmentation")
     lines = [
         MARK_SQL,
         f"-- segdsl project `{project.catalog.project_name}`, entity `{entity}`: "
-        f"{len(segs)} segment{'s' if len(segs) != 1 else ''}, SQL for {dialect}.",
+        f"{parts}, SQL for {dialect}.",
         "-- As of the dbt var segdsl_as_of (an ISO date or timestamp, UTC; default: the",
         "-- run's start time): dbt build --vars '{segdsl_as_of: \"2026-06-30\"}'",
     ]
     # Rule text could hold a line break only inside a string; comments stay one line.
     header = "\n".join(lines) + "\n{{ config(materialized='table') }}\n" + HEADER
-    return header + model_sql(segs, project.catalog, dialect) + "\n"
+    body = model_sql(cols.segments, project.catalog, dialect, cols.segmentations)
+    return header + body + "\n"
 
 
 def _segment_column(seg: ir.Segment, rule: str, dialect: str) -> dict[str, object]:
@@ -138,10 +168,36 @@ def _segment_column(seg: ir.Segment, rule: str, dialect: str) -> dict[str, objec
     return col
 
 
-def _schema_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: str) -> str:
+def _segmentation_column(
+    g: ir.Segmentation, rules: dict[str, str], dialect: str
+) -> dict[str, object]:
+    classes = "; ".join(f"{c}: {rules.get(g.segment_name(c), '')}" for c in g.classes)
+    what = f"{g.title}. " if g.title else ""
+    desc = f"{what}Class in segmentation `{g.name}` (the first that applies): {classes}"
+    if g.description:
+        desc += f"\n\n{g.description}"
+    meta: dict[str, object] = {"segmentation": g.name, "classes": list(g.classes)}
+    if g.title:
+        meta["title"] = g.title
+    if g.owner:
+        meta["owner"] = g.owner
+    meta["tags"] = list(g.tags)
+    col: dict[str, object] = {"name": g.name, "description": desc}
+    if _quoted(g.name, dialect):
+        col["quote"] = True
+    col["data_type"] = "text"
+    col["meta"] = {"segdsl": meta}
+    # NULL: the entity meets no class (a segmentation without a catch-all class);
+    # accepted_values lets NULL through.
+    col["data_tests"] = [{"accepted_values": {"arguments": {"values": list(g.classes)}}}]
+    return col
+
+
+def _schema_yml(project: Project, groups: dict[str, Columns], dialect: str) -> str:
     rules = rule_texts(project)
     models = []
-    for entity, segs in groups.items():
+    for entity, cols in groups.items():
+        segs = cols.segments
         key = project.catalog.entities[entity].key
         key_col: dict[str, object] = {
             "name": key,
@@ -153,6 +209,7 @@ def _schema_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: 
         columns = [
             key_col,
             *(_segment_column(s, rules.get(s.name, ""), dialect) for s in segs),
+            *(_segmentation_column(g, rules, dialect) for g in cols.segmentations),
             {
                 "name": AS_OF_VAR,
                 "description": "The as-of instant of this table (UTC): the dbt var "
@@ -166,7 +223,8 @@ def _schema_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: 
                 "name": model_name(entity),
                 "description": f"Segment membership of every {entity} of the segdsl project "
                 f"`{project.catalog.project_name}`: one row per {entity}, one true/false "
-                "column per segment (never null). Generated by `segdsl export dbt`.",
+                "column per segment (never null) and one text column per segmentation "
+                "(the class). Generated by `segdsl export dbt`.",
                 "meta": {
                     "segdsl": {
                         "project": project.catalog.project_name,
@@ -228,9 +286,9 @@ def _sources_yml(project: Project, out: Path, dialect: str) -> str:
     return yamltext.dump(doc, MARK_YAML.removeprefix("# "))
 
 
-def _snapshots_yml(project: Project, groups: dict[str, list[ir.Segment]], dialect: str) -> str:
+def _snapshots_yml(project: Project, groups: dict[str, Columns], dialect: str) -> str:
     snaps = []
-    for entity, segs in groups.items():
+    for entity, cols in groups.items():
         key = project.catalog.entities[entity].key
         snaps.append(
             {
@@ -242,7 +300,7 @@ def _snapshots_yml(project: Project, groups: dict[str, list[ir.Segment]], dialec
                 "config": {
                     "unique_key": _column_sql(key, dialect),
                     "strategy": "check",
-                    "check_cols": [_column_sql(s.name, dialect) for s in segs],
+                    "check_cols": [_column_sql(n, dialect) for n in cols.names()],
                     "updated_at": AS_OF_VAR,
                     "hard_deletes": "invalidate",
                 },
@@ -266,11 +324,11 @@ def export_dbt(project: Project, out: str | Path, dialect: str | None = None) ->
     groups = by_entity(project)
     if not groups:
         raise fail("X004", "the project has no segment to export", "write a segment first")
-    for entity, segs in groups.items():
-        _check_columns(project, entity, segs)
+    for entity, cols in groups.items():
+        _check_columns(project, entity, cols)
     planned: dict[Path, str] = {}
-    for entity, segs in groups.items():
-        planned[out / MODELS / f"{model_name(entity)}.sql"] = _model_text(project, entity, segs, d)
+    for entity, cols in groups.items():
+        planned[out / MODELS / f"{model_name(entity)}.sql"] = _model_text(project, entity, cols, d)
     planned[out / MODELS / "sources.yml"] = _sources_yml(project, out, d)
     planned[out / MODELS / "schema.yml"] = _schema_yml(project, groups, d)
     planned[out / SNAPSHOTS / "snapshots.yml"] = _snapshots_yml(project, groups, d)

@@ -3,20 +3,20 @@ the source tables become Jinja expressions.
 
 How the placeholders are spliced, safely:
 
-1. The fused statement (:func:`segdsl.compiler.membership_query`) is built with no
-   as-of instant, so every use of T is the engine's current-time node (``CURRENT_TIMESTAMP
-   AT TIME ZONE 'UTC'``, ``CURRENT_DATE``, …) and windows are interval arithmetic on it.
-2. In that sqlglot tree, each current-time node becomes ``CAST('<sentinel> AS
-   TIMESTAMP)`` (``CAST(… AS DATE)`` for dates) and each catalog table becomes a table
+1. The fused statement (:func:`segdsl.sql.compiler.membership_query`) is built with a
+   clock (:class:`.clock.JinjaClock`) that spells every use of the as-of instant as a
+   sentinel text: T, date(T) in the project's zone and the bounds of calendar windows
+   are ``CAST('<sentinel>' AS TIMESTAMP|DATE)``; rolling windows are the engine's
+   interval arithmetic on T's sentinel. In the tree, each catalog table becomes a table
    named by another sentinel. The sentinels share a tag ``__segdsl<n>__`` chosen so that
    it occurs nowhere in the statement's SQL text without them (so no rule text can
    spell it).
-3. The SQL text is generated; every ``{`` in it (only user text — a string in a rule —
+2. The SQL text is generated; every ``{`` in it (only user text — a string in a rule —
    can hold one) is written ``{{ '{' }}``, so dbt's Jinja renders it as itself and no
    rule can open a Jinja block.
-4. Each sentinel is replaced by its Jinja expression (``{{ segdsl_as_of }}``,
+3. Each sentinel is replaced by its Jinja expression (``{{ segdsl_as_of }}``,
    ``{{ source('segdsl', 'orders') }}``), and the number of replacements is checked
-   against the number of nodes replaced in the tree.
+   against the number of sentinels in the tree.
 
 The model's header sets ``segdsl_as_of`` from the dbt var of that name (default: the
 run's start time, ``run_started_at``), parsed as an ISO date or timestamp and written
@@ -26,14 +26,17 @@ reaching the SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from segdsl.catalog import Catalog, SourceTable
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.sql.compiler import membership_query, to_sql
-from segdsl.sql.dialects import capabilities, dialect_name, timestamp_type
+from segdsl.sql.dialects import dialect_name
+from segdsl.tools.warehouse.clock import JinjaClock
 from segdsl.tools.warehouse.yamltext import escape_jinja
 
 AS_OF_VAR = "segdsl_as_of"
@@ -88,30 +91,6 @@ def _table_key(t: exp.Table) -> str:
     return ".".join(p for p in (t.catalog, t.db, t.name) if p)
 
 
-def _is_now(node: exp.Expr) -> bool:
-    """A current-time node as :func:`segdsl.dialects.current_instant` builds it."""
-    if isinstance(node, exp.AtTimeZone):
-        # Only the UTC wall clock is T; a conversion of it to another zone stays
-        # around the placeholder.
-        zone = node.args.get("zone")
-        utc = isinstance(zone, exp.Literal) and zone.is_string and zone.this.upper() == "UTC"
-        return isinstance(node.this, exp.CurrentTimestamp) and utc
-    if isinstance(node, exp.CurrentTimestamp):
-        return not _is_now(node.parent) if node.parent is not None else True
-    if isinstance(node, exp.Anonymous):  # ClickHouse: now64(6, 'UTC')
-        return str(node.this).lower() == "now64"
-    return False
-
-
-def _is_today(node: exp.Expr) -> bool:
-    if isinstance(node, exp.CurrentDate):
-        return True
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "todate":
-        inner = node.expressions[0] if node.expressions else None
-        return isinstance(inner, exp.Anonymous) and str(inner.this).lower() == "now"
-    return False
-
-
 def _tag(plain_sql: str) -> str:
     n = 0
     while f"__segdsl{n}__" in plain_sql:
@@ -119,33 +98,31 @@ def _tag(plain_sql: str) -> str:
     return f"__segdsl{n}__"
 
 
-def model_sql(segments: list[ir.Segment], catalog: Catalog, dialect: str) -> str:
-    """The SQL body of the entity's membership model (without header), with Jinja
-    placeholders for the as-of instant and the sources."""
+def model_sql(
+    segments: list[ir.Segment],
+    catalog: Catalog,
+    dialect: str,
+    segmentations: list[ir.Segmentation] | None = None,
+) -> str:
+    """The SQL of the entity's membership model after the common header: the Jinja
+    that sets the placeholders' values, then the statement with Jinja placeholders for
+    the as-of instant, the calendar windows' bounds and the sources."""
     d = dialect_name(dialect)
-    plain = to_sql(membership_query(segments, catalog, d, None), d)
-    tag = _tag(plain)
-    tree = membership_query(segments, catalog, d, None)
-    ts_type = timestamp_type(capabilities(d), d)
+    # Any instant gives the same text outside the placeholders: the tag is chosen so
+    # that the statement's own text (rule strings included) never holds it.
+    fixed = dt.datetime(2000, 1, 1)
+    tag = _tag(to_sql(membership_query(segments, catalog, d, fixed, segmentations), d))
+    clock = JinjaClock(None, d, catalog.timezone, tag=tag)
+    tree = membership_query(segments, catalog, d, None, segmentations, clock=clock)
     refs = source_refs(catalog)
-    stamp = f"{tag}asof"
-    expected = {stamp: 0}
-    replacements: dict[str, str] = {f"'{stamp}'": "'{{ segdsl_as_of }}'"}
-
-    def placeholder() -> exp.Expr:
-        expected[stamp] += 1
-        return exp.Cast(this=exp.Literal.string(stamp), to=ts_type.copy())
+    order = sorted(refs)
+    replacements: dict[str, str] = {}
 
     def swap(node: exp.Expr) -> exp.Expr:
-        if _is_now(node):
-            return placeholder()
-        if _is_today(node):
-            return exp.Cast(this=placeholder(), to=exp.DataType.build("DATE"))
         if isinstance(node, exp.Table) and _table_key(node) in refs:
             ref = refs[_table_key(node)]
-            token = f"{tag}src{sorted(refs).index(_table_key(node))}{tag}"
+            token = f"{tag}src{order.index(_table_key(node))}{tag}"
             replacements[token] = f"{{{{ source('{ref.source}', '{ref.table}') }}}}"
-            expected[token] = expected.get(token, 0) + 1
             alias = node.args.get("alias")
             return exp.Table(
                 this=exp.Identifier(this=token, quoted=False),
@@ -157,26 +134,23 @@ def model_sql(segments: list[ir.Segment], catalog: Catalog, dialect: str) -> str
     assert isinstance(spliced, exp.Select)
     # The as-of instant as a column: the snapshot's `updated_at`, and a reader's
     # answer to "as of when is this table?".
-    spliced.select(exp.alias_(placeholder(), exp.to_identifier(AS_OF_VAR)), copy=False)
+    spliced.select(exp.alias_(clock.now(Type.TIMESTAMP), exp.to_identifier(AS_OF_VAR)), copy=False)
+    if any(isinstance(n, exp.CurrentTimestamp | exp.CurrentDate) for n in spliced.walk()):
+        raise AssertionError("the engine's clock in an exported model")  # pragma: no cover
+    expected: dict[str, int] = {}
+    for node in spliced.walk():
+        if isinstance(node, exp.Literal) and node.is_string and node.this.startswith(tag):
+            expected[f"'{node.this}'"] = expected.get(f"'{node.this}'", 0) + 1
+        elif isinstance(node, exp.Identifier) and node.this in replacements:
+            expected[node.this] = expected.get(node.this, 0) + 1
+    for name, jinja in clock.names.items():
+        replacements[f"'{tag}{name}'"] = f"'{{{{ {jinja} }}}}'"
     text = escape_jinja(to_sql(spliced, d))
     for token, jinja in replacements.items():
-        found = text.count(token)
-        want = expected[token.strip("'")]
+        found, want = text.count(token), expected.get(token, 0)
         if found != want:  # pragma: no cover - a compiler change broke the splice
             raise AssertionError(f"placeholder {token}: {found} in the SQL, {want} in the tree")
         text = text.replace(token, jinja)
-    return text
-
-
-def render_for_check(model: str, as_of: str = "2026-06-30 00:00:00.000000") -> str:
-    """The model's SQL as dbt would render it, without dbt: the header dropped, the
-    as-of and sources filled in (sources by their plain names). For tests and
-    ``segdsl export dbt --check``-style parsing."""
-    import re
-
-    body = "\n".join(
-        line for line in model.splitlines() if not line.startswith(("{%", "{{ config"))
-    )
-    body = body.replace("{{ segdsl_as_of }}", as_of)
-    body = re.sub(r"\{\{ source\('[^']*', '([^']*)'\) \}\}", r"\1", body)
-    return body.replace("{{ '{' }}", "{")
+    if tag in text:  # pragma: no cover
+        raise AssertionError("a placeholder was left in the SQL")
+    return clock.header() + text
