@@ -18,6 +18,8 @@ from hist_helpers import run_cli
 from wh_helpers import RETAIL, TRICKY, render_model
 
 import segdsl
+from segdsl.semantic.ir import Duration
+from segdsl.semantic.timecalc import minus_in_zone
 from segdsl.tools.warehouse import export_dbt
 
 MODEL = Path("models/segdsl/segdsl_customer_membership.sql")
@@ -229,11 +231,16 @@ def test_segmentations_and_a_time_zone(tmp_path: Path) -> None:
                 got = sorted(r[0] for r in rows if r[i])
                 assert got == expected.members(name), (name, t)
         sizes.append(len(expected.members("recent_signups")))
+        # 6 months back on Auckland's clock crosses its summer time: 1 hour off UTC's
+        six = minus_in_zone(t, Duration(6, "month"), "Pacific/Auckland")
+        assert f"'{six:%Y-%m-%d %H:%M:%S.%f}'" in render_model(model, t.isoformat(sep=" "))
+        assert six != t.replace(year=t.year - 1, month=12)
     assert sizes[0] != sizes[1]  # the local date moved: the test sees the zone
 
 
 TENURE = """\
 segment recent_signups where signup_date in last 30 days
+segment bought_in_6_months where count(purchase in last 6 months) >= 1
 
 segmentation tenure of customer
   title "Tenure"

@@ -52,6 +52,15 @@ class JinjaClock(AsOf):
             return self._placeholder("segdsl_today", "segdsl_today_d.strftime('%Y-%m-%d')", t)
         return self._placeholder("segdsl_as_of", "segdsl_as_of", t)
 
+    def ago(self, d: ir.Duration, t: Type) -> exp.Expr:
+        if t is Type.TIMESTAMP and self.zone != UTC and d.unit in ("month", "year"):
+            # Months step on the zone's wall clock (timecalc.minus_in_zone): across a
+            # switch of summer time that is not the UTC clock's step.
+            months = d.amount * (12 if d.unit == "year" else 1)
+            name = f"segdsl_minus_{months}_months"
+            return self._placeholder(name, name, t)
+        return super().ago(d, t)
+
     def period(self, p: ir.Period, t: Type) -> tuple[exp.Expr, exp.Expr, bool]:
         key = f"segdsl_{p.unit}_{p.previous}"
         first, last = f"{key}_first", f"{key}_last"
@@ -76,7 +85,19 @@ class JinjaClock(AsOf):
             f".astimezone(modules.pytz.timezone('{self.zone}')).date() -%}}"
         ]
         done: set[str] = set()
+        local = False
         for name in self.names:
+            back = re.fullmatch(r"segdsl_minus_(\d+)_months", name)
+            if back is not None:
+                if not local:
+                    lines.append(
+                        "{%- set segdsl_local = segdsl_t.replace(tzinfo=modules.pytz.utc)"
+                        f".astimezone(modules.pytz.timezone('{self.zone}'))"
+                        ".replace(tzinfo=none) -%}"
+                    )
+                    local = True
+                lines.extend(_months_back_lines(name, int(back.group(1)), self.zone))
+                continue
             m = re.fullmatch(r"segdsl_(day|week|month|quarter|year)_(\d+)_(first|last).*", name)
             if m is None or m.group(0) in done:
                 continue
@@ -126,6 +147,21 @@ def _period_lines(key: str, unit: str, previous: int) -> list[str]:
         f"{{%- set {key}_m = {index} -%}}",
         f"{{%- set {key}_first = modules.datetime.date({key}_m // 12, {key}_m % 12 + 1, 1) -%}}",
         f"{{%- set {key}_last = {key}_start -%}}",
+    ]
+
+
+def _months_back_lines(name: str, months: int, zone: str) -> list[str]:
+    """Jinja: ``name`` = T − ``months`` months on the wall clock of ``zone`` (the day
+    clamped to the end of a shorter month), as UTC text."""
+    return [
+        f"{{%- set {name}_i = segdsl_local.year * 12 + segdsl_local.month - 1 - {months} -%}}",
+        f"{{%- set {name}_y = {name}_i // 12 -%}}",
+        f"{{%- set {name}_m = {name}_i % 12 + 1 -%}}",
+        f"{{%- set {name}_dim = (modules.datetime.date({name}_y + {name}_m // 12, "
+        f"{name}_m % 12 + 1, 1) - modules.datetime.timedelta(days=1)).day -%}}",
+        f"{{%- set {name} = modules.pytz.timezone('{zone}').localize(segdsl_local.replace("
+        f"year={name}_y, month={name}_m, day=[segdsl_local.day, {name}_dim] | min), "
+        "is_dst=True).astimezone(modules.pytz.utc).strftime('%Y-%m-%d %H:%M:%S.%f') -%}",
     ]
 
 
