@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -1065,6 +1065,33 @@ def membership_query(
     return b.statement(final, layers)
 
 
+def values_query(
+    entity: str,
+    columns: Sequence[tuple[str, ir.Value | ir.Cond]],
+    catalog: Catalog,
+    dialect: str,
+    as_of: dt.datetime | None,
+) -> exp.Select:
+    """One statement: the key and one column per named value, for every entity of
+    ``entity``. A condition becomes 1 when it holds and 0 when it does not (never
+    missing); a value is missing where it is (e.g. `avg` over no events). Each event
+    source is read once, as for segments."""
+    ent = catalog.entities[entity]
+    d = dialect_name(dialect)
+    b = _Builder(catalog, ent, AsOf(as_of, d), d)
+    b.plan([c if isinstance(c, ir.Cond) else ir.IsMissing(c) for _, c in columns])
+    final = _select(col(ent.key))
+    for name, node in columns:
+        if isinstance(node, ir.Cond):
+            sql: exp.Expr = exp.Case(
+                ifs=[exp.If(this=b.cond(node, False), true=_num(1))], default=_num(0)
+            )
+        else:
+            sql = b.value(node)
+        _add(final, _alias(sql, ident(name)))
+    return b.statement(final)
+
+
 def _levels(segments: list[ir.Segment]) -> dict[str, int]:
     """0 for a segment that uses none of the others; else one more than the deepest
     of the others it uses (through `in segment`, possibly via segments not listed)."""
@@ -1136,4 +1163,5 @@ __all__ = [
     "segment_query",
     "sqlglot",
     "to_sql",
+    "values_query",
 ]
