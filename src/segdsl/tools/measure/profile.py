@@ -532,7 +532,7 @@ def _assemble(
         (num,) = by_part[("num", alias)]
         picks = by_part.get(("q", alias), [])
         summaries = []
-        for g, k, total_g in (("s", 0, n_s), ("b", 1, n_b)):
+        for g, k in (("s", 0), ("b", 1)):
             count = as_int(num[3 + k])
             mean = as_float(num[5 + k]) / count if count else None
             sd = None
