@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl import stopping
-from segdsl.compiler import ident
+from segdsl.support import stopping
+from segdsl.sql.compiler import ident
 from segdsl.engines.base import Session
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.timecalc import parse_as_of
+from segdsl.semantic.timecalc import parse_as_of
 
 
 def parse_instant(text: str, option: str) -> dt.datetime:
@@ -38,16 +38,12 @@ def session_for(project: Project, engine: str | None) -> Iterator[tuple[Project,
     """An open session on ``engine`` (default: embedded DuckDB) and ``project``
     resolved against the catalog as adapted to the data (dates or timestamps)."""
     from segdsl.engines import engine_name
-    from segdsl.sources import adapt_to_data, check_sources, connect_engine
+    from segdsl.engines.sources import connect_engine
 
     name = engine_name(engine) if engine else "duckdb"
     session = connect_engine(project.catalog, project.root, name)
     try:
-        check_sources(project.catalog, session)
-        adapted = adapt_to_data(project.catalog, session)
-        if adapted is not project.catalog:
-            project = project.with_catalog(adapted)
-        yield project, session
+        yield project.for_data(session), session
     finally:
         session.close()
 

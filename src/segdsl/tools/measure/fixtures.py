@@ -23,11 +23,11 @@ from typing import Any
 from sqlglot import exp
 
 from segdsl.catalog import Catalog, SourceTable
-from segdsl.errors import Diagnostic, SegdslError
-from segdsl.ir import Duration
+from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.semantic.ir import Duration
 from segdsl.project import Project
-from segdsl.timecalc import minus
-from segdsl.types import Type
+from segdsl.semantic.timecalc import minus
+from segdsl.catalog.types import Type
 
 _AGO = re.compile(
     r"\s*(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago\s*\Z", re.IGNORECASE

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl import ir
-from segdsl.compiler import col, ident, membership_query, to_sql, values_query
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.semantic import ir
+from segdsl.sql.compiler import col, ident, membership_query, to_sql, values_query
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.tools.measure import stats
 from segdsl.tools.measure.data import as_float, as_int, hoist, run, session_for, table_names

@@ -26,15 +26,15 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl import ir
+from segdsl.semantic import ir
 from segdsl.catalog import EntityDef
-from segdsl.compiler import col, ident, table_ref, to_sql, values_query
+from segdsl.sql.compiler import col, ident, table_ref, to_sql, values_query
 from segdsl.engines.base import Session
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.timecalc import now_utc
+from segdsl.semantic.timecalc import now_utc
 from segdsl.tools.measure.data import as_float, as_int, fresh, hoist, run, session_for, table_names
-from segdsl.types import Type
+from segdsl.catalog.types import Type
 
 TOP_VALUES = 10  # values shown per categorical attribute
 MAX_ELEMENTS = 50  # elements counted per list attribute (the most frequent)

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.timecalc import now_utc
+from segdsl.semantic.timecalc import now_utc
 from segdsl.tools.measure.data import parse_instant
 from segdsl.tools.measure.fixtures import Fixture, fixture_project
 
@@ -248,7 +248,7 @@ def _run_fixtures(project: Project, fixtures: list[Fixture]) -> list[Result]:
 
 def _waterfall(project: Project, fixture: Fixture, segment: str) -> str:
     """The explain waterfall of ``segment`` over this one profile."""
-    from segdsl.explain import explain, render_text
+    from segdsl.tools.explain import explain, render_text
 
     with tempfile.TemporaryDirectory(prefix="segdsl-test-") as tmp:
         fp = fixture_project(project, [fixture], Path(tmp))
