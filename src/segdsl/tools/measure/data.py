@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl.support import stopping
-from segdsl.sql.compiler import ident
-from segdsl.engines.base import Session
 from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.engines.base import Session
 from segdsl.project import Project
 from segdsl.semantic.timecalc import parse_as_of
+from segdsl.sql.compiler import ident
+from segdsl.support import stopping
 
 
 def parse_instant(text: str, option: str) -> dt.datetime:

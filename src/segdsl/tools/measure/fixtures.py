@@ -23,11 +23,11 @@ from typing import Any
 from sqlglot import exp
 
 from segdsl.catalog import Catalog, SourceTable
-from segdsl.diagnostics import Diagnostic, SegdslError
-from segdsl.semantic.ir import Duration
-from segdsl.project import Project
-from segdsl.semantic.timecalc import minus
 from segdsl.catalog.types import Type
+from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.project import Project
+from segdsl.semantic.ir import Duration
+from segdsl.semantic.timecalc import minus
 
 _AGO = re.compile(
     r"\s*(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago\s*\Z", re.IGNORECASE
@@ -122,27 +122,27 @@ def build_dataset(catalog: Catalog, fixtures: list[Fixture]) -> dict[str, _Table
     for ent in catalog.entities.values():
         t = tables.setdefault(ent.source.table, _Table())
         t.columns[ent.key] = key_type
-        for c in ent.attributes.values():
-            t.columns[c.column] = c.type.value
-        if ent.location:
-            for c in ent.location:
-                t.columns.setdefault(c, "number")
+        for a in ent.attributes.values():
+            t.columns[a.column] = a.type.value
+        for loc in ent.location or ():
+            t.columns.setdefault(loc, "number")
     for ev in catalog.events.values():
         t = tables.setdefault(ev.source.table, _Table())
         t.columns[ev.key] = key_type
         t.columns[ev.timestamp] = ev.timestamp_type.value
         if ev.kind:
             t.columns[ev.kind[0]] = "string"
-        for c in ev.fields.values():
-            t.columns[c.column] = c.type.value
+        for f in ev.fields.values():
+            t.columns[f.column] = f.type.value
     for fx in fixtures:
-        ent = catalog.entities.get(fx.entity)
-        if ent is None:
+        entity = catalog.entities.get(fx.entity)
+        if entity is None:
             raise _bad(
                 fx,
                 f"unknown entity `{fx.entity}`",
                 "the entities are: " + ", ".join(catalog.entities),
             )
+        ent = entity
         row: dict[str, Any] = {ent.key: fx.key if keys_are_int else str(fx.key)}
         for name, value in fx.attributes.items():
             col = ent.attributes.get(name)
@@ -155,17 +155,18 @@ def build_dataset(catalog: Catalog, fixtures: list[Fixture]) -> dict[str, _Table
             row[col.column] = _cell(fx, col.type, value, name)
         tables[ent.source.table].rows.append(row)
         for i, event in enumerate(fx.events, start=1):
-            name = event.get("event")
-            ev = catalog.events.get(str(name))
-            if ev is None or ev.entity != ent.name:
+            ev_name = str(event.get("event"))
+            event_def = catalog.events.get(ev_name)
+            if event_def is None or event_def.entity != ent.name:
                 raise _bad(
                     fx,
-                    f"event {i}: unknown event `{name}`",
+                    f"event {i}: unknown event `{ev_name}`",
                     'each event needs `event = "…"`, one of: '
                     + ", ".join(e.name for e in catalog.events.values() if e.entity == ent.name),
                 )
+            ev = event_def
             if "at" not in event:
-                raise _bad(fx, f"event {i} ({name}) has no time", 'add at = "3 days ago"')
+                raise _bad(fx, f"event {i} ({ev_name}) has no time", 'add at = "3 days ago"')
             erow: dict[str, Any] = {
                 ev.key: row[ent.key],
                 ev.timestamp: _cell(fx, ev.timestamp_type, event["at"], f"event {i}: at"),

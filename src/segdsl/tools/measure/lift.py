@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl.semantic import ir
-from segdsl.sql.compiler import col, ident, membership_query, to_sql, values_query
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
+from segdsl.semantic import ir
+from segdsl.sql.compiler import col, ident, membership_query, to_sql, values_query
 from segdsl.tools.measure import stats
 from segdsl.tools.measure.data import as_float, as_int, hoist, run, session_for, table_names
 from segdsl.tools.measure.metric import Metric, over_period, parse_metric
@@ -257,7 +257,7 @@ def _both_set() -> exp.Expr:
 
 
 def _n(v: int) -> exp.Literal:
-    return exp.Literal.number(v)
+    return exp.Literal(this=str(v), is_string=False)
 
 
 def _fresh_name(base: str, taken: set[str]) -> str:

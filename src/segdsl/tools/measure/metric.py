@@ -15,14 +15,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from segdsl.semantic import ir
-from segdsl.syntax import ast
 from segdsl.catalog import Catalog
-from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
-from segdsl.syntax.parser import parse_condition
-from segdsl.project import Project
-from segdsl.semantic.resolver import Resolver
 from segdsl.catalog.types import Type
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.project import Project
+from segdsl.semantic import ir
+from segdsl.semantic.resolver import Resolver
+from segdsl.syntax import ast
+from segdsl.syntax.parser import parse_condition
 
 _VALUE_NODES = (ast.Aggregate, ast.Arith, ast.Neg, ast.Number, ast.LiteralExpr)
 _EXAMPLES = "e.g. --metric 'sum(purchase.amount)', 'count(purchase)' or 'did purchase'"
