@@ -185,8 +185,12 @@ def _time(value: Any, path: str) -> dt.datetime | None:
 
 def _describe(raw: Mapping[str, Any]) -> str:
     if "segment" in raw:
-        bounds = ", ".join(f"{k} {raw[k]}" for k in ("size", "share") if k in raw)
-        return f"{raw['segment']}: {bounds}"
+        bounds = []
+        for k in ("size", "share"):
+            b = raw.get(k)
+            if isinstance(b, dict):
+                bounds.append(f"{k} in [{b.get('min', '-∞')}, {b.get('max', '∞')}]")
+        return f"{raw['segment']}: {', '.join(bounds)}"
     for k in ("within", "disjoint", "covers"):
         if k in raw:
             return f"{k} {', '.join(_names(raw[k], '', k))}"
