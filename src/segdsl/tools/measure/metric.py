@@ -54,7 +54,12 @@ def _is_value(e: ast.Expr, project: Project) -> bool:
     while isinstance(e, ast.Paren):
         e = e.inner
     if isinstance(e, ast.Name):
-        return e.name in project.measures
+        # A measure or a number attribute (refused below with a clear message); a
+        # yes/no attribute is a condition.
+        if e.name in project.measures:
+            return True
+        column = project.catalog.entities[project.catalog.default_entity].attributes.get(e.name)
+        return column is not None and column.type is not Type.BOOLEAN
     return isinstance(e, _VALUE_NODES)
 
 
@@ -176,9 +181,6 @@ def _conds(node: ir.Value | ir.Cond) -> list[ir.Cond]:
 
     if isinstance(node, ir.Cond):
         visit(node)
-    for v in ir.walk_values(node):
-        if isinstance(v, ir.MeasureRef):
-            pass  # walk_values already descends into measures' values
     return out
 
 
