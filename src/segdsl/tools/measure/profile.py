@@ -253,7 +253,7 @@ def _assemble(
                 var = (as_float(num[7 + k]) - count * mean * mean) / (count - 1)
                 sd = math.sqrt(max(var, 0.0))
             order = {as_int(r[3]): as_float(r[5]) for r in picks if r[2] == g}
-            q = [_quartile(order, count, k4) for k4 in (1, 2, 3)]
+            q = [quartile(order, count, k4) for k4 in (1, 2, 3)]
             summaries.append(Summary(count, mean, q[0], q[1], q[2], sd))
         s, b = summaries
         dist = 0.0
@@ -266,7 +266,7 @@ def _assemble(
     return out
 
 
-def _quartile(order: dict[int, float], n: int, k: int) -> float | None:
+def quartile(order: dict[int, float], n: int, k: int) -> float | None:
     """Q(k/4) by linear interpolation from the order statistics (1-based ranks)."""
     if n == 0:
         return None
