@@ -15,6 +15,7 @@ from segdsl.engines.base import Session
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.sql.compiler import col, ident, table_ref, to_sql, values_query
+from segdsl.sql.dialects import capabilities
 from segdsl.tools.measure.data import fresh, hoist, run, table_names
 
 MAX_ELEMENTS = 50  # elements counted per list attribute (the most frequent)
@@ -142,8 +143,11 @@ def profile_query(
         ("in_b", base.cond if base is not None else ir.Literal(True)),
     ]
     columns += [(alias, attr) for alias, attr in plan.categorical]
+    nullable_lists = capabilities(dialect).nullable_lists
     for alias, attr in plan.lists:
-        columns.append((f"{alias}_missing", ir.IsMissing(attr)))
+        # ClickHouse's arrays are never missing, only empty.
+        missing: ir.Cond = ir.IsMissing(attr) if nullable_lists else ir.Literal(False)
+        columns.append((f"{alias}_missing", missing))
         for k, element in enumerate(elements[alias]):
             columns.append(
                 (f"{alias}_{k}", ir.ListHas("any", attr, (ir.Const(element, Type.STRING),)))
