@@ -12,11 +12,13 @@ SRM_ALPHA = 0.001  # below this p-value the split is reported as a mismatch
 
 
 def _g(x: float | None, digits: int = 4) -> str:
+    """A number for people: 4 significant digits, whole numbers with separators from
+    1,000 on."""
     if x is None or math.isnan(x) or math.isinf(x):
         return "-"
-    if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
-        return f"{x:.{digits}g}"
-    return f"{x:,.{digits}g}" if abs(x) >= 1e4 else f"{x:.{digits}g}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
 
 
 def _pct(x: float | None, sign: bool = False) -> str:
