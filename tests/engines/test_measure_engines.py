@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from segdsl.cli import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "measure"))
-from measure_data import write_project  # noqa: E402
+from measure_data import write_project
 
 LIFT = [
     "lift", "treated", "--control", "control", "--metric",

@@ -30,7 +30,13 @@ from segdsl.semantic import ir
 from segdsl.semantic.timecalc import now_utc
 from segdsl.sql.compiler import to_sql
 from segdsl.tools.measure.data import as_float, as_int, run, session_for
-from segdsl.tools.measure.profile_sql import Plan, list_elements, plan_columns, profile_query
+from segdsl.tools.measure.profile_sql import (
+    Plan,
+    list_elements,
+    many_valued,
+    plan_columns,
+    profile_query,
+)
 
 TOP_VALUES = 10  # values shown per categorical attribute
 MAX_DISTINCT = 100  # a text attribute with more distinct values (names, e-mails) is skipped
@@ -183,11 +189,13 @@ def profile(
         seg = adapted.segment(segment_name)
         against = adapted.segment(base_name) if base_name is not None else None
         entity = adapted.catalog.entities[seg.entity]
-        plan = plan_columns(adapted, entity)
+        plan, skipped = many_valued(session, entity, plan_columns(adapted, entity), MAX_DISTINCT)
         elements = {alias: list_elements(session, entity, attr) for alias, attr in plan.lists}
         tree = profile_query(adapted, seg, against, plan, elements, session.dialect, instant)
         rows = run(session, to_sql(tree, session.dialect, pretty=False, copy=False))
-    return _assemble(seg, base_name, instant, plan, elements, rows)
+    out = _assemble(seg, base_name, instant, plan, elements, rows)
+    out.skipped = sorted(skipped)
+    return out
 
 
 def _assemble(
@@ -227,9 +235,6 @@ def _assemble(
             )
             for r in by_part.get(("cat", alias), [])
         ]
-        if sum(1 for v in shares if v.value is not None) > MAX_DISTINCT:
-            out.skipped.append(attr.name)
-            continue
         out.categorical.append(_categorical(attr.name, "attribute", shares))
     for alias, attr in plan.lists:
         shares = []

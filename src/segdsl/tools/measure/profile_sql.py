@@ -52,6 +52,31 @@ def plan_columns(project: Project, entity: EntityDef) -> Plan:
 # ---- list elements -------------------------------------------------------------------
 
 
+def many_valued(
+    session: Session, entity: EntityDef, plan: Plan, limit: int
+) -> tuple[Plan, list[str]]:
+    """``plan`` without the categorical attributes that have more than ``limit``
+    distinct values in the entity's table (names, e-mails: no profile to read), found
+    with one COUNT(DISTINCT …) per attribute in one pass; and their names."""
+    if not plan.categorical:
+        return plan, []
+    counts = exp.Select(
+        expressions=[
+            exp.Count(this=exp.Distinct(expressions=[col(attr.column)]))
+            for _, attr in plan.categorical
+        ]
+    )
+    counts.set("from_", exp.From(this=table_ref(entity.source)))
+    (row,) = run(session, to_sql(counts, session.dialect, pretty=False, copy=False))
+    keep, skipped = [], []
+    for (alias, attr), n in zip(plan.categorical, row, strict=True):
+        if int(n or 0) > limit:
+            skipped.append(attr.name)
+        else:
+            keep.append((alias, attr))
+    return Plan(keep, plan.lists, plan.numeric), skipped
+
+
 def list_elements(session: Session, entity: EntityDef, attr: ir.Attr) -> list[str]:
     """The most frequent elements of a list attribute over the whole entity table."""
     d = session.dialect
