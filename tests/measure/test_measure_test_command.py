@@ -97,7 +97,8 @@ def test_passing_tests_exit_0(project: Path) -> None:
 def test_a_wrong_fixture_names_profile_segment_and_why(project: Path) -> None:
     path = project / "tests" / "fixtures.toml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace('not_in = ["young"]', 'in = ["young"]', 1)
+        path.read_text(encoding="utf-8")
+        .replace('not_in = ["young"]', 'in = ["young"]', 1)
         .replace('in = ["active_buyers", "big_spender", "fans"]\n', "", 1),
         encoding="utf-8",
     )
@@ -129,7 +130,10 @@ def test_a_wrong_fixture_names_profile_segment_and_why(project: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ('[[expect]]\nsegment = "treated"\nsize = { max = 10 }\n', "expected size in [-∞, 10], got 80"),
+        (
+            '[[expect]]\nsegment = "treated"\nsize = { max = 10 }\n',
+            "expected size in [-∞, 10], got 80",
+        ),
         ('[[expect]]\nwithin = ["tc", "treated"]\n', "members of `tc` are not in `treated`"),
         ('[[expect]]\ndisjoint = ["treated", "tc"]\n', "80 entities are in both"),
         ('[[expect]]\ncovers = ["treated", "control"]\n', "are in none of them"),
