@@ -223,3 +223,41 @@ def test_no_events_in_the_period_is_not_a_division_by_zero(project_dir: Path) ->
 def test_errors_are_segdsl_errors(project_dir: Path) -> None:
     with pytest.raises(SegdslError):
         lift(segdsl.load_project(project_dir), "treated", "control", "age", T0, T1)
+
+
+def test_events_stamped_with_dates(tmp_path: Path) -> None:
+    """Orders stamped with dates only: the period is the days [T0, T1) — an order on
+    T1's date is outside — and the numbers still equal SciPy's."""
+    import duckdb
+
+    root = write_project(tmp_path / "dates")
+    orders = str(root / "data" / "orders.parquet")
+    con = duckdb.connect(":memory:")
+    con.execute(
+        "CREATE TABLE o AS SELECT customer_id, CAST(ordered_at AS DATE) AS ordered_at, amount, "
+        "status FROM read_parquet(?)",
+        [orders],
+    )
+    con.execute(f"COPY o TO '{orders}' (FORMAT parquet)")
+    con.close()
+    from measure_data import ORDERS
+
+    values = {k: 0.0 for k in per_customer(T0, T1)}
+    for cid, at, amount, status in ORDERS:
+        if T0.date() <= at.date() < T1.date() and status == "paid":
+            values[cid] += amount
+    metric = 'sum(purchase.amount where status = "paid")'
+    r = lift(segdsl.load_project(root), "treated", "control", metric, T0, T1, pre_days=PRE_DAYS)
+    t, c = arrays(values)
+    ref = ss.ttest_ind(t, c, equal_var=False)
+    assert r.treatment.moments.mean == pytest.approx(t.mean(), rel=REL)
+    assert r.welch.p_value == pytest.approx(ref.pvalue, rel=REL)
+
+
+def test_the_same_report_twice(project_dir: Path) -> None:
+    args = [
+        "lift", "treated", "--control", "control", "--metric", "count(purchase)",
+        "--from", "2026-07-01", "--to", "2026-07-31", "--pre-days", "30",
+        "-p", str(project_dir), "-f", "json",
+    ]  # fmt: skip
+    assert cli(*args).stdout == cli(*args).stdout

@@ -86,7 +86,22 @@ def t_two_sided_p(t: float, df: float) -> float:
 
 
 def t_quantile_975(df: float) -> float:
-    """The 0.975 quantile of Student's t (the half-width factor of a 95% interval)."""
+    """The 0.975 quantile of Student's t (the half-width factor of a 95% interval):
+    Newton's method on the two-sided p-value from the Cornish–Fisher start, with
+    bisection as a fallback."""
+    z = Z_975
+    t = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df * df)
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    close = False
+    for _ in range(30):
+        pdf = math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
+        step = (t_two_sided_p(t, df) - 0.05) / (2 * pdf)
+        if not math.isfinite(step):
+            break
+        t += step
+        if close:  # quadratic convergence: one step after 1e-9 is at full precision
+            return t
+        close = abs(step) <= 1e-9 * t
     lo, hi = 0.0, 1.0
     while t_two_sided_p(hi, df) > 0.05:
         hi *= 2.0
