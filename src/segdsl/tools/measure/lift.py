@@ -187,18 +187,24 @@ def lift_query(
     )
     j_name = _fresh_name("joined", taken)
     c_name = _fresh_name("centre", taken)
+
+    # Each group's means beside every row (a window, so that `joined` is read once).
+    def mean_of(name: str) -> exp.Expr:
+        return exp.Window(this=exp.Avg(this=col(name)), partition_by=[col("g")])
+
     centre = exp.Select(
         expressions=[
             col("g"),
-            exp.Alias(this=exp.Avg(this=col("y")), alias=ident("cy")),
-            exp.Alias(this=exp.Avg(this=col("x")), alias=ident("cx")),
+            col("y"),
+            col("x"),
+            exp.Alias(this=mean_of("y"), alias=ident("cy")),
+            exp.Alias(this=mean_of("x"), alias=ident("cx")),
         ]
     )
     centre.set("from_", exp.From(this=exp.Table(this=ident(j_name))))
-    centre.set("group", exp.Group(expressions=[col("g")]))
 
-    y = exp.Paren(this=exp.Sub(this=col("y", "j"), expression=col("cy", "c")))
-    x = exp.Paren(this=exp.Sub(this=col("x", "j"), expression=col("cx", "c")))
+    y = exp.Paren(this=exp.Sub(this=col("y", "j"), expression=col("cy", "j")))
+    x = exp.Paren(this=exp.Sub(this=col("x", "j"), expression=col("cx", "j")))
 
     def when_set(other: str, e: exp.Expr) -> exp.Expr:
         return exp.Case(
@@ -215,11 +221,11 @@ def lift_query(
             col("g", "j"),
             exp.Count(this=exp.Star()),
             exp.Count(this=col("y", "j")),
-            exp.Max(this=col("cy", "c")),
+            exp.Max(this=col("cy", "j")),
             exp.Sum(this=y.copy()),
             exp.Sum(this=exp.Mul(this=y.copy(), expression=y.copy())),
             exp.Sum(this=exp.Case(ifs=[exp.If(this=_both_set(), true=_n(1))], default=_n(0))),
-            exp.Max(this=col("cx", "c")),
+            exp.Max(this=col("cx", "j")),
             exp.Sum(this=when_set("x", y.copy())),
             exp.Sum(this=when_set("x", exp.Mul(this=y.copy(), expression=y.copy()))),
             exp.Sum(this=when_set("y", x.copy())),
@@ -228,14 +234,7 @@ def lift_query(
         ]
     )
     final.set(
-        "from_", exp.From(this=exp.Table(this=ident(j_name), alias=exp.TableAlias(this=ident("j"))))
-    )
-    final.append(
-        "joins",
-        exp.Join(
-            this=exp.Table(this=ident(c_name), alias=exp.TableAlias(this=ident("c"))),
-            on=exp.EQ(this=col("g", "j"), expression=col("g", "c")),
-        ),
+        "from_", exp.From(this=exp.Table(this=ident(c_name), alias=exp.TableAlias(this=ident("j"))))
     )
     final.set("group", exp.Group(expressions=[col("g", "j")]))
     final.set("order", exp.Order(expressions=[exp.Ordered(this=col("g", "j"))]))

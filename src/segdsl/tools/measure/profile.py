@@ -191,7 +191,18 @@ def profile(
         entity = adapted.catalog.entities[seg.entity]
         plan, skipped = many_valued(session, entity, plan_columns(adapted, entity), MAX_DISTINCT)
         elements = {alias: list_elements(session, entity, attr) for alias, attr in plan.lists}
-        tree = profile_query(adapted, seg, against, plan, elements, session.dialect, instant)
+        tree = profile_query(
+            adapted,
+            seg,
+            against,
+            plan,
+            elements,
+            session.dialect,
+            instant,
+            # DuckDB inlines a common table expression into each branch unless told
+            # (SQLite and PostgreSQL compute one used several times once by default)
+            materialize=session.name == "duckdb",
+        )
         rows = run(session, to_sql(tree, session.dialect, pretty=False, copy=False))
     out = _assemble(seg, base_name, instant, plan, elements, rows)
     out.skipped = sorted(skipped)

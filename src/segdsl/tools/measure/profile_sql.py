@@ -161,6 +161,7 @@ def profile_query(
     elements: dict[str, list[str]],
     dialect: str,
     as_of: dt.datetime,
+    materialize: bool = False,
 ) -> exp.Expr:
     entity = project.catalog.entities[segment.entity]
     columns: list[tuple[str, ir.Value | ir.Cond]] = [
@@ -181,6 +182,9 @@ def profile_query(
     rows_tree = values_query(entity.name, columns, project.catalog, dialect, as_of)
     taken = table_names(project)
     ctes, settings = hoist([("profile_rows", rows_tree)], taken)
+    if materialize:
+        # Every branch below reads `profile_rows`: computed once, not once per branch.
+        ctes[-1].set("materialized", True)
     src = "profile_rows"
     s, b = col("in_s"), col("in_b")
     branches: list[exp.Select] = [
