@@ -261,3 +261,26 @@ def test_the_same_report_twice(project_dir: Path) -> None:
         "-p", str(project_dir), "-f", "json",
     ]  # fmt: skip
     assert cli(*args).stdout == cli(*args).stdout
+
+
+def test_tables_named_like_the_statements_own_relations(tmp_path: Path) -> None:
+    """Catalog tables called `members`, `joined`, `centre`, `profile_rows`: the
+    statement's own relations take other names, and the numbers do not change."""
+    from measure_data import CATALOG
+
+    root = write_project(tmp_path / "names")
+    data = root / "data"
+    (data / "customers.parquet").rename(data / "members.parquet")
+    (data / "orders.parquet").rename(data / "joined.parquet")
+    catalog = CATALOG.replace("data/customers.parquet", "data/members.parquet")
+    (root / "segdsl.toml").write_text(
+        catalog.replace("data/orders.parquet", "data/joined.parquet"), encoding="utf-8"
+    )
+    metric = 'sum(purchase.amount where status = "paid")'
+    r = lift(segdsl.load_project(root), "treated", "control", metric, T0, T1, pre_days=PRE_DAYS)
+    t, c = arrays(per_customer(T0, T1))
+    assert r.welch.p_value == pytest.approx(ss.ttest_ind(t, c, equal_var=False).pvalue, rel=REL)
+    from segdsl.tools.measure.profile import profile
+
+    p = profile(segdsl.load_project(root), "treated", as_of=T0)
+    assert p.segment_size == len(group("T"))

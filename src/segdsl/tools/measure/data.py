@@ -66,13 +66,17 @@ def run(session: Session, sql: str) -> list[tuple[Any, ...]]:
         ) from None
 
 
-def hoist(trees: Sequence[tuple[str, exp.Select]], taken: set[str]) -> tuple[list[exp.CTE], bool]:
+def hoist(
+    trees: Sequence[tuple[str, exp.Select]], taken: set[str]
+) -> tuple[list[exp.CTE], bool, list[str]]:
     """The common table expressions of several compiled statements, renamed so that
     they do not collide, followed by each statement's final SELECT as a CTE of the
     given name — so that one statement can join them. ``taken`` holds the names that
     must not be used (the catalog's table names); it is updated. Also returns whether
-    a statement asked for ClickHouse's ``join_use_nulls``."""
+    a statement asked for ClickHouse's ``join_use_nulls``, and the names the final
+    SELECTs got (the given names, unless a table of the catalog has one)."""
     out: list[exp.CTE] = []
+    names: list[str] = []
     settings = False
     for name, tree in trees:
         tree = tree.copy()
@@ -92,15 +96,15 @@ def hoist(trees: Sequence[tuple[str, exp.Select]], taken: set[str]) -> tuple[lis
         for _, body in [*inner, ("", tree)]:
             _rename(body, mapping)
         out += [exp.CTE(this=body, alias=ident(new)) for new, body in inner]
-        out.append(exp.CTE(this=tree, alias=ident(fresh(name, taken, exact=True))))
-    return out, settings
+        names.append(fresh(name, taken))
+        out.append(exp.CTE(this=tree, alias=ident(names[-1])))
+    return out, settings, names
 
 
-def fresh(base: str, taken: set[str], exact: bool = False) -> str:
+def fresh(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``, … when taken (compared lower-cased)."""
     name, n = base, 2
     while name.lower() in taken:
-        if exact:
-            raise AssertionError(f"{base} is taken")  # pragma: no cover - names are chosen
         name = f"{base}_{n}"
         n += 1
     taken.add(name.lower())

@@ -147,7 +147,7 @@ def lift_query(
     members = membership_query([treated, control], catalog, dialect, start)
     values = values_query(entity.name, columns, catalog, dialect, end)
     taken = table_names(project)
-    ctes, settings = hoist([("members", members), ("metric", values)], taken)
+    ctes, settings, (m_name, v_name) = hoist([("members", members), ("metric", values)], taken)
 
     def flag(name: str) -> exp.Expr:
         return exp.Case(ifs=[exp.If(this=col(name, "m"), true=_n(1))], default=_n(0))
@@ -172,12 +172,12 @@ def lift_query(
     )
     joined.set(
         "from_",
-        exp.From(this=exp.Table(this=ident("members"), alias=exp.TableAlias(this=ident("m")))),
+        exp.From(this=exp.Table(this=ident(m_name), alias=exp.TableAlias(this=ident("m")))),
     )
     joined.append(
         "joins",
         exp.Join(
-            this=exp.Table(this=ident("metric"), alias=exp.TableAlias(this=ident("v"))),
+            this=exp.Table(this=ident(v_name), alias=exp.TableAlias(this=ident("v"))),
             on=exp.EQ(this=col(key, "m"), expression=col(key, "v")),
         ),
     )

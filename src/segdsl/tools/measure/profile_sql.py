@@ -181,11 +181,10 @@ def profile_query(
     columns += [(alias, value) for alias, _, _, value in plan.numeric]
     rows_tree = values_query(entity.name, columns, project.catalog, dialect, as_of)
     taken = table_names(project)
-    ctes, settings = hoist([("profile_rows", rows_tree)], taken)
+    ctes, settings, (src,) = hoist([("profile_rows", rows_tree)], taken)
     if materialize:
         # Every branch below reads `profile_rows`: computed once, not once per branch.
         ctes[-1].set("materialized", True)
-    src = "profile_rows"
     s, b = col("in_s"), col("in_b")
     branches: list[exp.Select] = [
         _select(_row("total", "", exp.Null(), exp.Sum(this=s), exp.Sum(this=b)), src)
