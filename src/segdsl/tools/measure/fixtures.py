@@ -27,6 +27,7 @@ from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic.ir import Duration
+from segdsl.semantic.ir import unit as ir_unit
 from segdsl.semantic.timecalc import minus
 
 _AGO = re.compile(
@@ -70,7 +71,7 @@ def instant(fx: Fixture, value: Any, what: str) -> dt.datetime:
             n, unit = int(m.group(1)), m.group(2).lower()
             if unit in _FIXED:
                 return fx.as_of - dt.timedelta(seconds=n * _FIXED[unit])
-            return minus(fx.as_of, Duration(n, unit))
+            return minus(fx.as_of, Duration(n, ir_unit(unit)))
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:

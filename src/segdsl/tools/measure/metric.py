@@ -146,7 +146,7 @@ def _check(node: ir.Value | ir.Cond, text: str) -> None:
                 "`… ago`",
                 "the period is --from … --to; leave out `ago`",
             )
-    for c in _conds(node):
+    for c in ir.walk_conds(node):
         if not isinstance(
             c, ir.Compare | ir.Between | ir.InValues | ir.IsMissing | ir.Not | ir.And | ir.Or
         ) and not isinstance(c, ir.Literal):
@@ -166,22 +166,6 @@ def _check(node: ir.Value | ir.Cond, text: str) -> None:
             "no count, sum, avg, min, max or did here",
             _EXAMPLES,
         )
-
-
-def _conds(node: ir.Value | ir.Cond) -> list[ir.Cond]:
-    out: list[ir.Cond] = []
-
-    def visit(n: ir.Cond) -> None:
-        out.append(n)
-        if isinstance(n, ir.Not):
-            visit(n.operand)
-        elif isinstance(n, ir.And | ir.Or):
-            for item in n.items:
-                visit(item)
-
-    if isinstance(node, ir.Cond):
-        visit(node)
-    return out
 
 
 def _bound(t: Type, instant: dt.datetime) -> ir.Const:
