@@ -166,6 +166,14 @@ def test_failed_expectations(project: Path, text: str, needle: str) -> None:
         ("[[expect]]\nsegment = 'young'\n", "M020", "size or share"),
         ("[[expect]]\nwithin = ['young']\n", "M020", "two segments"),
         ("this is = = not toml", "M020", "not valid TOML"),
+        ("[[fixture]]\nkey = [1]\nin = ['young']\n", "M020", "key must be"),
+        ("[[expect]]\nsegment = 'young'\nshare = { min = 'a' }\n", "M020", "table of numbers"),
+        ("[[expect]]\nsegment = 'young'\nsize = 5\n", "M020", "table of numbers"),
+        (
+            "[[fixture]]\nin = ['young']\nevents = [{ event = 'purchase', at = '99999 years ago' }]\n",
+            "M021",
+            "before the year 1",
+        ),
     ],
 )
 def test_bad_test_files(project: Path, text: str, code: str, needle: str) -> None:

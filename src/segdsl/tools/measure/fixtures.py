@@ -69,9 +69,14 @@ def instant(fx: Fixture, value: Any, what: str) -> dt.datetime:
         m = _AGO.fullmatch(value)
         if m:
             n, unit = int(m.group(1)), m.group(2).lower()
-            if unit in _FIXED:
-                return fx.as_of - dt.timedelta(seconds=n * _FIXED[unit])
-            return minus(fx.as_of, Duration(n, ir_unit(unit)))
+            try:
+                if unit in _FIXED:
+                    return fx.as_of - dt.timedelta(seconds=n * _FIXED[unit])
+                return minus(fx.as_of, Duration(n, ir_unit(unit)))
+            except (SegdslError, OverflowError):
+                raise _bad(
+                    fx, f"{what} = {value!r} is before the year 1", "give a nearer time"
+                ) from None
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:

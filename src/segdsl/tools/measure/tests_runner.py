@@ -117,11 +117,18 @@ def load_file(
                 f"fixture `{name}`: attributes must be a table",
                 "e.g. attributes = { age = 30 }",
             )
+        key = raw.get("key", i)
+        if isinstance(key, bool) or not isinstance(key, int | str):
+            raise _bad(
+                shown,
+                f"fixture `{name}`: key must be a whole number or a text, not {key!r}",
+                "leave it out to number the fixtures 1, 2, …",
+            )
         fixtures.append(
             Fixture(
                 name,
                 str(raw.get("entity") or project.catalog.default_entity),
-                raw.get("key", i),
+                key,
                 as_of or _time(raw.get("as_of"), shown) or file_as_of,
                 attributes,
                 tuple(events),
@@ -153,6 +160,9 @@ def load_file(
             if k in raw:
                 for seg in _names(raw[k], shown, f"expect {i}: {k}"):
                     project.segment(seg)
+        for k in ("size", "share"):
+            if k in raw:
+                _check_bounds(raw[k], shown, f"expect {i}: {k}")
         if kinds == ["segment"] and not ({"size", "share"} & set(raw)):
             raise _bad(
                 shown,
@@ -167,6 +177,18 @@ def load_file(
             Expect(name, raw, as_of or _time(raw.get("as_of"), shown) or file_as_of, shown)
         )
     return fixtures, expects
+
+
+def _check_bounds(bounds: Any, path: str, what: str) -> None:
+    ok = isinstance(bounds, dict) and bounds and set(bounds) <= {"min", "max"}
+    if ok:
+        ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in bounds.values())
+    if not ok:
+        raise _bad(
+            path,
+            f"{what} must be a table of numbers like {{ min = …, max = … }}, not {bounds!r}",
+            "e.g. share = { min = 0.01, max = 0.2 } or size = { min = 100 }",
+        )
 
 
 def _time(value: Any, path: str) -> dt.datetime | None:
