@@ -156,6 +156,10 @@ def load_file(
         kinds = [k for k in ("segment", "within", "disjoint", "covers") if k in raw]
         if len(kinds) != 1:
             raise _bad(shown, f"expect {i}: give one of segment, within, disjoint, covers")
+        name = str(raw.get("name") or _describe(raw))
+        if "covers" in raw:
+            # A segmentation's name stands for its classes (`NAME.CLASS`), in order.
+            raw = {**raw, "covers": _cover_names(project, raw["covers"], shown, i)}
         for k in ("segment", "within", "disjoint", "covers"):
             if k in raw:
                 for seg in _names(raw[k], shown, f"expect {i}: {k}"):
@@ -172,11 +176,20 @@ def load_file(
         for k in ("within", "disjoint"):
             if k in raw and len(_names(raw[k], shown, k)) != 2:
                 raise _bad(shown, f"expect {i}: {k} takes two segments", f'{k} = ["a", "b"]')
-        name = str(raw.get("name") or _describe(raw))
         expects.append(
             Expect(name, raw, as_of or _time(raw.get("as_of"), shown) or file_as_of, shown)
         )
     return fixtures, expects
+
+
+def _cover_names(project: Project, value: Any, path: str, i: int) -> list[str]:
+    """The segments of ``covers``: a list of segments, one segment, or the name of a
+    segmentation (its classes)."""
+    groupings: dict[str, Any] = getattr(project, "segmentations", {})
+    if isinstance(value, str) and value in groupings and value not in project.segments:
+        g = groupings[value]
+        return [g.segment_name(c) for c in g.classes]
+    return list(_names(value, path, f"expect {i}: covers"))
 
 
 def _check_bounds(bounds: Any, path: str, what: str) -> None:
