@@ -209,3 +209,40 @@ def test_no_tests_is_not_a_failure(tmp_path: Path) -> None:
     root = write_project(tmp_path / "empty", rules=RULES)
     result = cli("test", "-p", str(root))
     assert result.exit_code == 0 and "no tests found" in result.stdout
+
+
+SEGMENTATIONS = """
+segmentation band
+  younger where age < 30
+  middle  where age < 50
+  rest
+
+segmentation partial
+  younger where age < 30
+  middle  where age < 50
+"""
+
+
+def test_a_segmentation_covers_its_entity(tmp_path: Path) -> None:
+    """`covers = "NAME"` stands for the segmentation's classes: with a catch-all they
+    cover every entity; without one, those in no class are counted."""
+    root = write_project(tmp_path / "seg", rules=RULES + SEGMENTATIONS)
+    (root / "tests").mkdir()
+    (root / "tests" / "t.toml").write_text(
+        'as_of = "2026-07-15"\n[[expect]]\ncovers = "band"\n'
+        "[[fixture]]\nname = 'forty'\nin = ['band.middle']\nnot_in = ['band.rest']\n"
+        "attributes = { age = 40 }\n",
+        encoding="utf-8",
+    )
+    ok = cli("test", "-p", str(root))
+    assert ok.exit_code == 0, ok.output
+    (root / "tests" / "t.toml").write_text(
+        'as_of = "2026-07-15"\n[[expect]]\ncovers = "partial"\n', encoding="utf-8"
+    )
+    failed = cli("test", "-p", str(root))
+    assert failed.exit_code == 1
+    from measure_data import CUSTOMERS
+
+    none = sum(1 for c in CUSTOMERS if c["age"] is None or c["age"] >= 50)
+    assert f"{none:,} of {len(CUSTOMERS):,} are in none of them" in failed.stdout
+    assert "`partial.younger`, `partial.middle`" in failed.stdout

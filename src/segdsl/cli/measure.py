@@ -92,9 +92,11 @@ def lift(
         from segdsl.tools.measure.lift import lift as run_lift
         from segdsl.tools.measure.render import lift_markdown, lift_text
 
-        t0, t1 = parse_instant(start, "--from"), parse_instant(end, "--to")
+        proj = load_project(project)
+        zone = proj.catalog.timezone
+        t0, t1 = parse_instant(start, "--from", zone), parse_instant(end, "--to", zone)
         result = run_lift(
-            load_project(project),
+            proj,
             treated,
             control,
             metric,
@@ -142,8 +144,10 @@ def profile(
         from segdsl.tools.measure.profile import profile as run_profile
         from segdsl.tools.measure.render import profile_html, profile_markdown, profile_text
 
-        instant = parse_instant(as_of, "--as-of") if as_of else None
-        result = run_profile(load_project(project), segment, vs, instant, engine)
+        proj = load_project(project)
+        zone = proj.catalog.timezone
+        instant = parse_instant(as_of, "--as-of", zone) if as_of else None
+        result = run_profile(proj, segment, vs, instant, engine)
         if fmt is ProfileFormat.json:
             typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         elif fmt is ProfileFormat.markdown:
@@ -184,8 +188,9 @@ def test_command(
         from segdsl.tools.measure.results import render_json, render_junit, render_text
         from segdsl.tools.measure.tests_runner import run_tests
 
-        instant = parse_instant(as_of, "--as-of") if as_of else None
-        results = run_tests(load_project(project), instant)
+        proj = load_project(project)
+        instant = parse_instant(as_of, "--as-of", proj.catalog.timezone) if as_of else None
+        results = run_tests(proj, instant)
         render = {"json": render_json, "junit": render_junit}.get(fmt.value, render_text)
         typer.echo(render(results), nl=fmt is not TestFormat.junit)
         return 1 if any(not r.ok for r in results) else 0

@@ -19,10 +19,12 @@ from segdsl.sql.compiler import ident
 from segdsl.support import stopping
 
 
-def parse_instant(text: str, option: str) -> dt.datetime:
-    """``--from``/``--to``/``--as-of`` text → a naive UTC instant (M006 when not a date)."""
+def parse_instant(text: str, option: str, zone: str = "UTC") -> dt.datetime:
+    """``--from``/``--to``/``--as-of`` text → a naive UTC instant (M006 when not a date).
+    A value without an offset is a wall-clock time in ``zone``, the project's time zone
+    (as ``--as-of`` is everywhere)."""
     try:
-        return parse_as_of(text)
+        return parse_as_of(text, zone)
     except SegdslError:
         raise SegdslError(
             Diagnostic(

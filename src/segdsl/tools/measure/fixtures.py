@@ -28,7 +28,7 @@ from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic.ir import Duration
 from segdsl.semantic.ir import unit as ir_unit
-from segdsl.semantic.timecalc import minus
+from segdsl.semantic.timecalc import local_date, local_to_utc, minus_in_zone
 
 _AGO = re.compile(
     r"\s*(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago\s*\Z", re.IGNORECASE
@@ -49,7 +49,7 @@ class Fixture:
     member_of: tuple[str, ...] = ()
     not_member_of: tuple[str, ...] = ()
     where: str = ""  # the file, for messages
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    zone: str = "UTC"  # the project's time zone: times without an offset are read in it
 
 
 def _bad(fx: Fixture, message: str, hint: str) -> SegdslError:
@@ -60,11 +60,14 @@ def _bad(fx: Fixture, message: str, hint: str) -> SegdslError:
 
 def instant(fx: Fixture, value: Any, what: str) -> dt.datetime:
     """A time of a fixture: a TOML date/datetime, ISO text, or `N unit(s) ago`
-    (relative to the fixture's as-of)."""
+    (relative to the fixture's as-of; months and years step on the project's clock).
+    Without an offset, a time is a wall-clock time in the project's time zone."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+        if value.tzinfo:
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return local_to_utc(value, fx.zone)
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
+        return local_to_utc(dt.datetime.combine(value, dt.time()), fx.zone)
     if isinstance(value, str):
         m = _AGO.fullmatch(value)
         if m:
@@ -72,7 +75,7 @@ def instant(fx: Fixture, value: Any, what: str) -> dt.datetime:
             try:
                 if unit in _FIXED:
                     return fx.as_of - dt.timedelta(seconds=n * _FIXED[unit])
-                return minus(fx.as_of, Duration(n, ir_unit(unit)))
+                return minus_in_zone(fx.as_of, Duration(n, ir_unit(unit)), fx.zone)
             except (SegdslError, OverflowError):
                 raise _bad(
                     fx, f"{what} = {value!r} is before the year 1", "give a nearer time"
@@ -83,8 +86,8 @@ def instant(fx: Fixture, value: Any, what: str) -> dt.datetime:
             pass
         else:
             if parsed.tzinfo:
-                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-            return parsed
+                return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+            return local_to_utc(parsed, fx.zone)
     raise _bad(
         fx,
         f"{what} = {value!r} is not a time",
@@ -99,7 +102,8 @@ def _cell(fx: Fixture, t: Type, value: Any, what: str) -> Any:
     if t is Type.TIMESTAMP:
         return instant(fx, value, what)
     if t is Type.DATE:
-        return instant(fx, value, what).date()
+        # a date is a day of the project's calendar
+        return local_date(instant(fx, value, what), fx.zone)
     ok = {
         Type.INTEGER: isinstance(value, int) and not isinstance(value, bool),
         Type.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),

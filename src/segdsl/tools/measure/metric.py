@@ -21,6 +21,7 @@ from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.semantic.resolver import Resolver
+from segdsl.semantic.timecalc import local_date
 from segdsl.syntax import ast
 from segdsl.syntax.parser import parse_condition
 
@@ -168,9 +169,10 @@ def _check(node: ir.Value | ir.Cond, text: str) -> None:
         )
 
 
-def _bound(t: Type, instant: dt.datetime) -> ir.Const:
+def _bound(t: Type, instant: dt.datetime, zone: str) -> ir.Const:
     if t is Type.DATE:
-        return ir.Const(instant.date(), Type.DATE)
+        # events stamped with dates: the instant's date in the project's time zone
+        return ir.Const(local_date(instant, zone), Type.DATE)
     return ir.Const(instant, Type.TIMESTAMP)
 
 
@@ -178,14 +180,15 @@ def over_period(
     node: ir.Value | ir.Cond, catalog: Catalog, start: dt.datetime, end: dt.datetime
 ) -> ir.Value | ir.Cond:
     """``node`` with every aggregate restricted to events stamped in ``[start, end)``
-    (dates for events stamped with dates)."""
+    (for events stamped with dates, the dates of ``start`` and ``end`` in the project's
+    time zone)."""
 
     def agg(a: ir.Aggregate) -> ir.Aggregate:
         ev = catalog.events[a.event]
         ts = ir.EventField(a.event, ev.timestamp, ev.timestamp, ev.timestamp_type)
         period: list[ir.Cond] = [
-            ir.Compare(">=", ts, _bound(ev.timestamp_type, start)),
-            ir.Compare("<", ts, _bound(ev.timestamp_type, end)),
+            ir.Compare(">=", ts, _bound(ev.timestamp_type, start, catalog.timezone)),
+            ir.Compare("<", ts, _bound(ev.timestamp_type, end, catalog.timezone)),
         ]
         where = ir.And((*period, a.where)) if a.where is not None else ir.And(tuple(period))
         return dataclasses.replace(a, where=where, window=None, until=None)

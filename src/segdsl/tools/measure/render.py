@@ -88,7 +88,7 @@ def _header(r: Lift) -> str:
     what = "conversion rate" if r.is_rate else "mean"
     return (
         f"lift of {r.metric} ({what} per entity) over [{r.start.isoformat()}, "
-        f"{r.end.isoformat()}); membership at {r.start.isoformat()} UTC"
+        f"{r.end.isoformat()}) UTC; membership at the start"
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.semantic.timecalc import now_utc
+from segdsl.semantic.timecalc import local_to_utc, now_utc
 from segdsl.tools.measure.data import parse_instant
 from segdsl.tools.measure.fixtures import Fixture, fixture_project
 
@@ -86,7 +86,8 @@ def load_file(
             f"unknown key {sorted(unknown)[0]!r}",
             "a test file holds as_of, [[fixture]] and [[expect]]",
         )
-    file_as_of = as_of or _time(doc.get("as_of"), shown) or now_utc()
+    zone = project.catalog.timezone
+    file_as_of = as_of or _time(doc.get("as_of"), shown, zone) or now_utc()
     fixtures: list[Fixture] = []
     for i, raw in enumerate(doc.get("fixture", []), start=1):
         if not isinstance(raw, dict):
@@ -129,12 +130,13 @@ def load_file(
                 name,
                 str(raw.get("entity") or project.catalog.default_entity),
                 key,
-                as_of or _time(raw.get("as_of"), shown) or file_as_of,
+                as_of or _time(raw.get("as_of"), shown, zone) or file_as_of,
                 attributes,
                 tuple(events),
                 members,
                 non,
                 shown,
+                zone,
             )
         )
     keys = [f.key for f in fixtures]
@@ -177,7 +179,7 @@ def load_file(
             if k in raw and len(_names(raw[k], shown, k)) != 2:
                 raise _bad(shown, f"expect {i}: {k} takes two segments", f'{k} = ["a", "b"]')
         expects.append(
-            Expect(name, raw, as_of or _time(raw.get("as_of"), shown) or file_as_of, shown)
+            Expect(name, raw, as_of or _time(raw.get("as_of"), shown, zone) or file_as_of, shown)
         )
     return fixtures, expects
 
@@ -204,18 +206,18 @@ def _check_bounds(bounds: Any, path: str, what: str) -> None:
         )
 
 
-def _time(value: Any, path: str) -> dt.datetime | None:
+def _time(value: Any, path: str, zone: str) -> dt.datetime | None:
+    """An ``as_of``: a TOML date or date-time, or text; without an offset, a wall-clock
+    time in the project's time zone (as ``--as-of``)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return (
-            value.replace(tzinfo=None)
-            if value.tzinfo is None
-            else value.astimezone(dt.UTC).replace(tzinfo=None)
-        )
+        if value.tzinfo is not None:
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return local_to_utc(value, zone)
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return parse_instant(str(value), "as_of")
+        return local_to_utc(dt.datetime.combine(value, dt.time()), zone)
+    return parse_instant(str(value), "as_of", zone)
 
 
 def _describe(raw: Mapping[str, Any]) -> str:
