@@ -182,3 +182,28 @@ def test_an_empty_segment_is_a_message(project_dir: Path) -> None:
     assert result.exit_code == 1 and "M014" in result.stderr
     unknown = CliRunner().invoke(app, ["profile", "nosuch", "-p", str(project_dir)])
     assert unknown.exit_code == 1 and "U004" in unknown.stderr
+
+
+def test_a_segmentation_is_profiled_by_class(tmp_path: Path, frame: pd.DataFrame) -> None:
+    from measure_data import RULES
+
+    rules = RULES + (
+        "segmentation band\n  younger where age < 30\n  middle where age < 50\n  rest\n"
+    )
+    root = write_project(tmp_path / "seg", rules=rules)
+    p = profile(segdsl.load_project(root), "treated", as_of=AS_OF)
+    band = next(c for c in p.categorical if c.name == "band")
+    assert band.kind == "segmentation"
+
+    def cls(age: Any) -> str:
+        if age is not None and not pd.isna(age) and age < 30:
+            return "younger"
+        if age is not None and not pd.isna(age) and age < 50:
+            return "middle"
+        return "rest"
+
+    seg = frame[frame.country == "T"]
+    for v in band.values:
+        assert v.segment == int((seg.age.map(cls) == v.value).sum())
+        assert v.base == int((frame.age.map(cls) == v.value).sum())
+    assert band.missing_segment == 0.0  # a catch-all: every entity has a class

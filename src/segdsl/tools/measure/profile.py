@@ -58,7 +58,7 @@ class ValueShare:
 @dataclass(frozen=True)
 class Categorical:
     name: str
-    kind: str  # "attribute" or "list"
+    kind: str  # "attribute", "segmentation" (the class) or "list"
     values: tuple[ValueShare, ...]  # top values (and the missing row), most common first
     missing_segment: float
     missing_base: float
@@ -103,6 +103,7 @@ class Profile:
         def cat(c: Categorical) -> dict[str, Any]:
             return {
                 "name": c.name,
+                "kind": c.kind,
                 "distinctiveness": _r(c.distinctiveness),
                 "missing_segment": _r(c.missing_segment),
                 "missing_base": _r(c.missing_base),
@@ -247,6 +248,18 @@ def _assemble(
             for r in by_part.get(("cat", alias), [])
         ]
         out.categorical.append(_categorical(attr.name, "attribute", shares))
+    for alias, name, _value in plan.classes:
+        shares = [
+            ValueShare(
+                None if r[2] is None else str(r[2]),
+                as_int(r[3]),
+                as_int(r[4]),
+                as_int(r[3]) / n_s,
+                as_int(r[4]) / n_b,
+            )
+            for r in by_part.get(("cat", alias), [])
+        ]
+        out.categorical.append(_categorical(name, "segmentation", shares))
     for alias, attr in plan.lists:
         shares = []
         for r in by_part.get(("list", alias), []):
@@ -296,7 +309,7 @@ def quartile(order: dict[int, float], n: int, k: int) -> float | None:
 
 def _categorical(name: str, kind: str, shares: list[ValueShare]) -> Categorical:
     missing = next((v for v in shares if v.value is None), None)
-    if kind == "attribute":
+    if kind != "list":
         # Total variation distance between the two distributions (missing a value).
         dist = 0.5 * sum(abs(v.segment_share - v.base_share) for v in shares)
     else:

@@ -29,6 +29,7 @@ class Plan:
     categorical: list[tuple[str, ir.Attr]]  # (alias, attribute)
     lists: list[tuple[str, ir.Attr]]
     numeric: list[tuple[str, str, str, ir.Value]]  # (alias, name, kind, value)
+    classes: list[tuple[str, str, ir.Value]]  # (alias, segmentation, its class name)
 
 
 def plan_columns(project: Project, entity: EntityDef) -> Plan:
@@ -46,7 +47,12 @@ def plan_columns(project: Project, entity: EntityDef) -> Plan:
     for j, m in enumerate(project.measures.values()):
         if m.entity == entity.name and m.expr.type.is_numeric:
             nums.append((f"m{j}", m.name, "measure", ir.MeasureRef(m.name, m.expr)))
-    return Plan(cats, lists, nums)
+    classes: list[tuple[str, str, ir.Value]] = [
+        (f"g{k}", g.name, g.value)
+        for k, g in enumerate(project.segmentations.values())
+        if g.entity == entity.name
+    ]
+    return Plan(cats, lists, nums, classes)
 
 
 # ---- list elements -------------------------------------------------------------------
@@ -74,7 +80,7 @@ def many_valued(
             skipped.append(attr.name)
         else:
             keep.append((alias, attr))
-    return Plan(keep, plan.lists, plan.numeric), skipped
+    return Plan(keep, plan.lists, plan.numeric, plan.classes), skipped
 
 
 def list_elements(session: Session, entity: EntityDef, attr: ir.Attr) -> list[str]:
@@ -169,6 +175,7 @@ def profile_query(
         ("in_b", base.cond if base is not None else ir.Literal(True)),
     ]
     columns += [(alias, attr) for alias, attr in plan.categorical]
+    columns += [(alias, value) for alias, _, value in plan.classes]
     nullable_lists = capabilities(dialect).nullable_lists
     for alias, attr in plan.lists:
         # ClickHouse's arrays are never missing, only empty.
@@ -189,9 +196,11 @@ def profile_query(
     branches: list[exp.Select] = [
         _select(_row("total", "", exp.Null(), exp.Sum(this=s), exp.Sum(this=b)), src)
     ]
-    for alias, attr in plan.categorical:
+    texts = [(alias, attr.type) for alias, attr in plan.categorical]
+    texts += [(alias, Type.STRING) for alias, _, _ in plan.classes]
+    for alias, kind in texts:
         value: exp.Expr = col(alias)
-        if attr.type is Type.BOOLEAN:
+        if kind is Type.BOOLEAN:
             value = exp.Case(
                 ifs=[
                     exp.If(this=exp.EQ(this=col(alias), expression=exp.true()), true=_lit("true")),

@@ -142,8 +142,10 @@ def _prof_header(p: Profile) -> str:
 
 def profile_text(p: Profile) -> str:
     out = [_prof_header(p)]
-    for title, section in (("attributes", p.categorical), ("lists (by element)", p.lists)):
+    titles = {"attribute": "attribute", "segmentation": "segmentation", "list": "list, by element"}
+    for section in (p.categorical, p.lists):
         for c in section:
+            title = titles.get(c.kind, c.kind)
             out += ["", f"{c.name}  ({title}; distinctiveness {c.distinctiveness:.3f})"]
             vw = min(30, max([9] + [len(_value(v.value)) for v in c.values]))
             out.append(f"  {'value':<{vw}}  {'segment':>8}  {'base':>8}  {'index':>6}")
