@@ -79,8 +79,11 @@ def test_dbt_build_of_the_retail_example_gives_evals_members(tmp_path: Path) -> 
     dbt = dbt_executable()
     folder = make_dbt_project(tmp_path / "retail_dbt")
     export_dbt(segdsl.load_project(RETAIL), folder)
-    _build(dbt, folder, "2026-06-30")
-    _assert_model_is_eval(folder, segdsl.load_project(RETAIL), dt.datetime(2026, 6, 30))
+    _build(dbt, folder, "2026-06-30")  # read in the project's zone, as `--as-of` is
+    project = segdsl.load_project(RETAIL)
+    as_of = project.as_of("2026-06-30")
+    assert as_of is not None
+    _assert_model_is_eval(folder, project, as_of)
 
 
 def _snapshot_periods(
@@ -120,7 +123,7 @@ def test_the_snapshot_after_two_builds_matches_syncs_history(tmp_path: Path) -> 
     folder = make_dbt_project(tmp_path / "dbt")
     export_dbt(project, folder)
     for t in (hp.AS_OFS[0], hp.AS_OFS[2]):
-        _build(dbt, folder, t.isoformat())
+        _build(dbt, folder, t.isoformat() + "+00:00")
         sync(project, as_of=t)
         _assert_model_is_eval(folder, project, t)
     synced = {(s, k, vf, vt) for _e, s, k, vf, vt in history_rows(root, "duckdb")}
@@ -174,7 +177,7 @@ print(json.dumps(out))
 def test_the_as_of_var_is_parsed_into_utc_or_refused() -> None:
     """The model's header, rendered by the Jinja of the dbt environment: dates,
     timestamps and zones become one UTC text; anything else stops the run."""
-    from segdsl.tools.warehouse.templated import HEADER
+    from segdsl.tools.warehouse.templated import header
 
     python = dbt_executable().parent / "python"
     values = [
@@ -189,7 +192,7 @@ def test_the_as_of_var_is_parsed_into_utc_or_refused() -> None:
     ]
     done = subprocess.run(
         [str(python), "-c", RENDER, json.dumps(values)],
-        input=HEADER,
+        input=header("UTC"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -204,4 +207,18 @@ def test_the_as_of_var_is_parsed_into_utc_or_refused() -> None:
         "2026-06-30T12:00:00Z": "2026-06-30 12:00:00.000000",
         "yesterday": "error: ValueError",
         "2026-06-30' OR 1=1 --": "error: ValueError",
+    }
+    # without an offset, a value is a wall-clock time in the project's zone (as --as-of)
+    berlin = subprocess.run(
+        [str(python), "-c", RENDER, json.dumps([None, "2026-06-30", "2026-01-15T12:00:00Z"])],
+        input=header("Europe/Berlin"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert berlin.returncode == 0, berlin.stderr
+    assert json.loads(berlin.stdout) == {
+        "None": "2026-07-01 08:30:15.123456",
+        "2026-06-30": "2026-06-29 22:00:00.000000",
+        "2026-01-15T12:00:00Z": "2026-01-15 12:00:00.000000",
     }

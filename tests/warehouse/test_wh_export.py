@@ -105,7 +105,7 @@ def test_the_rendered_model_gives_evals_members(tmp_path: Path) -> None:
         expected = project.evaluate(None, t)
         for entity, key in (("customer", "customer_id"), ("shop", "shop_id")):
             model = out / "models" / "segdsl" / f"segdsl_{entity}_membership.sql"
-            sql = render_model(model.read_text(encoding="utf-8"), t.isoformat(sep=" "))
+            sql = render_model(model.read_text(encoding="utf-8"), f"{t:%Y-%m-%d %H:%M:%S}+00:00")
             cur = con.execute(sql)
             cols = [d[0] for d in cur.description]
             rows = cur.fetchall()
@@ -213,7 +213,7 @@ def test_segmentations_and_a_time_zone(tmp_path: Path) -> None:
     sizes = []
     for t in (dt.datetime(2026, 6, 29, 11, 30), dt.datetime(2026, 6, 29, 12, 30)):
         expected = project.evaluate(None, t)
-        cur = con.execute(render_model(model, t.isoformat(sep=" ")))
+        cur = con.execute(render_model(model, f"{t:%Y-%m-%d %H:%M:%S}+00:00"))
         cols = [d[0] for d in cur.description]
         rows = cur.fetchall()
         assert "tenure" in cols and not any(c.startswith("tenure.") for c in cols)
@@ -233,7 +233,9 @@ def test_segmentations_and_a_time_zone(tmp_path: Path) -> None:
         sizes.append(len(expected.members("recent_signups")))
         # 6 months back on Auckland's clock crosses its summer time: 1 hour off UTC's
         six = minus_in_zone(t, Duration(6, "month"), "Pacific/Auckland")
-        assert f"'{six:%Y-%m-%d %H:%M:%S.%f}'" in render_model(model, t.isoformat(sep=" "))
+        assert f"'{six:%Y-%m-%d %H:%M:%S.%f}'" in render_model(
+            model, f"{t:%Y-%m-%d %H:%M:%S}+00:00"
+        )
         assert six != t.replace(year=t.year - 1, month=12)
     assert sizes[0] != sizes[1]  # the local date moved: the test sees the zone
 

@@ -40,7 +40,7 @@ from segdsl.tools.warehouse.files import (
     remove_stale,
     write_text,
 )
-from segdsl.tools.warehouse.templated import AS_OF_VAR, HEADER, model_sql, source_refs
+from segdsl.tools.warehouse.templated import AS_OF_VAR, header, model_sql, source_refs
 
 MODELS = Path("models") / "segdsl"
 SNAPSHOTS = Path("snapshots") / "segdsl"
@@ -138,13 +138,15 @@ def _model_text(project: Project, entity: str, cols: Columns, dialect: str) -> s
         MARK_SQL,
         f"-- segdsl project `{project.catalog.project_name}`, entity `{entity}`: "
         f"{parts}, SQL for {dialect}.",
-        "-- As of the dbt var segdsl_as_of (an ISO date or timestamp, UTC; default: the",
-        "-- run's start time): dbt build --vars '{segdsl_as_of: \"2026-06-30\"}'",
+        "-- As of the dbt var segdsl_as_of (an ISO date or timestamp, read as --as-of is:",
+        f"-- without an offset, in {project.catalog.timezone}; default: the run's start time):",
+        "-- dbt build --vars '{segdsl_as_of: \"2026-06-30\"}'",
     ]
     # Rule text could hold a line break only inside a string; comments stay one line.
-    header = "\n".join(lines) + "\n{{ config(materialized='table') }}\n" + HEADER
+    top = "\n".join(lines) + "\n{{ config(materialized='table') }}\n"
+    top += header(project.catalog.timezone)
     body = model_sql(cols.segments, project.catalog, dialect, cols.segmentations)
-    return header + body + "\n"
+    return top + body + "\n"
 
 
 def _segment_column(seg: ir.Segment, rule: str, dialect: str) -> dict[str, object]:

@@ -243,21 +243,6 @@ def _feed(target: Target, instant: dt.datetime, kinds: dict[str, str]) -> list[C
     return out
 
 
-def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
-    """An as-of given as text (``--as-of``), datetime (UTC when naive) or date."""
-    from segdsl.semantic.timecalc import parse_as_of
-
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return parse_as_of(value)
-
-
 def _order(key: Any) -> tuple[int, Any]:
     return (0, key) if isinstance(key, int) else (1, str(key))
 
@@ -274,7 +259,7 @@ def sync(
     from segdsl.semantic.timecalc import now_utc
 
     config = warehouse_config(project, engine)
-    instant = as_of_instant(as_of) or now_utc()
+    instant = project.as_of(as_of) or now_utc()
     feed_format = check_feed_path(Path(changes)) if changes is not None else None
     segments = list(project.segments.values())
     if config.engine == "duckdb":

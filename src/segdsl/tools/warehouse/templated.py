@@ -18,8 +18,9 @@ How the placeholders are spliced, safely:
    ``{{ source('segdsl', 'orders') }}``), and the number of replacements is checked
    against the number of sentinels in the tree.
 
-The model's header sets ``segdsl_as_of`` from the dbt var of that name (default: the
-run's start time, ``run_started_at``), parsed as an ISO date or timestamp and written
+The model's header (:func:`header`) sets ``segdsl_as_of`` from the dbt var of that
+name (default: the run's start time, ``run_started_at``), parsed as an ISO date or
+timestamp (without an offset: in the project's time zone, as ``--as-of``) and written
 back as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC: a malformed var fails the run instead of
 reaching the SQL.
 """
@@ -27,6 +28,7 @@ reaching the SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -41,18 +43,26 @@ from segdsl.tools.warehouse.yamltext import escape_jinja
 
 AS_OF_VAR = "segdsl_as_of"
 
-# Sets `segdsl_as_of` (text, UTC) from the dbt var; a value that is not an ISO date or
-# timestamp stops the run (fromisoformat raises).
-HEADER = (
-    "{%- set segdsl_as_of_var = var('segdsl_as_of', "
-    "run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) | string -%}\n"
-    "{%- set segdsl_t = modules.datetime.datetime.fromisoformat("
-    "segdsl_as_of_var | trim | replace('Z', '+00:00')) -%}\n"
-    "{%- if segdsl_t.tzinfo is not none -%}\n"
-    "{%- set segdsl_t = segdsl_t.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}\n"
-    "{%- endif -%}\n"
-    "{%- set segdsl_as_of = segdsl_t.strftime('%Y-%m-%d %H:%M:%S.%f') -%}\n"
-)
+
+def header(zone: str) -> str:
+    """The Jinja that sets ``segdsl_t`` (a naive UTC datetime) and ``segdsl_as_of``
+    (its text) from the dbt var ``segdsl_as_of``: an ISO date or timestamp read as
+    ``--as-of`` reads it — without an offset, a wall-clock time in the project's time
+    ``zone`` — or, without the var, the run's start time. A value that is not an ISO
+    date or timestamp stops the run (fromisoformat raises)."""
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):  # pragma: no cover - catalog-checked
+        raise AssertionError(f"time zone {zone!r}")
+    return (
+        "{%- set segdsl_as_of_var = var('segdsl_as_of', "
+        "run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ '+00:00') | string -%}\n"
+        "{%- set segdsl_t = modules.datetime.datetime.fromisoformat("
+        "segdsl_as_of_var | trim | replace('Z', '+00:00')) -%}\n"
+        "{%- if segdsl_t.tzinfo is none -%}\n"
+        f"{{%- set segdsl_t = modules.pytz.timezone('{zone}').localize(segdsl_t, is_dst=True) -%}}\n"
+        "{%- endif -%}\n"
+        "{%- set segdsl_t = segdsl_t.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}\n"
+        "{%- set segdsl_as_of = segdsl_t.strftime('%Y-%m-%d %H:%M:%S.%f') -%}\n"
+    )
 
 
 @dataclass(frozen=True)
