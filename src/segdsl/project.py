@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from segdsl.catalog.model import Catalog, load_catalog, parse_catalog
-from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
+from segdsl.diagnostics.files import plain_text
+from segdsl.diagnostics.files import read_source as read_file_source
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.semantic import ir
 from segdsl.semantic.resolver import Resolver
 from segdsl.semantic.timecalc import parse_as_of
@@ -45,37 +47,8 @@ def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | No
 
 
 def read_source(path: Path, display: str) -> Source:
-    try:
-        with path.open("rb") as f:
-            # Never more than the limit (and a byte) in memory: a 10 GB file is refused
-            # as fast as a 2 MB one.
-            raw = f.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                size = max(os.fstat(f.fileno()).st_size, len(raw))
-                start = Source(display, raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
-                raise too_large(start, size)
-    except OSError as exc:
-        raise SegdslError(
-            Diagnostic("U010", f"cannot read {display}: {exc.strerror}", path=display)
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        shown = Source(display, raw.decode("utf-8", "replace"))
-        raise SegdslError(
-            Diagnostic(
-                "U011",
-                f"{display} is not UTF-8 text (bad byte at line {line})",
-                Span(shown, line, column, line, column + 1),
-                label=f"byte 0x{raw[exc.start]:02x} cannot start or continue a UTF-8 character",
-                path=display,
-                hint="save the file as UTF-8",
-            )
-        ) from None
-    return Source(display, text.replace("\r\n", "\n").replace("\r", "\n"))
+    """A rule file through the one reader (U010, U011; E112 past 1 MiB, unread)."""
+    return read_file_source(path, display, max_bytes=MAX_FILE_BYTES, too_large=too_large)
 
 
 @dataclass
@@ -92,14 +65,11 @@ class Project:
     def segment(self, name: str) -> ir.Segment:
         seg = self.segments.get(name)
         if seg is None:
-            import difflib
-
-            near = difflib.get_close_matches(name, list(self.segments), n=1, cutoff=0.6)
             raise SegdslError(
                 Diagnostic(
-                    "U004",
+                    codes.U004,
                     f"no segment named `{name}` in {self.root}",
-                    hint=(f"did you mean `{near[0]}`? " if near else "")
+                    hint=did_you_mean(name, self.segments)
                     + "the segments are: "
                     + ", ".join(list(self.segments)[:8])
                     + (", …" if len(self.segments) > 8 else ""),
@@ -233,7 +203,7 @@ def load_project(path: str | Path = ".") -> Project:
     if not root.exists():
         raise SegdslError(
             Diagnostic(
-                "U010",
+                codes.U010,
                 f"no such folder: {root}",
                 path=str(root),
                 hint="pass the project folder with -p, e.g. -p examples/retail",
@@ -294,11 +264,6 @@ def _resolve_project(
     return Project(root, catalog, modules, resolved.segments, resolved.measures)
 
 
-def _plain_text(text: str) -> str:
-    """A file's text as :func:`read_source` gives it: no BOM, LF line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
 def project_from_texts(
     root: str | Path,
     catalog_text: str,
@@ -313,12 +278,12 @@ def project_from_texts(
     relative to. ``catalog_path`` names the catalog in messages (default
     ``root/segdsl.toml``). Raises :class:`SegdslError` with every problem found."""
     root = Path(root)
-    catalog = parse_catalog(_plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
+    catalog = parse_catalog(plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
     for path in sorted(files, key=lambda p: PurePosixPath(p).parts):
         try:
-            modules.append(parse_source(Source(path, _plain_text(files[path]))))
+            modules.append(parse_source(Source(path, plain_text(files[path]))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
         _check_project_size(modules)

@@ -7,7 +7,6 @@ with the file, the TOML key path, the line, and what to write instead.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from segdsl.catalog.dialect_names import KNOWN_DIALECTS
 from segdsl.catalog.types import TYPE_NAMES, Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span, codes
+from segdsl.diagnostics.files import plain_text, read_text
+from segdsl.diagnostics.suggest import did_you_mean
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FILE_SUFFIXES = (".parquet", ".csv")
@@ -149,6 +150,14 @@ class Catalog:
     lint: dict[str, Any] | None = field(default=None, hash=False)
     engine: dict[str, Any] | None = field(default=None, hash=False)
     history: dict[str, Any] | None = field(default=None, hash=False)
+    # The text of segdsl.toml as read (from disk or a git revision): messages about the
+    # catalog found later (engines, sources) point at its lines without reading it again.
+    source: Source | None = field(default=None, hash=False, compare=False, repr=False)
+
+
+def catalog_source(catalog: Catalog) -> Source:
+    """The text the catalog was read from (empty when it was built in memory)."""
+    return catalog.source if catalog.source is not None else Source(catalog.path, "")
 
 
 # ---- locating a key path in the TOML text ------------------------------------------
@@ -186,11 +195,6 @@ def catalog_error(
     span = Span(source, line, col, line, col + width)
     keypath = ".".join(loc)
     return Diagnostic(code, message, span, label=f"at `{keypath}`" if keypath else "", hint=hint)
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f"did you mean `{near[0]}`? " if near else ""
 
 
 _PYDANTIC_HINTS = {
@@ -340,7 +344,7 @@ def _columns(
                     source,
                     loc,
                     f"unknown type `{type_text}` for `{name}`",
-                    _suggest(norm, TYPE_NAMES) + "the types are " + ", ".join(TYPE_NAMES),
+                    did_you_mean(norm, TYPE_NAMES) + "the types are " + ", ".join(TYPE_NAMES),
                     code="C002",
                 )
             )
@@ -378,7 +382,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                 source,
                 ("project", "default_entity"),
                 f"default entity `{default_entity}` is not defined",
-                _suggest(default_entity, list(entities))
+                did_you_mean(default_entity, list(entities))
                 + f"define `[entity.{default_entity}]` or name one of: {', '.join(entities)}",
                 code="C003",
             )
@@ -401,7 +405,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                     source,
                     ("event", name, "entity"),
                     f"event `{name}` belongs to entity `{ev.entity}`, which is not defined",
-                    _suggest(ev.entity, list(entities))
+                    did_you_mean(ev.entity, list(entities))
                     + f"the entities are: {', '.join(entities)}",
                     code="C003",
                 )
@@ -457,6 +461,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         lint=model.lint,
         engine=model.engine,
         history=model.history,
+        source=source,
     )
 
 
@@ -485,22 +490,14 @@ def parse_catalog(text: str, path: str = "segdsl.toml") -> Catalog:
 
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.is_file() and not path.is_dir():
         raise SegdslError(
             Diagnostic(
-                "C010",
+                codes.C010,
                 f"no catalog at {path}",
                 path=str(path),
                 hint="a project is a folder with a segdsl.toml; pass it with -p DIR "
                 "(see examples/retail/segdsl.toml)",
             )
-        ) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise SegdslError(
-            Diagnostic(
-                "C011", f"cannot read {path}: {exc}", path=str(path), hint="save it as UTF-8"
-            )
-        ) from None
-    return parse_catalog(text, str(path))
+        )
+    return parse_catalog(plain_text(read_text(path)), str(path))

@@ -62,30 +62,10 @@ def seg_files(paths: list[Path], project: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str:
-    from segdsl.diagnostics import Source
+    from segdsl.diagnostics.files import read_text
     from segdsl.syntax.parser import MAX_FILE_BYTES, too_large
 
-    try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:  # refused unread past the limit
-                size = max(os.fstat(f.fileno()).st_size, len(raw))
-                start = Source(str(path), raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
-                raise too_large(start, size)
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SegdslError(
-            Diagnostic(
-                "U021",
-                f"`{path}` is not UTF-8 text (byte {exc.start})",
-                hint="save the file as UTF-8",
-                path=str(path),
-            )
-        ) from None
-    except OSError as exc:
-        raise SegdslError(
-            Diagnostic("U021", f"cannot read `{path}`: {exc.strerror}", path=str(path))
-        ) from None
+    return read_text(path, max_bytes=MAX_FILE_BYTES, too_large=too_large)
 
 
 # A test hook: when set to a file path, `write_atomically` creates that file once the

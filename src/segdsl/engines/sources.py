@@ -9,7 +9,6 @@ that ``segdsl load`` put there."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +17,16 @@ from sqlglot import exp
 from segdsl.catalog.model import Catalog, EntityDef, SourceTable, catalog_error
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError, Source
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.engines.base import Session
+from segdsl.engines.registry import REGISTRY, engine_spec, quirks_of
 from segdsl.sql.compiler import col, table_ref
 
 if TYPE_CHECKING:
     import duckdb
 
 # Engines that read Parquet and CSV files themselves; the others need `segdsl load`.
-READS_FILES = frozenset({"duckdb", "clickhouse", "spark", "datafusion"})
+READS_FILES = frozenset(name for name, spec in REGISTRY.items() if spec.reads_files)
 
 
 def _sources(catalog: Catalog) -> list[tuple[str, SourceTable]]:
@@ -104,7 +105,8 @@ def connect_engine(
 
     if settings is None:
         settings = settings_for(catalog, engine)
-    if engine == "duckdb":
+    spec = engine_spec(engine)
+    if spec.embedded:
         from segdsl.engines.duckdb import DuckDBSession
 
         session: Session = DuckDBSession(connect(catalog, root))
@@ -121,7 +123,7 @@ def connect_engine(
                 where = overrides[src.table]
                 target: Path | str = where if "://" in where else (root / where).resolve()
                 session.register_file(src.table, target)  # type: ignore[arg-type]
-            elif src.path is not None and engine != "duckdb" and engine in READS_FILES:
+            elif src.path is not None and not spec.embedded and spec.reads_files:
                 file = (root / src.path).resolve()
                 if not file.is_file():
                     raise _missing_source(
@@ -244,15 +246,17 @@ def _needs(catalog: Catalog) -> list[_Need]:
     return out
 
 
-# Engines whose column names match whatever their case (DuckDB, SQLite, Spark by
-# default); on the others `Age` and `age` are two names.
-_CASE_BLIND = frozenset({"duckdb", "sqlite", "spark"})
+def _quirk(engine: str, name: str) -> bool:
+    spec = quirks_of(engine)
+    return bool(getattr(spec, name)) if spec is not None else False
 
 
 def _find_column(name: str, found: dict[str, str], engine: str) -> str | None:
     if name in found:
         return name
-    if engine in _CASE_BLIND:
+    # Engines whose column names match whatever their case (DuckDB, SQLite, Spark by
+    # default); on the others `Age` and `age` are two names.
+    if _quirk(engine, "case_blind"):
         for column in found:
             if column.lower() == name.lower():
                 return column
@@ -270,9 +274,9 @@ def _fits(expect: Type, kind: str, engine: str) -> bool:
     if expect.is_numeric:
         return kind in ("integer", "number")
     if expect.is_temporal:
-        return kind in ("date", "timestamp") or (engine == "sqlite" and kind == "string")
+        return kind in ("date", "timestamp") or (_quirk(engine, "loose_types") and kind == "string")
     if expect is Type.BOOLEAN:
-        return engine == "sqlite" and kind == "integer"
+        return _quirk(engine, "loose_types") and kind == "integer"
     return False
 
 
@@ -293,10 +297,7 @@ def _in(src: SourceTable) -> str:
 
 
 def _span_source(catalog: Catalog) -> Source | None:
-    try:
-        return Source(catalog.path, Path(catalog.path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return None
+    return catalog.source if catalog.source is not None and catalog.source.text else None
 
 
 def _diag(catalog: Catalog, code: str, loc: tuple[str, ...], message: str, hint: str) -> Diagnostic:
@@ -309,7 +310,7 @@ def _diag(catalog: Catalog, code: str, loc: tuple[str, ...], message: str, hint:
 
 
 def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> Diagnostic:
-    if engine == "duckdb":
+    if _quirk(engine, "embedded"):
         if catalog.database:
             where = f"the database {catalog.database}"
             hint = (
@@ -339,11 +340,8 @@ def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> 
 
 def _no_column(catalog: Catalog, need: _Need, found: dict[str, str], engine: str) -> Diagnostic:
     names = list(found)
-    near = difflib.get_close_matches(need.column, names, n=1, cutoff=0.6)
-    if not near and engine not in _CASE_BLIND:
-        near = [c for c in names if c.lower() == need.column.lower()][:1]
     shown = ", ".join(f"`{c}`" for c in names[:12]) + (" …" if len(names) > 12 else "")
-    hint = f"did you mean `{near[0]}`? " if near else ""
+    hint = did_you_mean(need.column, names)
     if need.what == "key":
         hint += "set `key` to the column that identifies each row"
     elif need.what == "timestamp":
