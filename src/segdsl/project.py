@@ -154,11 +154,13 @@ class Project:
         as_of: str | dt.datetime | dt.date | None = None,
         engine: str | None = None,
         session: Session | None = None,
+        members: bool = True,
     ) -> Evaluation:
         """Evaluate segments on the embedded DuckDB database (or the catalog's files),
         or on another ``engine`` ("sqlite", "postgres", "clickhouse", "spark",
         "datafusion") set up under ``[engine.NAME]`` in segdsl.toml, or on an open
-        ``session`` (which is left open)."""
+        ``session`` (which is left open). With ``members=False`` only the sizes are
+        computed (faster: no member crosses into Python)."""
         from segdsl.engines import engine_name
         from segdsl.engines.sources import connect_engine
         from segdsl.evaluation.evaluate import evaluate
@@ -181,7 +183,7 @@ class Project:
                     project.rule(s.rule_text, s.entity) if s.rule_text else project.segment(s.name)
                     for s in segs
                 ]
-            return evaluate(project.catalog, segs, instant, session)
+            return evaluate(project.catalog, segs, instant, session, members=members)
         finally:
             if own:
                 session.close()
@@ -256,6 +258,15 @@ def too_many_statements(first_over: ast.Statement) -> SegdslError:
 def _resolve_project(
     root: Path, catalog: Catalog, modules: list[ast.Module], diags: list[Diagnostic]
 ) -> Project:
+    if catalog.engine:
+        # Every [engine.NAME] table checked against the engine registry now, not when
+        # the engine is first used (C030, C031, with a did-you-mean).
+        from segdsl.engines import validate_engines
+
+        try:
+            validate_engines(catalog)
+        except SegdslError as exc:
+            diags = exc.diagnostics + diags
     if diags:
         # Names defined in a file that did not parse would show up as unknown
         # elsewhere: report the syntax errors alone.

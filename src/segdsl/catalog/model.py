@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from segdsl.catalog.dialect_names import KNOWN_DIALECTS
+from segdsl.catalog.dialect_names import SQL_DIALECTS
+from segdsl.catalog.locate import catalog_error, keys_at
 from segdsl.catalog.types import TYPE_NAMES, Type
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span, codes
 from segdsl.diagnostics.files import plain_text, read_text
@@ -160,43 +161,6 @@ def catalog_source(catalog: Catalog) -> Source:
     return catalog.source if catalog.source is not None else Source(catalog.path, "")
 
 
-# ---- locating a key path in the TOML text ------------------------------------------
-
-
-def _locate(text: str, loc: tuple[str, ...]) -> tuple[int, int, int]:
-    """Best-effort line, column and width of a key path in TOML text (1-based)."""
-    lines = text.splitlines()
-    header_re = re.compile(r"\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
-    best = (1, 1, 1)
-    # The longest prefix of the path that is a table header, then the key inside it.
-    for cut in range(len(loc), 0, -1):
-        header = ".".join(loc[:cut])
-        for i, line in enumerate(lines):
-            m = header_re.match(line)
-            if m and m.group(1).replace(" ", "") == header:
-                best = (i + 1, line.index("[") + 1, len(line.strip()))
-                if cut == len(loc):
-                    return best
-                key = loc[cut]
-                for j in range(i + 1, len(lines)):
-                    if header_re.match(lines[j]):
-                        break
-                    km = re.match(rf"\s*(\"?{re.escape(key)}\"?)\s*=", lines[j])
-                    if km:
-                        return (j + 1, km.start(1) + 1, len(km.group(1)))
-                return best
-    return best
-
-
-def catalog_error(
-    source: Source, loc: tuple[str, ...], message: str, hint: str, code: str = "C001"
-) -> Diagnostic:
-    line, col, width = _locate(source.text, loc)
-    span = Span(source, line, col, line, col + width)
-    keypath = ".".join(loc)
-    return Diagnostic(code, message, span, label=f"at `{keypath}`" if keypath else "", hint=hint)
-
-
 _PYDANTIC_HINTS = {
     "missing": "add it",
     "extra_forbidden": "remove it, or check its spelling",
@@ -232,7 +196,10 @@ def _from_pydantic(source: Source, exc: ValidationError) -> list[Diagnostic]:
         elif kind == "extra_forbidden":
             parent = loc[:-1]
             msg = f"unknown key `{last}`" + (f" in `[{'.'.join(parent)}]`" if parent else "")
-            hint = "remove it, or check its spelling"
+            hint = (
+                did_you_mean(last, keys_at(CatalogModel, parent))
+                + "remove it, or check its spelling"
+            )
         else:
             msg = f"`{'.'.join(loc)}`: {err['msg']}"
             hint = _PYDANTIC_HINTS.get(kind, "see docs/language.md for the catalog format")
@@ -438,13 +405,14 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         )
 
     dialect = model.project.dialect
-    if dialect.lower() not in KNOWN_DIALECTS:
+    if dialect.lower() not in SQL_DIALECTS:
         diags.append(
             catalog_error(
                 source,
                 ("project", "dialect"),
                 f"unknown SQL dialect `{dialect}`",
-                "use e.g. duckdb, postgres, sqlite, snowflake, bigquery, spark, trino",
+                did_you_mean(dialect.lower(), SQL_DIALECTS)
+                + "use e.g. duckdb, postgres, sqlite, snowflake, bigquery, spark, trino",
                 code="C004",
             )
         )
@@ -482,10 +450,15 @@ def parse_catalog(text: str, path: str = "segdsl.toml") -> Catalog:
                 hint='check the quotes and brackets; a value looks like `key = "text"`',
             )
         ) from None
+    from segdsl.catalog.sections import check_sections
+
     try:
         model = CatalogModel.model_validate(data)
     except ValidationError as exc:
-        raise SegdslError(_from_pydantic(source, exc)) from None
+        raise SegdslError(_from_pydantic(source, exc) + check_sections(data, source)) from None
+    sections = check_sections(data, source)
+    if sections:
+        raise SegdslError(sections)
     return build_catalog(model, source)
 
 

@@ -143,12 +143,13 @@ def eval_(
         if out is not None:
             check_export_path(out)
         p = load_project(project)
+        listed = out is not None  # sizes alone need no member lists
         if rule is not None:
             if names:
                 raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
-            result = p.evaluate([p.rule(rule)], instant, engine=chosen)
+            result = p.evaluate([p.rule(rule)], instant, engine=chosen, members=listed)
         else:
-            result = p.evaluate(p.select(names), instant, engine=chosen)
+            result = p.evaluate(p.select(names), instant, engine=chosen, members=listed)
         if out is not None:
             result.export(out)
         _print_sizes(result, fmt)
