@@ -51,7 +51,7 @@ def oracle(pred: object) -> list[int]:
 def test_segment_named_like_the_key_is_not_every_entity(tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "p",
-        rules="segment customer_id where age > 30\nsegment other where country = \"US\"\n",
+        rules='segment customer_id where age > 30\nsegment other where country = "US"\n',
     )
     project = segdsl.load_project(root)
     result = project.evaluate(as_of=AS_OF)
@@ -139,9 +139,13 @@ def test_parquet_export_keeps_a_text_key_text(tmp_path: Path, names: list[str]) 
     project.evaluate(names, as_of=AS_OF).export(out)
     con = duckdb.connect()
     rel = con.sql(f"SELECT * FROM read_parquet('{out}')")
-    key_type = dict(zip(rel.columns, rel.types, strict=True))["customer_id" if len(names) == 1 else "key"]
+    key_type = dict(zip(rel.columns, rel.types, strict=True))[
+        "customer_id" if len(names) == 1 else "key"
+    ]
     assert str(key_type) == "VARCHAR"
-    keys = sorted(r[rel.columns.index("customer_id" if len(names) == 1 else "key")] for r in rel.fetchall())
+    keys = sorted(
+        r[rel.columns.index("customer_id" if len(names) == 1 else "key")] for r in rel.fetchall()
+    )
     assert "2024-01-01" in keys and "2024-01-03" in keys
 
 
@@ -181,7 +185,7 @@ def test_sizes_only_evaluation_has_no_members(tmp_path: Path) -> None:
     [
         ('[engine.postgress]\ndsn = "postgresql://x@h/db"\n', "C030", 7, "postgres"),
         ('[engine.sqlite]\npaht = "x.sqlite"\n', "C031", 8, "path"),
-        ('[history]\nlock_timout = 3\n', "H001", 8, "lock_timeout"),
+        ("[history]\nlock_timout = 3\n", "H001", 8, "lock_timeout"),
         ('[lint]\nselct = ["W2"]\n', "L001", 8, "select"),
         ('[lint]\nhygiene = "yes"\n', "L001", 8, ""),
         ('[entity.customer.location]\nlatt = "a"\nlon = "b"\n', "C001", 8, "lat"),
@@ -211,7 +215,7 @@ def test_catalog_from_memory_points_at_lines_without_a_file(tmp_path: Path) -> N
 
     text = (
         '[entity.customer]\nsource = "customers.csv"\nkey = "customer_id"\n'
-        '[engine.sqlite]\npath = 3\n'
+        "[engine.sqlite]\npath = 3\n"
     )
     with pytest.raises(SegdslError) as info:
         project_from_texts(tmp_path / "nowhere", text, {"r.seg": "segment a where true\n"})
