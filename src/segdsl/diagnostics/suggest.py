@@ -12,7 +12,14 @@ CUTOFF = 0.6
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice nearest to ``word`` (a case-insensitive exact match first), or None."""
-    pool = sorted(set(choices))
+    names = set(choices)
+    if len(names) > 1000:
+        # Among thousands of names (a generated project), only names of about the same
+        # length can be close enough: compare with those, not with every name.
+        names = {c for c in names if abs(len(c) - len(word)) <= max(2, len(word) // 3)}
+        if len(names) > 5000:
+            names = {c for c in names if c[:1].lower() == word[:1].lower()}
+    pool = sorted(names)
     if not pool or not word:
         return None
     folded = word.casefold()

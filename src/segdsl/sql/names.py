@@ -65,8 +65,12 @@ def table_names(catalog: Catalog) -> set[str]:
 
 
 def unique_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``, … : a name that no name of ``taken`` equals,
+    whatever the case (engines such as DuckDB match names case-blind, quoted or not);
+    added to ``taken``."""
+    folded = {t.casefold() for t in taken}
     name, n = base, 2
-    while name in taken:
+    while name.casefold() in folded:
         name = f"{base}_{n}"
         n += 1
     taken.add(name)
