@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from segdsl.catalog.model import Catalog, load_catalog, parse_catalog
+from segdsl.catalog.model import Catalog, load_catalog, parse_catalog, reading_files
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
 from segdsl.diagnostics.files import plain_text
 from segdsl.diagnostics.files import read_source as read_file_source
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from segdsl.evaluation.evaluate import Evaluation
 
 CATALOG_FILE = "segdsl.toml"
+
+# How `compile --read-files` writes the files' paths.
+ReadFiles = Literal["relative", "absolute"]
 
 
 def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
@@ -103,27 +106,51 @@ class Project:
         name: str | ir.Segment,
         dialect: str | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
+        read_files: ReadFiles | None = None,
     ) -> str:
-        """SQL text of one segment: a SELECT returning the entity key of each member."""
+        """SQL text of one segment: a SELECT returning the entity key of each member.
+
+        A source that is a Parquet/CSV file is a table named by the file's stem
+        (``customers.parquet`` → ``customers``), as in a warehouse; with ``read_files``
+        ("relative" to the current folder, or "absolute") the SQL reads the file itself
+        (DuckDB only)."""
         from segdsl.sql.compiler import compile_segment
 
         seg = name if isinstance(name, ir.Segment) else self.segment(name)
-        return compile_segment(
-            seg, self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
-        )
+        d = dialect or self.catalog.dialect
+        return compile_segment(seg, self._catalog_for(d, read_files), d, as_of_instant(as_of))
 
     def compile_membership(
         self,
         names: Sequence[str] | None = None,
         dialect: str | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
+        read_files: ReadFiles | None = None,
     ) -> str:
-        """One SELECT: the key and one boolean column per segment."""
+        """One SELECT: the key and one boolean column per segment (``read_files``: as
+        for :meth:`compile`)."""
         from segdsl.sql.compiler import compile_membership
 
+        d = dialect or self.catalog.dialect
         return compile_membership(
-            self.select(names), self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
+            self.select(names), self._catalog_for(d, read_files), d, as_of_instant(as_of)
         )
+
+    def _catalog_for(self, dialect: str, read_files: ReadFiles | None) -> Catalog:
+        if read_files is None:
+            return self.catalog
+        if dialect.lower() != "duckdb":
+            raise SegdslError(
+                Diagnostic(
+                    codes.U051,
+                    f"--read-files writes DuckDB's file readers; it cannot compile for {dialect}",
+                    hint="use --dialect duckdb, or load the files into tables first "
+                    "(the default SQL reads tables named by the files' stems)",
+                )
+            )
+        if read_files not in ("relative", "absolute"):
+            raise ValueError(f"read_files must be 'relative' or 'absolute', not {read_files!r}")
+        return reading_files(self.catalog, self.root, read_files)
 
     # ---- evaluate -------------------------------------------------------------------
     def for_data(self, session: Session) -> Project:

@@ -221,3 +221,55 @@ def test_catalog_from_memory_points_at_lines_without_a_file(tmp_path: Path) -> N
         project_from_texts(tmp_path / "nowhere", text, {"r.seg": "segment a where true\n"})
     (diag,) = info.value.diagnostics
     assert diag.code == "C031" and diag.span is not None and diag.span.line == 5
+
+
+# ---- small ones -----------------------------------------------------------------------------
+
+
+def test_element_of_a_non_list_type_is_an_error() -> None:
+    from segdsl.catalog.types import Type
+
+    assert Type.LIST_STRING.element is Type.STRING
+    assert Type.LIST_INTEGER.element is Type.INTEGER
+    for t in Type:
+        if not t.is_list:
+            with pytest.raises(TypeError):
+                _ = t.element
+
+
+@pytest.mark.parametrize(
+    ("name", "logical"),
+    [
+        ("INTERVAL", ""),
+        ("point", ""),
+        ("INTERVAL DAY TO SECOND", ""),
+        ("interval[]", ""),
+        ("BIGINT", "integer"),
+        ("Nullable(UInt32)", "integer"),
+        ("int4", "integer"),
+        ("integer[]", "list<integer>"),
+        ("Array(LowCardinality(String))", "list<string>"),
+        ("DECIMAL(10,2)", "number"),
+    ],
+)
+def test_logical_of_reads_only_integers_as_integers(name: str, logical: str) -> None:
+    from segdsl.engines.base import logical_of
+
+    assert logical_of(name) == logical
+
+
+def test_key_type_of_no_keys_claims_no_type() -> None:
+    from segdsl.tools.history import key_type_of
+
+    assert key_type_of([]) == "empty"
+    assert key_type_of(["a"]) == "string"
+
+
+def test_parsing_leaves_the_garbage_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    segdsl.parse("segment a where age > 3\nsegment b where not (age > 3 or age < 1)\n")
+    assert calls == []

@@ -9,6 +9,7 @@ Why this module is long: the pydantic schema of segdsl.toml and its conversion i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -105,6 +106,9 @@ class SourceTable:
 
     table: str  # the name SQL uses: the table name, or the file's stem for a file
     path: str | None = None  # the file, relative to the project, for file sources
+    # When set, compiled SQL reads the file at this path itself (`read_parquet('…')`)
+    # instead of a table named `table` (`segdsl compile --read-files`).
+    read_from: str | None = None
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -476,3 +480,22 @@ def load_catalog(path: Path) -> Catalog:
             )
         )
     return parse_catalog(plain_text(read_text(path)), str(path))
+
+
+def reading_files(catalog: Catalog, root: Path, how: Literal["relative", "absolute"]) -> Catalog:
+    """The catalog with every Parquet/CSV source read by its path in the SQL itself:
+    relative to the current folder (where the SQL will run) or absolute."""
+    import os
+
+    def where(src: SourceTable) -> SourceTable:
+        if src.path is None:
+            return src
+        file = (root / src.path).resolve()
+        shown = str(file) if how == "absolute" else os.path.relpath(file)
+        return dataclasses.replace(src, read_from=Path(shown).as_posix())
+
+    entities = {
+        n: dataclasses.replace(e, source=where(e.source)) for n, e in catalog.entities.items()
+    }
+    events = {n: dataclasses.replace(e, source=where(e.source)) for n, e in catalog.events.items()}
+    return dataclasses.replace(catalog, entities=entities, events=events)

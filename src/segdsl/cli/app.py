@@ -35,7 +35,7 @@ app = typer.Typer(
 T = TypeVar("T")
 
 # Mistakes in the command line itself (not in the project): exit 2, like click's own.
-USAGE_CODES = frozenset({"U001", "U002", "U005", "U007", "U050"})
+USAGE_CODES = frozenset({"U001", "U002", "U005", "U007", "U050", "U051"})
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-p", help="The project folder (holds segdsl.toml).")

@@ -32,6 +32,11 @@ def check(project: ProjectOpt = Path(".")) -> None:
     run(body)
 
 
+class ReadFilesMode(StrEnum):
+    relative = "relative"
+    absolute = "absolute"
+
+
 @app.command("compile")
 def compile_(
     names: NamesArg = None,
@@ -50,6 +55,14 @@ def compile_(
         ),
     ] = False,
     rule: RuleOpt = None,
+    read_files: Annotated[
+        ReadFilesMode | None,
+        typer.Option(
+            "--read-files",
+            help="Read Parquet/CSV sources by their paths in the SQL (DuckDB), relative to "
+            "the current folder or absolute, instead of tables named by the files' stems.",
+        ),
+    ] = None,
 ) -> None:
     """Compile segments to SQL.
 
@@ -60,6 +73,8 @@ def compile_(
       segdsl compile -p examples/retail --membership --as-of 2026-06-30
 
       segdsl compile -p examples/retail --rule 'age 25..34 and purchases_90d > 3'
+
+      segdsl compile young_frequent_buyers -p examples/retail --read-files relative | duckdb
     """
     from segdsl.project import as_of_instant, load_project
 
@@ -67,6 +82,7 @@ def compile_(
         p = load_project(project)
         instant = as_of_instant(as_of)
         d = dialect or p.catalog.dialect
+        files = read_files.value if read_files is not None else None
         if rule is not None:
             if names or membership:
                 raise SegdslError(
@@ -74,14 +90,14 @@ def compile_(
                         "U007", "--rule compiles one rule: give no NAMES and no --membership"
                     )
                 )
-            typer.echo(p.compile(p.rule(rule), d, instant) + ";")
+            typer.echo(p.compile(p.rule(rule), d, instant, files) + ";")
             return
         if membership:
-            typer.echo(p.compile_membership(names, d, instant) + ";")
+            typer.echo(p.compile_membership(names, d, instant, files) + ";")
             return
         parts = []
         for seg in p.select(names):
-            sql = p.compile(seg, d, instant)
+            sql = p.compile(seg, d, instant, files)
             parts.append(
                 sql + ";" if len(names or p.segments) == 1 else f"-- segment: {seg.name}\n{sql};"
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -87,6 +88,15 @@ def missing_package(engine: str, package: str) -> SegdslError:
     )
 
 
+# Whole-number type names of the engines (DuckDB, PostgreSQL, SQLite, ClickHouse,
+# Spark, Arrow); not INTERVAL or POINT, which merely contain "int".
+_INTEGER = re.compile(
+    r"(u?int(eger)?\d*|(u|unsigned\s*)?(tiny|small|medium|big|huge|long|short)int|"
+    r"bigint|long|short|byte|(u)?hugeint|int\d+_t|integer|serial|bigserial|smallserial)"
+    r"(\(\d+\))?(\s+unsigned)?\Z"
+)
+
+
 def logical_of(type_name: str) -> str:
     """segdsl's logical type for an engine's column type name (best effort: only the
     distinction between dates and timestamps is relied upon)."""
@@ -95,15 +105,22 @@ def logical_of(type_name: str) -> str:
         while t.startswith(wrapper) and t.endswith(")"):
             t = t[len(wrapper) : -1]
     if t.startswith(("array(", "list<", "array<")) or t.endswith("[]"):
-        inner = t.split("(", 1)[-1] if t.startswith("array(") else t
-        return "list<integer>" if "int" in inner else "list<string>"
+        # `integer[]`, `Array(Int64)`, `list<int64>`, `array<string>`: the element type
+        if t.endswith("[]"):
+            inner = t[:-2]
+        else:  # from after the first bracket to before the last
+            inner = t[min(i for i in (t.find("("), t.find("<")) if i >= 0) + 1 : -1]
+        element = logical_of(inner)
+        if element == "integer":
+            return "list<integer>"
+        return "list<string>" if element == "string" else ""
     if t in ("date", "date32") or t.startswith("date32"):
         return "date"
     if t.startswith(("timestamp", "datetime")):
         return "timestamp"
     if t in ("bool", "boolean"):
         return "boolean"
-    if "int" in t:
+    if _INTEGER.match(t):
         return "integer"
     if t.startswith(("double", "float", "real", "decimal", "numeric")):
         return "number"

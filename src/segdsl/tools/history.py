@@ -129,7 +129,9 @@ def history_config(project: Project) -> HistoryConfig:
 
 
 def key_type_of(keys: Sequence[object]) -> str:
-    """``integer``, ``string`` or ``uuid``: the one type of every key in ``keys``."""
+    """``integer``, ``string`` or ``uuid``: the one type of every key in ``keys``;
+    ``empty`` for no keys (an empty member set has no key type to claim, and none is
+    ever decoded from it)."""
     kinds = set()
     for k in keys:
         if isinstance(k, bool):
@@ -143,7 +145,7 @@ def key_type_of(keys: Sequence[object]) -> str:
         else:
             kinds.add(type(k).__name__)
     if not kinds:
-        return "integer"
+        return "empty"
     if len(kinds) > 1 or not kinds <= {"integer", "string", "uuid"}:
         raise SegdslError(
             Diagnostic(
