@@ -76,13 +76,13 @@ def compile_(
 
       segdsl compile young_frequent_buyers -p examples/retail --read-files relative | duckdb
     """
-    from segdsl.project import as_of_instant, load_project
+    from segdsl.project import ReadFiles, as_of_instant, load_project
 
     def body() -> None:
         p = load_project(project)
         instant = as_of_instant(as_of)
         d = dialect or p.catalog.dialect
-        files = read_files.value if read_files is not None else None
+        files: ReadFiles | None = read_files.value if read_files is not None else None
         if rule is not None:
             if names or membership:
                 raise SegdslError(

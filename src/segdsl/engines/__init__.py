@@ -34,7 +34,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from segdsl.catalog.model import Catalog, catalog_error, catalog_source
+from segdsl.catalog.locate import catalog_error
+from segdsl.catalog.model import Catalog, catalog_source
 from segdsl.diagnostics import Diagnostic, SegdslError, codes
 from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.engines.base import Session

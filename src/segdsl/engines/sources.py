@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from segdsl.catalog.model import Catalog, EntityDef, SourceTable, catalog_error
+from segdsl.catalog.locate import catalog_error
+from segdsl.catalog.model import Catalog, EntityDef, SourceTable
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError, Source
 from segdsl.diagnostics.suggest import did_you_mean
