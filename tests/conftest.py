@@ -185,3 +185,21 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     line = matrix_stats.summary()
     if line:
         terminalreporter.write_sep("=", line)
+
+
+# ---- running in parallel (pytest-xdist, `.ci/run` uses `-n 2 --dist loadgroup`) -------------
+
+# Tests that must share one worker: every Spark test uses the run's one Spark session
+# (a JVM each worker would otherwise start), and the tests that kill and time processes
+# run one after the other rather than beside each other.
+_SERIAL_FILES = {"test_interrupts.py": "kill", "test_stopping.py": "kill"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = _SERIAL_FILES.get(item.path.name)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "spark" in params.values() or "spark_base" in getattr(item, "fixturenames", ()):
+            group = "spark"
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(name=group))

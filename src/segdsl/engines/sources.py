@@ -115,7 +115,10 @@ def connect_engine(
 
         session: Session = DuckDBSession(connect(catalog, root))
     else:
-        session = open_session(engine, settings, root, spark=spark)
+        from segdsl.support.progress import progress
+
+        with progress(f"starting {engine}"):
+            session = open_session(engine, settings, root, spark=spark)
     try:
         overrides: dict[str, str] = dict(settings.tables)
         done: set[str] = set()

@@ -627,9 +627,12 @@ def take_snapshot(
     instant = as_of_instant(as_of) or now_utc()
     segments = project.select(names)  # unknown names fail before any work
     _precheck(config.path, create=True)
-    project = project.adapted()
-    segments = [project.segment(s.name) for s in segments]
-    result = project.evaluate(segments, instant)
+    from segdsl.support.progress import progress
+
+    with progress(f"snapshot: evaluating {len(segments)} segment(s)"):
+        project = project.adapted()
+        segments = [project.segment(s.name) for s in segments]
+        result = project.evaluate(segments, instant)
     pending = [
         NewSnapshot(
             s.name,
