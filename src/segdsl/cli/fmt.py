@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -68,13 +67,6 @@ def _read(path: Path) -> str:
     return read_text(path, max_bytes=MAX_FILE_BYTES, too_large=too_large)
 
 
-# A test hook: when set to a file path, `write_atomically` creates that file once the
-# temporary file is written and flushed but before it replaces the target, and waits
-# there until the file is deleted (or a minute has passed), so that a test can kill the
-# process inside the window.
-PAUSE_ENV = "SEGDSL_TEST_FMT_PAUSE"
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path``'s content with ``text``: a temporary file in the same folder, then
     :func:`os.replace`, so that a reader never sees half a file. Keeps the permissions;
@@ -87,20 +79,8 @@ def write_atomically(path: Path, text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        _test_pause()
         os.replace(tmp, target)
     fsync_folder(target.parent)
-
-
-def _test_pause() -> None:
-    value = os.environ.get(PAUSE_ENV)
-    if not value:
-        return
-    flag = Path(value)
-    flag.write_text(str(os.getpid()), encoding="utf-8")
-    deadline = time.monotonic() + 60
-    while flag.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 @app.command("fmt")
