@@ -138,3 +138,12 @@ def test_non_sql_dialect_in_the_catalog(tmp_path: Path) -> None:
     with pytest.raises(SegdslError) as info:
         parse_catalog('[project]\ndialect = "prql"\n[entity.c]\nsource = "t"\nkey = "id"\n')
     assert info.value.diagnostics[0].code == "C004"
+
+
+def test_capability_keys_are_sqlglot_class_names() -> None:
+    from sqlglot.dialects.dialect import Dialect
+
+    from segdsl.sql.dialects import _CAPS
+
+    for name in _CAPS:
+        assert type(Dialect.get_or_raise(name)).__name__.lower() == name

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from segdsl.cli.app import AsOfOpt, NamesArg, ProjectOpt, RuleOpt, app, plural, run, use_color
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 
 @app.command()
@@ -87,7 +87,7 @@ def compile_(
             if names or membership:
                 raise SegdslError(
                     Diagnostic(
-                        "U007", "--rule compiles one rule: give no NAMES and no --membership"
+                        codes.U007, "--rule compiles one rule: give no NAMES and no --membership"
                     )
                 )
             typer.echo(p.compile(p.rule(rule), d, instant, files) + ";")
@@ -162,7 +162,7 @@ def eval_(
         listed = out is not None  # sizes alone need no member lists
         if rule is not None:
             if names:
-                raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
+                raise SegdslError(Diagnostic(codes.U007, "give segment names or --rule, not both"))
             result = p.evaluate([p.rule(rule)], instant, engine=chosen, members=listed)
         else:
             result = p.evaluate(p.select(names), instant, engine=chosen, members=listed)

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from sqlglot import exp
 
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 LOGICAL_TYPES = (
     "integer",
@@ -75,13 +75,13 @@ def table_sql(table: str, dialect: str) -> str:
 
 
 def engine_error(engine: str, what: str, hint: str) -> SegdslError:
-    return SegdslError(Diagnostic("D003", f"{engine}: {what}", hint=hint))
+    return SegdslError(Diagnostic(codes.D003, f"{engine}: {what}", hint=hint))
 
 
 def missing_package(engine: str, package: str) -> SegdslError:
     return SegdslError(
         Diagnostic(
-            "D004",
+            codes.D004,
             f"the {engine} engine needs the Python package `{package}`, which is not installed",
             hint=f"pip install 'segdsl[engines]' (or pip install {package})",
         )

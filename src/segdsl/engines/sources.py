@@ -20,7 +20,7 @@ from sqlglot import exp
 from segdsl.catalog.locate import catalog_error
 from segdsl.catalog.model import Catalog, EntityDef, SourceTable
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Source
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
 from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.engines.base import Session
 from segdsl.engines.registry import REGISTRY, engine_spec, quirks_of
@@ -44,7 +44,7 @@ def _sources(catalog: Catalog) -> list[tuple[str, SourceTable]]:
 
 def _missing_source(catalog: Catalog, keypath: str, what: str, hint: str) -> SegdslError:
     loc = tuple(keypath.split("."))
-    return SegdslError(_diag(catalog, "D001", loc, f"`{keypath}`: {what}", hint))
+    return SegdslError(_diag(catalog, codes.D001, loc, f"`{keypath}`: {what}", hint))
 
 
 def connect(catalog: Catalog, root: Path) -> duckdb.DuckDBPyConnection:
@@ -338,7 +338,7 @@ def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> 
             hint += f", or load the project's data: segdsl load --engine {engine}"
     return _diag(
         catalog,
-        "D001",
+        codes.D001,
         tuple(keypath.split(".")),
         f"`{keypath}`: no table `{src.table}` in {where}",
         hint,
@@ -366,7 +366,7 @@ def _no_column(catalog: Catalog, need: _Need, found: dict[str, str], engine: str
     hint += f"; the columns of {_in(need.source)} are: {shown or '(none)'}"
     return _diag(
         catalog,
-        "D006",
+        codes.D006,
         need.loc,
         f"`[{need.section}]` {need.what}: no column `{need.column}` in {_in(need.source)}",
         hint,
@@ -401,7 +401,7 @@ def _wrong_type(catalog: Catalog, need: _Need, kind: str) -> Diagnostic:
             f"{declared} if the data is right, or change the data (a view that casts the "
             f"column will do) so that it holds {_KIND_WORDS[expect.value]}"
         )
-    return _diag(catalog, "D007", need.loc, message, hint)
+    return _diag(catalog, codes.D007, need.loc, message, hint)
 
 
 def _kind_class(kind: str) -> str:
@@ -432,7 +432,7 @@ def _key_kinds(
         out.append(
             _diag(
                 catalog,
-                "D007",
+                codes.D007,
                 ("event", name, "key"),
                 f"`[event.{name}]` key: the column `{ev.key}` of {_in(ev.source)} holds "
                 f"{_KIND_WORDS.get(a, a)}, but the key of `[entity.{ev.entity}]` "
@@ -470,7 +470,7 @@ def _key_problems(
         out.append(
             _diag(
                 catalog,
-                "D009",
+                codes.D009,
                 ("entity", name, "key"),
                 f"`[entity.{name}]` key: {_rows(no_key)} of {where} "
                 f"{'has' if no_key == 1 else 'have'} no `{ent.key}` (the key is missing)",
@@ -502,7 +502,7 @@ def _key_problems(
         out.append(
             _diag(
                 catalog,
-                "D008",
+                codes.D008,
                 ("entity", name, "key"),
                 f"`[entity.{name}]` key: `{ent.key}` is not unique in {where}: "
                 + (f"{shown}{', …' if len(rows) > 3 else ''} ({extra})" if shown else extra),

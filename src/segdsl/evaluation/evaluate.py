@@ -238,7 +238,7 @@ def check_export_path(path: Path) -> str:
     if fmt is None:
         raise SegdslError(
             Diagnostic(
-                "U005",
+                codes.U005,
                 f"cannot tell the format of {path} from its extension",
                 hint="name the file .csv, .parquet or .jsonl",
             )
@@ -246,7 +246,7 @@ def check_export_path(path: Path) -> str:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise SegdslError(
-            Diagnostic("U006", f"the folder {directory} does not exist", hint="create it first")
+            Diagnostic(codes.U006, f"the folder {directory} does not exist", hint="create it first")
         )
     return fmt
 

@@ -125,27 +125,23 @@ def dialect_name(name: str) -> str:
 def capabilities(name: str) -> Capabilities:
     """The capabilities of a dialect, looked up through sqlglot's class hierarchy: a
     dialect with no entry of its own answers as the one it derives from (``fabric`` as
-    ``tsql``, ``databricks`` as ``spark``, ``materialize`` as ``postgres``)."""
+    ``tsql``, ``databricks`` as ``spark``, ``materialize`` as ``postgres``). sqlglot
+    registers each dialect class under its lower-cased class name, the keys of ``_CAPS``."""
     try:
         dialect = type(Dialect.get_or_raise(name.lower()))
     except ValueError:
         return Capabilities()
-    by_class = _caps_by_class()
     for cls in dialect.__mro__:
-        if cls in by_class:
-            return by_class[cls]
+        caps = _CAPS.get(cls.__name__.lower())
+        if caps is not None:
+            return caps
     return Capabilities()
-
-
-@functools.cache
-def _caps_by_class() -> dict[type, Capabilities]:
-    return {type(Dialect.get_or_raise(name)): caps for name, caps in _CAPS.items()}
 
 
 def unsupported(dialect: str, construct: str, hint: str = "") -> SegdslError:
     return SegdslError(
         Diagnostic(
-            "S001",
+            codes.S001,
             f"{construct} cannot be expressed in {dialect}",
             hint=hint or "evaluate this segment on an engine with that feature (e.g. duckdb)",
         )
