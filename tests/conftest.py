@@ -203,3 +203,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             group = "spark"
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(name=group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker: hand the matrix counts to the controller, which prints them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        import matrix_stats
+
+        output["matrix_comparisons"] = dict(matrix_stats.COMPARISONS)
+        output["matrix_refused"] = {e: sorted(s) for e, s in matrix_stats.REFUSED.items()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller: add up the matrix counts of a worker that finished."""
+    import matrix_stats
+
+    output = getattr(node, "workeroutput", {})
+    matrix_stats.COMPARISONS.update(output.get("matrix_comparisons", {}))
+    for engine, names in output.get("matrix_refused", {}).items():
+        matrix_stats.REFUSED.setdefault(engine, set()).update(names)
