@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
-from segdsl.catalog.model import Catalog, load_catalog, parse_catalog, reading_files
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
 from segdsl.diagnostics.files import plain_text
 from segdsl.diagnostics.files import read_source as read_file_source
 from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.semantic import ir
-from segdsl.semantic.resolver import Resolver
 from segdsl.semantic.timecalc import parse_as_of
 from segdsl.syntax import ast
 from segdsl.syntax.parser import MAX_FILE_BYTES, parse_source, too_large
 
 if TYPE_CHECKING:
+    from segdsl.catalog.model import Catalog
     from segdsl.engines.base import Session
     from segdsl.evaluation.evaluate import Evaluation
 
@@ -90,6 +89,8 @@ class Project:
         from segdsl.syntax.parser import parse_condition
 
         expr = parse_condition(text)
+        from segdsl.semantic.resolver import Resolver
+
         resolver = Resolver(self.catalog, self.modules)
         seg = resolver.rule(expr, entity)
         return dataclasses.replace(seg, rule_text=text)
@@ -97,6 +98,8 @@ class Project:
     def with_catalog(self, catalog: Catalog) -> Project:
         """The same rules resolved against another catalog (e.g. one adapted to the
         column types found in the data)."""
+        from segdsl.semantic.resolver import Resolver
+
         resolved = Resolver(catalog, self.modules).resolve_all()
         return Project(self.root, catalog, self.modules, resolved.segments, resolved.measures)
 
@@ -150,6 +153,8 @@ class Project:
             )
         if read_files not in ("relative", "absolute"):
             raise ValueError(f"read_files must be 'relative' or 'absolute', not {read_files!r}")
+        from segdsl.catalog.model import reading_files
+
         return reading_files(self.catalog, self.root, read_files)
 
     # ---- evaluate -------------------------------------------------------------------
@@ -240,6 +245,8 @@ def load_project(path: str | Path = ".") -> Project:
         )
     if root.is_file():
         root = root.parent
+    from segdsl.catalog.model import load_catalog
+
     catalog = load_catalog(root / CATALOG_FILE)
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
@@ -298,6 +305,8 @@ def _resolve_project(
         # Names defined in a file that did not parse would show up as unknown
         # elsewhere: report the syntax errors alone.
         raise SegdslError(diags)
+    from segdsl.semantic.resolver import Resolver
+
     resolved = Resolver(catalog, modules).resolve_all()
     return Project(root, catalog, modules, resolved.segments, resolved.measures)
 
@@ -316,6 +325,8 @@ def project_from_texts(
     relative to. ``catalog_path`` names the catalog in messages (default
     ``root/segdsl.toml``). Raises :class:`SegdslError` with every problem found."""
     root = Path(root)
+    from segdsl.catalog.model import parse_catalog
+
     catalog = parse_catalog(plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
