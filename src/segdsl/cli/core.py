@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from segdsl.cli.app import AsOfOpt, NamesArg, ProjectOpt, RuleOpt, app, plural, run, use_color
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 
 @app.command()
@@ -32,6 +32,11 @@ def check(project: ProjectOpt = Path(".")) -> None:
     run(body)
 
 
+class ReadFilesMode(StrEnum):
+    relative = "relative"
+    absolute = "absolute"
+
+
 @app.command("compile")
 def compile_(
     names: NamesArg = None,
@@ -50,6 +55,14 @@ def compile_(
         ),
     ] = False,
     rule: RuleOpt = None,
+    read_files: Annotated[
+        ReadFilesMode | None,
+        typer.Option(
+            "--read-files",
+            help="Read Parquet/CSV sources by their paths in the SQL (DuckDB), relative to "
+            "the current folder or absolute, instead of tables named by the files' stems.",
+        ),
+    ] = None,
 ) -> None:
     """Compile segments to SQL.
 
@@ -60,28 +73,31 @@ def compile_(
       segdsl compile -p examples/retail --membership --as-of 2026-06-30
 
       segdsl compile -p examples/retail --rule 'age 25..34 and purchases_90d > 3'
+
+      segdsl compile young_frequent_buyers -p examples/retail --read-files relative | duckdb
     """
-    from segdsl.project import as_of_instant, load_project
+    from segdsl.project import ReadFiles, as_of_instant, load_project
 
     def body() -> None:
         p = load_project(project)
         instant = as_of_instant(as_of, p.catalog.timezone)
         d = dialect or p.catalog.dialect
+        files: ReadFiles | None = read_files.value if read_files is not None else None
         if rule is not None:
             if names or membership:
                 raise SegdslError(
                     Diagnostic(
-                        "U007", "--rule compiles one rule: give no NAMES and no --membership"
+                        codes.U007, "--rule compiles one rule: give no NAMES and no --membership"
                     )
                 )
-            typer.echo(p.compile(p.rule(rule), d, instant) + ";")
+            typer.echo(p.compile(p.rule(rule), d, instant, files) + ";")
             return
         if membership:
-            typer.echo(p.compile_membership(names, d, instant) + ";")
+            typer.echo(p.compile_membership(names, d, instant, files) + ";")
             return
         parts = []
         for seg in p.select(names):
-            sql = p.compile(seg, d, instant)
+            sql = p.compile(seg, d, instant, files)
             parts.append(
                 sql + ";" if len(names or p.segments) == 1 else f"-- segment: {seg.name}\n{sql};"
             )
@@ -144,12 +160,13 @@ def eval_(
             check_export_path(out)
         p = load_project(project)
         instant = as_of_instant(as_of, p.catalog.timezone)
+        listed = out is not None  # sizes alone need no member lists
         if rule is not None:
             if names:
-                raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
-            result = p.evaluate([p.rule(rule)], instant, engine=chosen)
+                raise SegdslError(Diagnostic(codes.U007, "give segment names or --rule, not both"))
+            result = p.evaluate([p.rule(rule)], instant, engine=chosen, members=listed)
         else:
-            result = p.evaluate(p.select(names), instant, engine=chosen)
+            result = p.evaluate(p.select(names), instant, engine=chosen, members=listed)
         if out is not None:
             result.export(out)
         _print_sizes(result, fmt)
