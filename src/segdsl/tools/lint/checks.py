@@ -193,15 +193,33 @@ class Linter:
     def run(self) -> list[Diagnostic]:
         for module in self.project.modules:
             for stmt in module.statements:
-                if isinstance(stmt, ast.SegmentDef):
-                    self._segment(stmt)
-                else:
-                    self._measure(stmt)
+                self.findings.extend(self.statement_findings(stmt))
+        self.findings.extend(self.project_findings())
+        return self.findings
+
+    def statement_findings(self, stmt: ast.Statement) -> list[Diagnostic]:
+        """The findings of one segment's or measure's own checks (an editor re-checks
+        only the statements that changed)."""
+        start = len(self.findings)
+        if isinstance(stmt, ast.SegmentDef):
+            self._segment(stmt)
+        else:
+            self._measure(stmt)
+        found = self.findings[start:]
+        del self.findings[start:]
+        return found
+
+    def project_findings(self) -> list[Diagnostic]:
+        """The findings of the checks across statements: W130, W304 and, with hygiene,
+        I401–I404."""
+        start = len(self.findings)
         self._same_conditions()
         self._retention_strings()
         if self.hygiene:
             self._hygiene()
-        return self.findings
+        found = self.findings[start:]
+        del self.findings[start:]
+        return found
 
     def add(
         self,
