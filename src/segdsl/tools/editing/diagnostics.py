@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from segdsl.diagnostics import Diagnostic
 from segdsl.project import CATALOG_FILE
+from segdsl.syntax import ast
 
 from .model import Finding, Range
 from .state import Analysis, ProjectState, finding_of
@@ -14,11 +17,20 @@ from .state import Analysis, ProjectState, finding_of
 LINT_SOURCE = "segdsl-lint"
 
 
-def _lint(analysis: Analysis) -> list[Diagnostic]:
+@dataclass
+class LintCache:
+    """Findings of each statement's own lint checks, kept while its text, place and
+    resolved form stay the same (and the catalog too)."""
+
+    catalog_text: str | None = None
+    entries: dict[tuple[Any, ...], list[Diagnostic]] = field(default_factory=dict)
+
+
+def _lint(analysis: Analysis, cache: LintCache) -> list[Diagnostic]:
     """The lint findings of a project free of errors, as `segdsl lint` reports them
-    (the [lint] configuration, `# segdsl: ignore` comments and severities applied)."""
-    from segdsl.diagnostics import SegdslError
-    from segdsl.tools.lint.checks import run_checks
+    (the [lint] configuration, `# segdsl: ignore` comments and severities applied);
+    only the statements that changed are checked again."""
+    from segdsl.tools.lint.checks import Linter
     from segdsl.tools.lint.config import Suppressions, parse_config
 
     project = analysis.project
@@ -28,10 +40,28 @@ def _lint(analysis: Analysis) -> list[Diagnostic]:
     sup = Suppressions()
     for module in project.modules:
         sup.add_module(module)
-    try:
-        found = run_checks(project, hygiene=True)
-    except SegdslError as exc:
-        return [*out, *exc.diagnostics]
+    if cache.catalog_text != analysis.catalog_text:
+        cache.catalog_text, cache.entries = analysis.catalog_text, {}
+    linter = Linter(project, hygiene=True)
+    found: list[Diagnostic] = []
+    entries: dict[tuple[Any, ...], list[Diagnostic]] = {}
+    for module in project.modules:
+        for stmt in module.statements:
+            resolved: object = (
+                project.segments.get(stmt.name)
+                if isinstance(stmt, ast.SegmentDef)
+                else project.measures.get(stmt.name)
+            )
+            sp = stmt.span
+            lines = sp.source.lines[sp.line - 1 : sp.end_line]
+            key = (sp.path, sp.line, sp.column, sp.end_line, sp.end_column, *lines, resolved)
+            got = cache.entries.get(key)
+            if got is None:
+                got = linter.statement_findings(stmt)
+            entries[key] = got
+            found.extend(got)
+    cache.entries = entries
+    found.extend(linter.project_findings())
     for d in found:
         if not config.enabled(d.code) or sup.suppressed(d):
             continue
@@ -40,7 +70,9 @@ def _lint(analysis: Analysis) -> list[Diagnostic]:
     return out
 
 
-def collect_findings(analysis: Analysis, core: Sequence[Diagnostic]) -> dict[str, list[Finding]]:
+def collect_findings(
+    analysis: Analysis, core: Sequence[Diagnostic], cache: LintCache
+) -> dict[str, list[Finding]]:
     """Findings per file: every .seg file and segdsl.toml get a list (maybe empty),
     so that a client clears what was fixed."""
     out: dict[str, list[Finding]] = {p: [] for p in analysis.texts}
@@ -62,7 +94,7 @@ def collect_findings(analysis: Analysis, core: Sequence[Diagnostic]) -> dict[str
     for d in core:
         f = finding_of(d, analysis.catalog_path)
         out.setdefault(f.path, []).append(f)
-    for d in _lint(analysis):
+    for d in _lint(analysis, cache):
         f = finding_of(d, analysis.catalog_path, LINT_SOURCE)
         out.setdefault(f.path, []).append(f)
     for findings in out.values():

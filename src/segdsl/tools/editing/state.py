@@ -111,6 +111,7 @@ class ProjectState:
         self._last_good: dict[str, ast.Module] = {}
         self._catalog: tuple[str, Catalog | None, list[Diagnostic]] | None = None
         self._analysis: Analysis | None = None
+        self._lint_cache: Any = None  # diagnostics.LintCache, made on first use
 
     # ---- inputs -------------------------------------------------------------------
     def set_text(self, path: str | Path, text: str) -> None:
@@ -213,7 +214,7 @@ class ProjectState:
         return catalog, diags
 
     def _analyse(self, texts: dict[str, str], catalog_text: str | None) -> Analysis:
-        from .diagnostics import collect_findings
+        from .diagnostics import LintCache, collect_findings
 
         catalog, catalog_diags = self._load_catalog(catalog_text)
         modules: dict[str, ast.Module] = {}
@@ -277,7 +278,11 @@ class ProjectState:
                 analysis.segments,
                 analysis.measures,
             )
-        analysis.findings = collect_findings(analysis, [*catalog_diags, *syntax, *resolve_diags])
+        if self._lint_cache is None:
+            self._lint_cache = LintCache()
+        analysis.findings = collect_findings(
+            analysis, [*catalog_diags, *syntax, *resolve_diags], self._lint_cache
+        )
         return analysis
 
 
