@@ -200,6 +200,15 @@ class ProjectState:
             self._last_good[path] = parsed.module
         return parsed
 
+    def _lend_saved(self, path: str, text: str) -> None:
+        """A file that does not parse and never did here: its saved text, when that
+        parses, lends its names to the other files."""
+        saved = self._read(path)
+        if saved is None or plain_text(saved) == text:
+            return
+        with contextlib.suppress(SegdslError):
+            self._last_good[path] = parse_source(Source(path, plain_text(saved)))
+
     def _load_catalog(self, text: str | None) -> tuple[Catalog | None, list[Diagnostic]]:
         if text is None:
             return None, []  # P004 on each file (diagnostics.collect_findings)
@@ -227,6 +236,8 @@ class ProjectState:
             else:
                 broken.add(path)
                 syntax.extend(parsed.errors)
+                if path not in self._last_good:
+                    self._lend_saved(path, text)
         for gone in set(self._parsed) - set(texts):
             self._parsed.pop(gone, None)
             self._last_good.pop(gone, None)
