@@ -212,3 +212,22 @@ def test_no_catalog_gives_p004(tmp_path: Path) -> None:
     state = ProjectState(tmp_path)
     state.set_text(tmp_path / "a.seg", "segment a where age > 1\n")
     assert _codes(state) == {"a.seg": ["P004"]}
+
+
+def test_without_the_extra_segdsl_lsp_says_what_to_install() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['pygls'] = None; sys.modules['lsprotocol'] = None\n"
+        "from segdsl.cli import main; sys.argv = ['segdsl', 'lsp']; main()\n"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = dict(os.environ, PYTHONPATH=src)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 1
+    assert "P001" in done.stderr and "pip install 'segdsl[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
