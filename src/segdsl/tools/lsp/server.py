@@ -123,6 +123,44 @@ def _path(uri: str) -> str:
     return normalize_path(path)
 
 
+def workspace_projects(folders: list[str], depth: int = 2) -> list[str]:
+    """Project folders (holding segdsl.toml) in the workspace folders and up to
+    ``depth`` levels below them (hidden folders and node_modules skipped)."""
+    found: list[str] = []
+    for top in folders:
+        level = [top]
+        for _ in range(depth + 1):
+            below: list[str] = []
+            for folder in level:
+                if os.path.isfile(os.path.join(folder, CATALOG)):
+                    found.append(normalize_path(folder))
+                try:
+                    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                except OSError:
+                    continue
+                below.extend(
+                    e.path
+                    for e in entries
+                    if e.is_dir(follow_symlinks=False)
+                    and not e.name.startswith(".")
+                    and e.name != "node_modules"
+                )
+            level = below
+    return sorted(set(found))
+
+
+@server.feature(lsp.INITIALIZED)
+def initialized(ls: SegdslServer, params: lsp.InitializedParams) -> None:
+    """Check the projects of the workspace at once: their problems show before any file
+    is opened."""
+    folders = [f.uri for f in ls.workspace.folders.values()] or (
+        [ls.workspace.root_uri] if ls.workspace.root_uri else []
+    )
+    paths = [p for p in (path_of(u) for u in folders) if p]
+    for root in workspace_projects(paths):
+        ls.publish(ls.state_of(os.path.join(root, CATALOG)))
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: SegdslServer, params: lsp.DidOpenTextDocumentParams) -> None:
     ls.sync(params.text_document.uri)
