@@ -319,3 +319,22 @@ async def test_a_file_outside_any_project(client: LanguageClient, tmp_path: Path
     open_doc(client, path, "segment x where age > 3\n")
     await settle(client, path)
     assert [d.code for d in diags(client, path)] == ["P004"]
+
+
+async def test_document_symbols_list_segments_and_measures(
+    client: LanguageClient, project: Path
+) -> None:
+    import re
+
+    path = project / "measures.seg"
+    text = open_doc(client, path)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(_doc(path))
+    )
+    assert symbols is not None
+    names = [s.name for s in symbols]
+    assert names == re.findall(r"^measure\s+([A-Za-z_]\w*)", text, re.MULTILINE)
+    first = symbols[0]
+    assert isinstance(first, types.DocumentSymbol)
+    assert first.selection_range == span_of(text, "purchases_90d")
+    assert first.detail == "measure · a whole number"

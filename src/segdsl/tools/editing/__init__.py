@@ -27,9 +27,10 @@ from .model import (
     Position,
     Range,
     RenameError,
+    Symbol,
     TextEdit,
 )
-from .navigate import definition, prepare_rename, references, rename
+from .navigate import definition, document_symbols, prepare_rename, references, rename
 from .state import Analysis, ProjectState, normalize_path, plain_text
 from .symbols import Occurrence, occurrence_at, occurrences
 
@@ -45,11 +46,13 @@ __all__ = [
     "ProjectState",
     "Range",
     "RenameError",
+    "Symbol",
     "TextEdit",
     "code_actions",
     "complete",
     "definition",
     "diagnostics",
+    "document_symbols",
     "format_edits",
     "hover",
     "latest_snapshot",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from segdsl.catalog.model import IDENT
+from segdsl.catalog.types import describe
+from segdsl.syntax import ast
 from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
-from .model import Location, Position, Range, RenameError, TextEdit
+from .model import Location, Position, Range, RenameError, Symbol, TextEdit
 from .state import ProjectState, normalize_path
 from .symbols import Occurrence, occurrence_at, occurrences, same_symbol
 
@@ -107,3 +109,30 @@ def rename(
     for file_edits in edits.values():
         file_edits.sort(key=lambda e: e.range)
     return edits
+
+
+def document_symbols(state: ProjectState, path: str) -> list[Symbol]:
+    """The segments and measures of ``path``, in file order (an editor's outline)."""
+    a = state.analysis()
+    module = a.modules.get(normalize_path(path))
+    if module is None:
+        return []
+    out: list[Symbol] = []
+    for stmt in module.statements:
+        if isinstance(stmt, ast.SegmentDef):
+            detail = stmt.meta_value("title") or f"segment of {a.entity_of(stmt)}"
+            kind = "segment"
+        else:
+            m = a.measures.get(stmt.name)
+            detail = f"measure · {describe(m.expr.type)}" if m is not None else "measure"
+            kind = "measure"
+        out.append(
+            Symbol(
+                stmt.name,
+                kind,
+                Range.from_span(stmt.span),
+                Range.from_span(stmt.name_span),
+                detail,
+            )
+        )
+    return out

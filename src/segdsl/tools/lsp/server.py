@@ -232,6 +232,23 @@ def references(ls: SegdslServer, params: lsp.ReferenceParams) -> list[lsp.Locati
     return [conv.location(loc) for loc in found]
 
 
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: SegdslServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    path = _path(params.text_document.uri)
+    conv = ls.conv
+    kinds = {"segment": lsp.SymbolKind.Class, "measure": lsp.SymbolKind.Variable}
+    return [
+        lsp.DocumentSymbol(
+            name=s.name,
+            kind=kinds.get(s.kind, lsp.SymbolKind.Variable),
+            range=conv.range_out(path, s.range),
+            selection_range=conv.range_out(path, s.selection_range),
+            detail=s.detail or None,
+        )
+        for s in editing.document_symbols(ls.state_of(path), path)
+    ]
+
+
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: SegdslServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
     path = _path(params.text_document.uri)
