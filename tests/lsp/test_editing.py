@@ -231,3 +231,29 @@ def test_without_the_extra_segdsl_lsp_says_what_to_install() -> None:
     assert done.returncode == 1
     assert "P001" in done.stderr and "pip install 'segdsl[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_hover_and_definition_in_a_file_being_typed(project: Path) -> None:
+    """A file that does not parse still answers hover and definition for the known
+    names under the cursor."""
+    from segdsl.tools.editing import definition, hover
+
+    state = ProjectState(project)
+    path = project / "typing.seg"
+    text = (
+        "segment x where spend_365d > 3 and count(purchase where amount > ) "
+        "and in segment vip and age >\n"
+    )
+    state.set_text(path, text)
+
+    def shown(needle: str) -> str:
+        found = hover(state, path, _pos(text, needle, shift=1))
+        return found.contents if found else ""
+
+    assert "measure `spend_365d`" in shown("spend_365d")
+    assert "event `purchase`" in shown("purchase")
+    assert "field `amount`" in shown("amount")
+    assert "segment `vip`" in shown("vip")
+    assert "attribute `age`" in shown("age")
+    loc = definition(state, path, _pos(text, "spend_365d"))
+    assert [Path(x.path).name for x in loc] == ["measures.seg"]

@@ -78,7 +78,7 @@ TOP_KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Strings emptied and comments removed, keeping the length of what stays."""
     return _STRIP.sub(lambda m: '""' if m.group(0)[:1] in "\"'" else "", text)
 
@@ -95,7 +95,7 @@ def _in_string_or_comment(line: str) -> bool:
     return False
 
 
-def _statement_before(lines: list[str], pos: Position) -> tuple[str, int]:
+def statement_before(lines: list[str], pos: Position) -> tuple[str, int]:
     """The text of the current statement up to the cursor, and its first line."""
     start = pos.line
     while start > 0 and not _STMT_START.match(lines[start]):
@@ -104,7 +104,7 @@ def _statement_before(lines: list[str], pos: Position) -> tuple[str, int]:
     return "\n".join(chunk), start
 
 
-def _event_context(stmt: str) -> tuple[str, str | None]:
+def event_context(stmt: str) -> tuple[str, str | None]:
     """("event-where", EVENT) inside an event's condition, ("agg-head", EVENT) in an
     aggregate after its event, ("", None) elsewhere."""
     opens: list[int] = []
@@ -282,10 +282,10 @@ def _complete(
         return "none", []
     m = re.search(rf"{_IDENT}$", line)
     prefix = m.group(0) if m else ""
-    stmt_raw, _stmt_line = _statement_before(
+    stmt_raw, _stmt_line = statement_before(
         lines, Position(position.line, position.character - len(prefix))
     )
-    stmt = _clean(stmt_raw)
+    stmt = clean(stmt_raw)
     own = re.match(rf"\s*(?:segment|measure)\s+({_IDENT})", stmt, re.IGNORECASE)
     own_name = own.group(1) if own else ""
     before_word = line[: len(line) - len(prefix)]
@@ -320,7 +320,7 @@ def _complete(
     is_segment = bool(re.match(r"\s*segment\b", stmt, re.IGNORECASE))
     if is_segment and not re.search(r"\bwhere\b", stmt, re.IGNORECASE):
         return "header", _keywords(HEADER_KEYWORDS)
-    mode, event = _event_context(stmt)
+    mode, event = event_context(stmt)
     if mode == "event-where" and event is not None:
         return "event-where", _fields(a, event) + _keywords(CONDITION_KEYWORDS)
     if mode == "agg-head":

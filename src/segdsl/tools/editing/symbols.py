@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -146,7 +147,57 @@ def occurrence_at(analysis: Analysis, path: str, pos: Position) -> Occurrence | 
             and (best is None or occ.range.start > best.range.start)
         ):
             best = occ
+    if best is None and path in analysis.broken:
+        return _word_at(analysis, path, pos)
     return best
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _word_at(analysis: Analysis, path: str, pos: Position) -> Occurrence | None:
+    """In a file that does not parse (being typed): the known name under the cursor,
+    told apart by the words around it."""
+    lines = analysis.texts.get(path, "").split("\n")
+    if pos.line >= len(lines):
+        return None
+    line = lines[pos.line]
+    for m in _WORD.finditer(line):
+        if m.start() <= pos.character <= m.end():
+            break
+    else:
+        return None
+    name, before = m.group(0), line[: m.start()]
+    rng = Range.of(pos.line, m.start(), pos.line, m.end())
+    catalog = analysis.catalog
+    entity = catalog.default_entity if catalog else None
+    for back in range(pos.line, -1, -1):
+        head = re.match(r"\s*segment\s+\w+\s+of\s+(\w+)", lines[back], re.IGNORECASE)
+        if head or re.match(r"\s*(segment|measure)\b", lines[back], re.IGNORECASE):
+            if head and catalog and head.group(1) in catalog.entities:
+                entity = head.group(1)
+            break
+    from .complete import clean, event_context, statement_before
+
+    stmt, _ = statement_before(lines, Position(pos.line, m.start()))
+    mode, event = event_context(clean(stmt))
+    if mode == "event-where" and catalog and event in catalog.events:
+        return Occurrence("field", name, path, rng, event=event, entity=entity)
+    dotted = re.search(r"(\w+)\.$", before)
+    if dotted and catalog and dotted.group(1) in catalog.events:
+        return Occurrence("field", name, path, rng, event=dotted.group(1), entity=entity)
+    if re.search(r"\bsegment\s+$", before, re.IGNORECASE) and before.strip().lower() != "segment":
+        return Occurrence("segment", name, path, rng, entity=entity)
+    if name in analysis.measure_defs:
+        return Occurrence("measure", name, path, rng, entity=entity)
+    if name in analysis.segment_defs:
+        return Occurrence("segment", name, path, rng, entity=entity)
+    if catalog is not None:
+        if name in catalog.events:
+            return Occurrence("event", name, path, rng, entity=entity)
+        if entity in catalog.entities and name in catalog.entities[entity].attributes:
+            return Occurrence("attribute", name, path, rng, entity=entity)
+    return None
 
 
 def same_symbol(a: Occurrence, b: Occurrence) -> bool:
