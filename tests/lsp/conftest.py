@@ -56,6 +56,8 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=workspace.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
+        # a segment's hover evaluates it at the end of the example data
+        initialization_options={"asOf": "2026-06-30", "evaluateTimeout": 60},
     )
     await lsp_client.initialize_session(params)
     yield

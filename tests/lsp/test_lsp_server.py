@@ -338,3 +338,30 @@ async def test_document_symbols_list_segments_and_measures(
     assert isinstance(first, types.DocumentSymbol)
     assert first.selection_range == span_of(text, "purchases_90d")
     assert first.detail == "measure · a whole number"
+
+
+async def test_hover_evaluates_a_segment_without_snapshot(
+    client: LanguageClient, project: Path
+) -> None:
+    """With the data at hand and no snapshot, the hover counts the members (at the
+    client's asOf); the count is checked with pandas on the same Parquet file."""
+    import shutil
+
+    import pandas as pd
+    from conftest import RETAIL
+
+    shutil.copytree(RETAIL / "data", project / "data")
+    path = project / "quick.seg"
+    text = 'segment de_adults where country = "DE" and age >= 18\n'
+    open_doc(client, path, text)
+    result = await client.text_document_hover_async(
+        types.HoverParams(_doc(path), span_of(text, "de_adults").start)
+    )
+    customers = pd.read_parquet(RETAIL / "data" / "customers.parquet")
+    expected = int(((customers["country"] == "DE") & (customers["age"] >= 18)).sum())
+    share = expected / len(customers)
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert (
+        f"**{expected:,}** members ({share:.1%} of {len(customers):,}) at 2026-06-30 00:00 "
+        "(evaluated now)"
+    ) in result.contents.value

@@ -27,6 +27,10 @@ async function start(context) {
         { scheme: "untitled", language: "segdsl" },
         { scheme: "file", pattern: "**/segdsl.toml" },
       ],
+      initializationOptions: {
+        evaluate: vscode.workspace.getConfiguration("segdsl").get("hover.evaluate", true),
+        asOf: vscode.workspace.getConfiguration("segdsl").get("asOf", "") || undefined,
+      },
       synchronize: {
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.seg,segdsl.toml}"),
       },

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.types import describe
 from segdsl.syntax import ast
@@ -12,6 +13,9 @@ from . import catalogtext
 from .model import Hover, Position
 from .state import Analysis, ProjectState, normalize_path
 from .symbols import Occurrence, occurrence_at
+
+if TYPE_CHECKING:
+    from segdsl.project import Project
 
 SQL_LIMIT = 4000  # characters of compiled SQL shown in a hover
 
@@ -190,3 +194,51 @@ def hover(
     if not text:
         return None
     return Hover(text, occ.range)
+
+
+@dataclass(frozen=True)
+class QuickSize:
+    """A segment's size from a quick evaluation on the project's own data."""
+
+    members: int
+    entity_count: int
+    as_of: dt.datetime
+
+    @property
+    def share(self) -> float:
+        return self.members / self.entity_count if self.entity_count else 0.0
+
+    def markdown(self) -> str:
+        return (
+            f"**{self.members:,}** members ({self.share:.1%} of {self.entity_count:,}) "
+            f"at {self.as_of:%Y-%m-%d %H:%M} (evaluated now)"
+        )
+
+
+_QUICK: dict[tuple[Any, ...], QuickSize] = {}
+_QUICK_LIMIT = 256
+
+
+def quick_size(project: Project, name: str, as_of: dt.datetime | None = None) -> QuickSize | None:
+    """Evaluate one segment of an error-free project on its data (embedded DuckDB), as
+    `segdsl eval NAME` does; None when that fails (no data, a broken file). Results are
+    cached per resolved rule, catalog and as-of. Reads only ``project``: safe to run in
+    a worker thread while the editor goes on."""
+    seg = project.segments.get(name)
+    if seg is None:
+        return None
+    key = (seg, project.catalog.path, repr(project.catalog), as_of)
+    got = _QUICK.get(key)
+    if got is not None:
+        return got
+    try:
+        result = project.evaluate([seg], as_of=as_of)
+    except Exception:  # no data, a database that cannot be opened: no size, no error
+        return None
+    size = result.sizes[name]
+    got = QuickSize(size.members, size.entity_count, result.as_of)
+    if as_of is not None:  # "now" moves: cache only fixed instants
+        if len(_QUICK) >= _QUICK_LIMIT:
+            _QUICK.clear()
+        _QUICK[key] = got
+    return got

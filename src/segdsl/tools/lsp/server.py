@@ -6,7 +6,10 @@ publishes the diagnostics of each of its files whose findings changed."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -16,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from segdsl.diagnostics import SegdslError
 from segdsl.tools import editing
 from segdsl.tools.editing import ProjectState, RenameError, normalize_path, plain_text
+from segdsl.tools.editing.hover import quick_size
 
 from .convert import Converter, completion_item, path_of, uri_of
 
@@ -29,6 +33,38 @@ class RequestFailed(JsonRpcException):
     MESSAGE = "request failed"
 
 
+@dataclass
+class Options:
+    """The client's ``initializationOptions``: ``evaluate`` (bool, default true: a
+    segment's hover without a snapshot shows its size from a quick evaluation),
+    ``asOf`` (the as-of of that evaluation, e.g. "2026-06-30"; default now),
+    ``evaluateTimeout`` (seconds, default 5)."""
+
+    evaluate: bool = True
+    as_of: dt.datetime | None = None
+    evaluate_timeout: float = 5.0
+
+    @classmethod
+    def parse(cls, raw: object) -> Options:
+        out = cls()
+        if not isinstance(raw, dict):
+            return out
+        if isinstance(raw.get("evaluate"), bool):
+            out.evaluate = raw["evaluate"]
+        as_of = raw.get("asOf")
+        if isinstance(as_of, str) and as_of.strip():
+            from segdsl.semantic.timecalc import parse_as_of
+
+            try:
+                out.as_of = parse_as_of(as_of.strip())
+            except Exception:
+                out.as_of = None
+        timeout = raw.get("evaluateTimeout")
+        if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+            out.evaluate_timeout = float(timeout)
+        return out
+
+
 class SegdslServer(LanguageServer):
     def __init__(self) -> None:
         from segdsl import __version__
@@ -36,6 +72,7 @@ class SegdslServer(LanguageServer):
         super().__init__("segdsl", __version__)
         self.projects: dict[str, ProjectState] = {}
         self.published: dict[str, dict[str, tuple[Any, ...]]] = {}  # root -> uri -> key
+        self.options = Options()
 
     # ---- projects and files -----------------------------------------------------------
     def root_of(self, path: str) -> str:
@@ -149,6 +186,11 @@ def workspace_projects(folders: list[str], depth: int = 2) -> list[str]:
     return sorted(set(found))
 
 
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: SegdslServer, params: lsp.InitializeParams) -> None:
+    ls.options = Options.parse(params.initialization_options)
+
+
 @server.feature(lsp.INITIALIZED)
 def initialized(ls: SegdslServer, params: lsp.InitializedParams) -> None:
     """Check the projects of the workspace at once: their problems show before any file
@@ -200,13 +242,35 @@ def completion(ls: SegdslServer, params: lsp.CompletionParams) -> lsp.Completion
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-def hover(ls: SegdslServer, params: lsp.HoverParams) -> lsp.Hover | None:
+async def hover(ls: SegdslServer, params: lsp.HoverParams) -> lsp.Hover | None:
     path = _path(params.text_document.uri)
-    found = editing.hover(ls.state_of(path), path, ls.conv.position_in(path, params.position))
+    state = ls.state_of(path)
+    pos = ls.conv.position_in(path, params.position)
+    found = editing.hover(state, path, pos)
     if found is None:
         return None
+    contents = found.contents
+    occ = editing.occurrence_at(state.analysis(), path, pos)
+    project = state.analysis().project
+    if (
+        ls.options.evaluate
+        and occ is not None
+        and occ.kind == "segment"
+        and project is not None
+        and "(latest snapshot)" not in contents
+    ):
+        # off the event loop: typing goes on while DuckDB counts
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(None, quick_size, project, occ.name, ls.options.as_of)
+        try:
+            size = await asyncio.wait_for(job, ls.options.evaluate_timeout)
+        except TimeoutError:
+            size = None
+        if size is not None:
+            head, sep, sql = contents.partition("\n\n```sql")
+            contents = head + "\n\n" + size.markdown() + sep + sql
     return lsp.Hover(
-        contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, found.contents),
+        contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, contents),
         range=ls.conv.range_out(path, found.range),
     )
 
