@@ -94,7 +94,13 @@ def collect_findings(
     for d in core:
         f = finding_of(d, analysis.catalog_path)
         out.setdefault(f.path, []).append(f)
-    for d in _lint(analysis, cache):
+    try:
+        linted = _lint(analysis, cache)
+    except Exception as exc:  # a bug in a lint check must not hide the other findings
+        analysis.cache["lint_error"] = f"{type(exc).__name__}: {exc}"
+        cache.entries = {}
+        linted = []
+    for d in linted:
         f = finding_of(d, analysis.catalog_path, LINT_SOURCE)
         out.setdefault(f.path, []).append(f)
     for findings in out.values():

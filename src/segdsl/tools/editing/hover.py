@@ -107,6 +107,74 @@ def _segment(a: Analysis, name: str, sql: bool, history: bool) -> str:
     return "\n\n".join(parts)
 
 
+def _size_line(a: Analysis, name: str) -> tuple[str, dt.datetime | None]:
+    row = latest_snapshot(a, name)
+    if row is None:
+        return "", None
+    share = row.size / row.entity_count if row.entity_count else 0.0
+    return (
+        f"**{row.size:,}** members ({share:.1%} of {row.entity_count:,}) "
+        f"at {row.as_of:%Y-%m-%d %H:%M} (latest snapshot)",
+        row.as_of,
+    )
+
+
+def _segmentation(a: Analysis, name: str, history: bool) -> str:
+    sdef = a.segmentation_defs.get(name)
+    if sdef is None:
+        return ""
+    entity = a.entity_of(sdef) or "?"
+    title = sdef.meta_value("title") if hasattr(sdef, "meta_value") else None
+    head = f"**segmentation `{name}`** of `{entity}`" + (f" — {title}" if title else "")
+    parts = [
+        head,
+        "a text value: the name of the entity's class (the first class whose condition "
+        "holds), e.g. `"
+        + name
+        + ' in ("'
+        + (sdef.classes[0].name if sdef.classes else "…")
+        + '")`',
+        _code(_statement_text(a, sdef)),
+    ]
+    if history:
+        rows = []
+        for c in sdef.classes:
+            line, _ = _size_line(a, f"{name}.{c.name}")
+            if line:
+                rows.append(f"- `{c.name}`: {line}")
+        if rows:
+            parts.append("\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def _class(a: Analysis, full: str, sql: bool, history: bool) -> str:
+    found = a.class_names().get(full)
+    if found is None:
+        return f"**segment `{full}`** — not defined in this project"
+    group, cls = found
+    sdef = a.segmentation_defs[group]
+    lines = a.texts.get(normalize_path(cls.span.path), cls.span.source.text).split("\n")
+    text = "\n".join(lines[cls.span.line - 1 : cls.span.end_line]).rstrip()
+    parts = [
+        f"**class `{cls.name}`** of segmentation `{group}` (the segment `{full}`) of "
+        f"`{a.entity_of(sdef)}`",
+        "its members: the entities whose first matching class is this one",
+        _code(text),
+    ]
+    as_of: dt.datetime | None = None
+    if history:
+        line, as_of = _size_line(a, full)
+        if line:
+            parts.append(line)
+    if sql:
+        compiled = _segment_sql(a, full, as_of)
+        if compiled is not None:
+            if len(compiled) > SQL_LIMIT:
+                compiled = compiled[:SQL_LIMIT] + "\n-- …"
+            parts.append(_code(compiled, "sql"))
+    return "\n\n".join(parts)
+
+
 def _measure(a: Analysis, name: str) -> str:
     mdef = a.measure_defs.get(name)
     if mdef is None:
@@ -185,8 +253,12 @@ def hover(
     if occ is None:
         return None
     text = ""
-    if occ.kind == "segment":
+    if occ.kind == "segment" and "." in occ.name:
+        text = _class(a, occ.name, sql, history)
+    elif occ.kind == "segment":
         text = _segment(a, occ.name, sql, history)
+    elif occ.kind == "segmentation":
+        text = _segmentation(a, occ.name, history)
     elif occ.kind == "measure":
         text = _measure(a, occ.name)
     elif occ.kind in ("attribute", "field", "event", "entity"):

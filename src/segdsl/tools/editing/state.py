@@ -56,6 +56,7 @@ class Analysis:
     segments: dict[str, ir.Segment]  # the segments that resolve
     measures: dict[str, ir.Measure]  # the measures that resolve
     findings: dict[str, list[Finding]]  # path (every file, and segdsl.toml) -> findings
+    segmentations: dict[str, Any] = field(default_factory=dict)  # those that resolve
     project: Project | None = None  # set when the whole project is free of errors
     clean: bool = False
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data
@@ -68,18 +69,34 @@ class Analysis:
     def measure_defs(self) -> dict[str, ast.MeasureDef]:
         return self.resolver.measure_defs if self.resolver else {}
 
+    @property
+    def segmentation_defs(self) -> dict[str, Any]:
+        """Segmentations (language.md §15) by name: their syntax nodes (``classes``,
+        each with ``name``, ``name_span`` and ``where``)."""
+        found: dict[str, Any] = getattr(self.resolver, "segmentation_defs", {})
+        return found
+
+    def class_names(self) -> dict[str, tuple[str, Any]]:
+        """``SEGMENTATION.CLASS`` -> (the segmentation's name, the class node)."""
+        out: dict[str, tuple[str, Any]] = {}
+        for name, sdef in self.segmentation_defs.items():
+            for c in sdef.classes:
+                out[f"{name}.{c.name}"] = (name, c)
+        return out
+
     def entity_of(self, stmt: ast.Statement) -> str | None:
         """The entity a segment or measure is about."""
         if self.catalog is None:
             return None
-        if isinstance(stmt, ast.SegmentDef):
-            return stmt.entity or self.catalog.default_entity
+        if is_segment_like(stmt):
+            entity: str | None = getattr(stmt, "entity", None)
+            return entity or self.catalog.default_entity
         m = self.measures.get(stmt.name)
         if m is not None:
             return m.entity
         from .symbols import iter_nodes
 
-        for node in iter_nodes(stmt.expr):
+        for node in iter_nodes(getattr(stmt, "expr", None)):
             if isinstance(node, ast.Aggregate) and node.event in self.catalog.events:
                 return self.catalog.events[node.event].entity
         return self.catalog.default_entity
@@ -268,6 +285,7 @@ class ProjectState:
             try:
                 resolved = resolver.resolve_all()
                 analysis.segments, analysis.measures = resolved.segments, resolved.measures
+                analysis.segmentations = dict(getattr(resolved, "segmentations", {}))
             except SegdslError as exc:
                 resolve_diags = [
                     d for d in exc.diagnostics if d.span is None or d.span.path not in broken
@@ -278,16 +296,24 @@ class ProjectState:
                 for name in resolver.segment_defs:
                     with contextlib.suppress(SegdslError):
                         analysis.segments[name] = resolver.segment(name)
+                for name in analysis.segmentation_defs:
+                    with contextlib.suppress(SegdslError):
+                        analysis.segmentations[name] = resolver.segmentation(name)  # type: ignore[attr-defined]
+                        for cls in analysis.segmentation_defs[name].classes:
+                            full = f"{name}.{cls.name}"
+                            analysis.segments[full] = resolver.segment(full)
         analysis.clean = (
             catalog is not None and not catalog_diags and not syntax and not resolve_diags
         )
         if analysis.clean and catalog is not None:
+            extra = {"segmentations": analysis.segmentations} if analysis.segmentations else {}
             analysis.project = Project(
                 self.root,
                 catalog,
                 [modules[p] for p in texts],
                 analysis.segments,
                 analysis.measures,
+                **extra,
             )
         if self._lint_cache is None:
             self._lint_cache = LintCache()
@@ -295,6 +321,11 @@ class ProjectState:
             analysis, [*catalog_diags, *syntax, *resolve_diags], self._lint_cache
         )
         return analysis
+
+
+def is_segment_like(stmt: object) -> bool:
+    """A segment or a segmentation (which has an entity, metadata and conditions)."""
+    return isinstance(stmt, ast.SegmentDef) or hasattr(stmt, "classes")
 
 
 def finding_of(d: Diagnostic, default_path: str, source: str = "segdsl") -> Finding:

@@ -66,10 +66,12 @@ def _walk(e: object, event: str | None, out: list[tuple[str, str, object, str | 
                 _walk(e.then.where, e.then.event, out)
     elif isinstance(e, ast.InSegment):
         out.append(("segment", e.name, e.name_span, None))
-    elif isinstance(e, ast.Rank):
+    elif isinstance(e, ast.Node) and hasattr(e, "by") and hasattr(e, "per_span"):
+        # `top P% by X per G`, `score 1..N by X per G`: G is an attribute
         _walk(e.by, event, out)
-        if e.per is not None and e.per_span is not None:
-            out.append(("name", e.per, e.per_span, None))
+        per, per_span = getattr(e, "per", None), e.per_span
+        if per is not None and per_span is not None:
+            out.append(("name", per, per_span, None))
     elif isinstance(e, ast.Node):
         for f in dataclasses.fields(e):
             _walk(getattr(e, f.name), event, out)
@@ -89,7 +91,13 @@ def occurrences(analysis: Analysis) -> list[Occurrence]:
     for path, module in analysis.modules.items():
         for stmt in module.statements:
             entity = analysis.entity_of(stmt)
-            kind = "segment" if isinstance(stmt, ast.SegmentDef) else "measure"
+            classes = getattr(stmt, "classes", None)
+            if classes is not None:
+                kind = "segmentation"
+            elif isinstance(stmt, ast.SegmentDef):
+                kind = "segment"
+            else:
+                kind = "measure"
             out.append(
                 Occurrence(
                     kind,
@@ -103,14 +111,51 @@ def occurrences(analysis: Analysis) -> list[Occurrence]:
                 )
             )
             raw: list[tuple[str, str, object, str | None]] = []
+            if kind != "measure":
+                ent, ent_span = getattr(stmt, "entity", None), getattr(stmt, "entity_span", None)
+                if ent is not None and ent_span is not None:
+                    raw.append(("entity", ent, ent_span, None))
             if isinstance(stmt, ast.SegmentDef):
-                if stmt.entity is not None and stmt.entity_span is not None:
-                    raw.append(("entity", stmt.entity, stmt.entity_span, None))
                 _walk(stmt.where, None, raw)
+            elif classes is not None:
+                for c in classes:
+                    full = f"{stmt.name}.{c.name}"
+                    out.append(
+                        Occurrence(
+                            "segment",
+                            full,
+                            path,
+                            Range.from_span(c.name_span),
+                            True,
+                            None,
+                            entity,
+                            stmt.name,
+                        )
+                    )
+                    if c.where is not None:
+                        _walk(c.where, None, raw)
             else:
-                _walk(stmt.expr, None, raw)
+                _walk(getattr(stmt, "expr", None), None, raw)
             for k, name, span, event in raw:
                 assert isinstance(span, Span)
+                rng = Range.from_span(span)
+                if k == "segment" and "." in name:
+                    # `in segment rfm.champions`: the segmentation, then its class
+                    group, _, cls = name.partition(".")
+                    s0, e0 = rng.start, rng.end
+                    out.append(
+                        Occurrence(
+                            "segmentation",
+                            group,
+                            path,
+                            Range.of(s0.line, s0.character, s0.line, s0.character + len(group)),
+                            False,
+                            None,
+                            entity,
+                            stmt.name,
+                        )
+                    )
+                    rng = Range.of(e0.line, e0.character - len(cls), e0.line, e0.character)
                 if k == "name":
                     attrs = (
                         catalog.entities[entity].attributes
@@ -121,17 +166,15 @@ def occurrences(analysis: Analysis) -> list[Occurrence]:
                         k = "attribute"
                     elif name in analysis.measure_defs:
                         k = "measure"
+                    elif name in analysis.segmentation_defs:
+                        k = "segmentation"
                     elif name in analysis.segment_defs:
                         k = "segment"
                     elif catalog is not None and name in catalog.events:
                         k = "event"
                     else:
                         k = "unknown"
-                out.append(
-                    Occurrence(
-                        k, name, path, Range.from_span(span), False, event, entity, stmt.name
-                    )
-                )
+                out.append(Occurrence(k, name, path, rng, False, event, entity, stmt.name))
     analysis.cache["occurrences"] = out
     return out
 
@@ -172,8 +215,10 @@ def _word_at(analysis: Analysis, path: str, pos: Position) -> Occurrence | None:
     catalog = analysis.catalog
     entity = catalog.default_entity if catalog else None
     for back in range(pos.line, -1, -1):
-        head = re.match(r"\s*segment\s+\w+\s+of\s+(\w+)", lines[back], re.IGNORECASE)
-        if head or re.match(r"\s*(segment|measure)\b", lines[back], re.IGNORECASE):
+        head = re.match(
+            r"\s*(?:segment|segmentation)\s+\w+\s+of\s+(\w+)", lines[back], re.IGNORECASE
+        )
+        if head or re.match(r"\s*(segment|segmentation|measure)\b", lines[back], re.IGNORECASE):
             if head and catalog and head.group(1) in catalog.entities:
                 entity = head.group(1)
             break
@@ -190,6 +235,8 @@ def _word_at(analysis: Analysis, path: str, pos: Position) -> Occurrence | None:
         return Occurrence("segment", name, path, rng, entity=entity)
     if name in analysis.measure_defs:
         return Occurrence("measure", name, path, rng, entity=entity)
+    if name in analysis.segmentation_defs:
+        return Occurrence("segmentation", name, path, rng, entity=entity)
     if name in analysis.segment_defs:
         return Occurrence("segment", name, path, rng, entity=entity)
     if catalog is not None:

@@ -230,7 +230,7 @@ def did_change_watched(ls: SegdslServer, params: lsp.DidChangeWatchedFilesParams
 
 @server.feature(
     lsp.TEXT_DOCUMENT_COMPLETION,
-    lsp.CompletionOptions(trigger_characters=[".", "(", " "]),
+    lsp.CompletionOptions(trigger_characters=[".", "(", " ", '"']),
 )
 def completion(ls: SegdslServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     path = _path(params.text_document.uri)
@@ -300,7 +300,11 @@ def references(ls: SegdslServer, params: lsp.ReferenceParams) -> list[lsp.Locati
 def document_symbol(ls: SegdslServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
     path = _path(params.text_document.uri)
     conv = ls.conv
-    kinds = {"segment": lsp.SymbolKind.Class, "measure": lsp.SymbolKind.Variable}
+    kinds = {
+        "segment": lsp.SymbolKind.Class,
+        "measure": lsp.SymbolKind.Variable,
+        "segmentation": lsp.SymbolKind.Enum,
+    }
     return [
         lsp.DocumentSymbol(
             name=s.name,
@@ -319,7 +323,7 @@ def prepare_rename(ls: SegdslServer, params: lsp.PrepareRenameParams) -> lsp.Ran
     conv = ls.conv
     rng = editing.prepare_rename(ls.state_of(path), path, conv.position_in(path, params.position))
     if rng is None:
-        raise RequestFailed("P002: only segments and measures can be renamed")
+        raise RequestFailed("P002: only segments, measures and segmentations can be renamed")
     return conv.range_out(path, rng)
 
 
