@@ -133,7 +133,7 @@ def test_completion_contexts(project: Path) -> None:
         return {i.label for i in complete(state, path, pos, trigger=trigger)}
 
     assert labels("segment x of ") == {"customer"}
-    assert labels("se") == {"segment", "measure"}
+    assert labels("se") >= {"segment", "measure"}
     assert "title" in labels("segment x\n  ")
     assert labels('segment x where did purchase where (status = "paid" and ') >= {"amount"}
     assert "age" not in labels('segment x where did purchase where (status = "paid" and ')
