@@ -92,6 +92,13 @@ async function main() {
   expectScope(g, '  where country != "US" or is_subscribed = true', "true", "constant.language.boolean.segdsl");
   expectScope(g, '  where city = "a \\" # b"', " # b", "string.quoted.double.segdsl");
   expectScope(g, "  WHERE age > 3 AND NOT did purchase", "AND", "keyword.operator.word.segdsl");
+  expectScope(g, "segmentation rfm of customer", "segmentation", "keyword.declaration.segment.segdsl");
+  expectScope(g, "segmentation rfm of customer", "rfm", "entity.name.type.segment.segdsl");
+  expectScope(g, "  champions   where recency >= 4", "champions", "entity.name.type.class.segdsl");
+  expectScope(g, "  where in segment rfm.champions", "rfm.champions", "entity.name.type.segment.segdsl");
+  expectScope(g, "measure monetary = score 1..5 by spend_365d", "score", "keyword.operator.word.segdsl");
+  expectScope(g, "  where count(purchase in this quarter) > 0", "quarter", "keyword.other.unit.segdsl");
+  expectScope(g, "  where most_frequent(purchase.category) = \"books\"", "most_frequent", "support.function.aggregate.segdsl");
 
   // every line of the retail example tokenizes without an unscoped word token
   const retail = path.join(root, "..", "..", "examples", "retail");
