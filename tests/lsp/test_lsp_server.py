@@ -365,3 +365,39 @@ async def test_hover_evaluates_a_segment_without_snapshot(
         f"**{expected:,}** members ({share:.1%} of {len(customers):,}) at 2026-06-30 00:00 "
         "(evaluated now)"
     ) in result.contents.value
+
+
+async def test_incremental_changes_as_vscode_sends_them(
+    client: LanguageClient, project: Path
+) -> None:
+    path = project / "value.seg"
+    text = open_doc(client, path)
+    at = span_of(text, "spend_365d")
+    # type "x" after `spend_365d`, then delete it again
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri(path), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(at.end, at.end), text="x")
+            ],
+        )
+    )
+    await settle(client, path)
+    found = diags(client, path)
+    assert [d.code for d in found] == ["E201"]
+    assert found[0].range == types.Range(
+        at.start, types.Position(at.end.line, at.end.character + 1)
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri(path), version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(at.end, types.Position(at.end.line, at.end.character + 1)),
+                    text="",
+                )
+            ],
+        )
+    )
+    await settle(client, path)
+    assert diags(client, path) == []
