@@ -31,7 +31,8 @@ from .model import (
     TextEdit,
 )
 from .navigate import definition, document_symbols, prepare_rename, references, rename
-from .state import Analysis, ProjectState, normalize_path, plain_text
+from .paths import normalize_path, plain_text
+from .state import Analysis, ProjectState
 from .symbols import Occurrence, occurrence_at, occurrences
 
 __all__ = [

@@ -14,14 +14,18 @@ from segdsl.catalog.types import describe
 from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
+from .context import (
+    IDENT,
+    STMT_START,
+    clean,
+    event_context,
+    in_string_or_comment,
+    statement_before,
+)
 from .model import CompletionItem, Position
-from .state import Analysis, ProjectState, normalize_path, plain_text
+from .paths import normalize_path, plain_text
+from .state import Analysis, ProjectState
 
-_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_STRIP = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?|#[^\n]*")
-_STMT_START = re.compile(r"^\s*(segmentation|segment|measure)\b", re.IGNORECASE)
-_AGG_FUNCS = ("count", "sum", "avg", "min", "max", "first", "last")
-_AGG_OPEN = re.compile(r"\b(count\s+distinct|count|sum|avg|min|max|first|last)\s*$", re.IGNORECASE)
 _UNITS = ("days", "weeks", "months", "years", "day", "week", "month", "year")
 
 CONDITION_KEYWORDS: dict[str, str] = {
@@ -96,67 +100,14 @@ EVENT_TIME_PARTS = {
 }
 
 
-def clean(text: str) -> str:
-    """Strings emptied and comments removed, keeping the length of what stays."""
-    return _STRIP.sub(lambda m: '""' if m.group(0)[:1] in "\"'" else "", text)
-
-
-def _in_string_or_comment(line: str) -> bool:
-    for m in _STRIP.finditer(line):
-        tok = m.group(0)
-        if m.end() == len(line):
-            if tok.startswith("#"):
-                return True
-            closed = len(tok) >= 2 and tok[-1] == tok[0] and not tok.endswith("\\" + tok[0])
-            if not closed:
-                return True
-    return False
-
-
-def statement_before(lines: list[str], pos: Position) -> tuple[str, int]:
-    """The text of the current statement up to the cursor, and its first line."""
-    start = pos.line
-    while start > 0 and not _STMT_START.match(lines[start]):
-        start -= 1
-    chunk = [*lines[start : pos.line], lines[pos.line][: pos.character]]
-    return "\n".join(chunk), start
-
-
-def event_context(stmt: str) -> tuple[str, str | None]:
-    """("event-where", EVENT) inside an event's condition, ("agg-head", EVENT) in an
-    aggregate after its event, ("", None) elsewhere."""
-    opens: list[int] = []
-    for i, ch in enumerate(stmt):
-        if ch == "(":
-            opens.append(i)
-        elif ch == ")" and opens:
-            opens.pop()
-    for p in reversed(opens):
-        before, inner = stmt[:p], stmt[p + 1 :]
-        if _AGG_OPEN.search(before):
-            m = re.match(rf"\s*({_IDENT})", inner)
-            if m is None:
-                return "", None
-            if re.search(r"\bwhere\b", inner[m.end() :], re.IGNORECASE):
-                return "event-where", m.group(1)
-            return "agg-head", m.group(1)
-        if re.search(r"\bwhere\s*$", before, re.IGNORECASE):
-            found = list(
-                re.finditer(rf"\b(?:did|then)\s+(?:not\s+)?({_IDENT})", before, re.IGNORECASE)
-            )
-            if found:
-                return "event-where", found[-1].group(1)
-    return "", None
-
-
 def _entity_of_text(a: Analysis, stmt: str) -> str | None:
     if a.catalog is None:
         return None
-    m = re.match(rf"\s*(?:segmentation|segment)\s+{_IDENT}\s+of\s+({_IDENT})", stmt, re.IGNORECASE)
+    m = re.match(rf"\s*(?:segmentation|segment)\s+{IDENT}\s+of\s+({IDENT})", stmt, re.IGNORECASE)
     if m and m.group(1) in a.catalog.entities:
         return m.group(1)
     if re.match(r"\s*measure\b", stmt, re.IGNORECASE):
-        for ev in re.findall(rf"\b({_IDENT})\s*[.)\s]", stmt):
+        for ev in re.findall(rf"\b({IDENT})\s*[.)\s]", stmt):
             if ev in a.catalog.events:
                 return a.catalog.events[ev].entity
     return a.catalog.default_entity
@@ -294,7 +245,7 @@ def _classes(a: Analysis, entity: str | None, group: str | None = None) -> list[
     return out
 
 
-_VALUE_OF = re.compile(rf"({_IDENT})\s*(?:!=|=|\s(?:not\s+)?in\s*\((?:\s*\"[^\"]*\"\s*,)*)\s*$")
+_VALUE_OF = re.compile(rf"({IDENT})\s*(?:!=|=|\s(?:not\s+)?in\s*\((?:\s*\"[^\"]*\"\s*,)*)\s*$")
 
 
 def _keywords(words: dict[str, str]) -> list[CompletionItem]:
@@ -351,7 +302,7 @@ def _complete(
     if position.line >= len(lines):
         return "none", []
     line = lines[position.line][: position.character]
-    if _in_string_or_comment(line):
+    if in_string_or_comment(line):
         # `rfm = "…` or `rfm in ("a", "…`: the classes of the segmentation
         opened = re.search(r"\"([A-Za-z0-9_]*)$", line)
         if opened is not None:
@@ -359,26 +310,26 @@ def _complete(
             if value_of is not None and value_of.group(1) in a.segmentation_defs:
                 return "values", _class_values(a, value_of.group(1), quoted=False)
         return "none", []
-    m = re.search(rf"{_IDENT}$", line)
+    m = re.search(rf"{IDENT}$", line)
     prefix = m.group(0) if m else ""
     stmt_raw, _stmt_line = statement_before(
         lines, Position(position.line, position.character - len(prefix))
     )
     stmt = clean(stmt_raw)
-    own = re.match(rf"\s*(?:segmentation|segment|measure)\s+({_IDENT})", stmt, re.IGNORECASE)
+    own = re.match(rf"\s*(?:segmentation|segment|measure)\s+({IDENT})", stmt, re.IGNORECASE)
     own_name = own.group(1) if own else ""
     before_word = line[: len(line) - len(prefix)]
-    if before_word == "" or not _STMT_START.match(stmt):
+    if before_word == "" or not STMT_START.match(stmt):
         # a statement starts at the beginning of a line
         return "top", [
             CompletionItem(w, "snippet", doc, doc, insert_text=snippet)
             for w, (snippet, doc) in TOP_KEYWORDS.items()
         ]
     entity = _entity_of_text(a, stmt)
-    in_class = re.search(rf"\bin\s+segment\s+({_IDENT})\.$", stmt, re.IGNORECASE)
+    in_class = re.search(rf"\bin\s+segment\s+({IDENT})\.$", stmt, re.IGNORECASE)
     if in_class:
         return "segments", _classes(a, entity, in_class.group(1))
-    dotted = re.search(rf"({_IDENT})\.$", stmt)
+    dotted = re.search(rf"({IDENT})\.$", stmt)
     if dotted:
         return "fields", _fields(a, dotted.group(1))
     if re.search(r"\bin\s+segment\s+$", stmt, re.IGNORECASE):
@@ -387,7 +338,7 @@ def _complete(
         r"\b(?:count\s+distinct|count|sum|avg|min|max|first|last)\s*\(\s*$", stmt, re.IGNORECASE
     ):
         return "events", _events(a, entity)
-    if re.search(rf"^\s*(?:segmentation|segment)\s+{_IDENT}\s+of\s+$", stmt, re.IGNORECASE):
+    if re.search(rf"^\s*(?:segmentation|segment)\s+{IDENT}\s+of\s+$", stmt, re.IGNORECASE):
         if a.catalog is None:
             return "entities", []
         return "entities", [

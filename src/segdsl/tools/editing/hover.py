@@ -11,7 +11,8 @@ from segdsl.syntax import ast
 
 from . import catalogtext
 from .model import Hover, Position
-from .state import Analysis, ProjectState, normalize_path
+from .paths import normalize_path
+from .state import Analysis, ProjectState
 from .symbols import Occurrence, occurrence_at
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
 from .model import Location, Position, Range, RenameError, Symbol, TextEdit
-from .state import ProjectState, normalize_path
+from .paths import normalize_path
+from .state import ProjectState
 from .symbols import Occurrence, occurrence_at, occurrences, same_symbol
 
 RENAMABLE = ("segment", "measure", "segmentation")

@@ -21,17 +21,10 @@ from segdsl.semantic.resolver import Resolver
 from segdsl.syntax import ast
 from segdsl.syntax.parser import parse_source
 
-from .model import Finding, Range
-
-
-def plain_text(text: str) -> str:
-    """A text as the loader reads it: no BOM, LF line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def normalize_path(path: str | Path) -> str:
-    """The absolute path used as a file's identity everywhere in this package."""
-    return os.path.abspath(os.fspath(path))
+from .findings import LintCache, collect_findings
+from .model import Finding
+from .paths import normalize_path, plain_text
+from .walk import iter_nodes
 
 
 @dataclass
@@ -94,8 +87,6 @@ class Analysis:
         m = self.measures.get(stmt.name)
         if m is not None:
             return m.entity
-        from .symbols import iter_nodes
-
         for node in iter_nodes(getattr(stmt, "expr", None)):
             if isinstance(node, ast.Aggregate) and node.event in self.catalog.events:
                 return self.catalog.events[node.event].entity
@@ -240,7 +231,6 @@ class ProjectState:
         return catalog, diags
 
     def _analyse(self, texts: dict[str, str], catalog_text: str | None) -> Analysis:
-        from .diagnostics import LintCache, collect_findings
 
         catalog, catalog_diags = self._load_catalog(catalog_text)
         modules: dict[str, ast.Module] = {}
@@ -326,26 +316,3 @@ class ProjectState:
 def is_segment_like(stmt: object) -> bool:
     """A segment or a segmentation (which has an entity, metadata and conditions)."""
     return isinstance(stmt, ast.SegmentDef) or hasattr(stmt, "classes")
-
-
-def finding_of(d: Diagnostic, default_path: str, source: str = "segdsl") -> Finding:
-    """A :class:`Finding` from a core :class:`Diagnostic`."""
-    if d.span is not None:
-        path = normalize_path(d.span.path)
-        rng = Range.from_span(d.span)
-        if rng.end <= rng.start:  # an empty span still shows as one character
-            rng = Range(rng.start, type(rng.start)(rng.start.line, rng.start.character + 1))
-    else:
-        path = normalize_path(d.path) if d.path else default_path
-        rng = Range.of(0, 0, 0, 0)
-    return Finding(
-        path,
-        rng,
-        d.code,
-        d.message,
-        d.severity,
-        hint=d.hint,
-        label=d.label,
-        notes=d.notes,
-        source=source,
-    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from segdsl.diagnostics import Span
 from segdsl.syntax import ast
 
+from .context import clean, event_context, statement_before
 from .model import Position, Range
 from .state import Analysis
 
@@ -27,19 +27,6 @@ class Occurrence:
     event: str | None = None  # the event of a field
     entity: str | None = None  # the entity of an attribute, or of the enclosing statement
     statement: str = ""  # the name of the enclosing segment or measure
-
-
-def iter_nodes(node: object) -> Iterator[ast.Node]:
-    """``node`` and every syntax node below it, depth first."""
-    stack: list[object] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Node):
-            yield n
-            kids = [getattr(n, f.name) for f in dataclasses.fields(n)]
-            stack.extend(reversed(kids))
-        elif isinstance(n, tuple):
-            stack.extend(reversed(n))
 
 
 def _walk(e: object, event: str | None, out: list[tuple[str, str, object, str | None]]) -> None:
@@ -222,8 +209,6 @@ def _word_at(analysis: Analysis, path: str, pos: Position) -> Occurrence | None:
             if head and catalog and head.group(1) in catalog.entities:
                 entity = head.group(1)
             break
-    from .complete import clean, event_context, statement_before
-
     stmt, _ = statement_before(lines, Position(pos.line, m.start()))
     mode, event = event_context(clean(stmt))
     if mode == "event-where" and catalog and event in catalog.events:
