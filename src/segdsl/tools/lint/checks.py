@@ -195,16 +195,25 @@ class Linter:
     def run(self) -> list[Diagnostic]:
         for module in self.project.modules:
             for stmt in module.statements:
-                self.findings.extend(self.statement_findings(stmt))
-        self.findings.extend(self.project_findings())
+                if isinstance(stmt, ast.SegmentDef):
+                    self._segment(stmt)
+                else:
+                    self._measure(stmt)
+        self._same_conditions()
+        self._retention_strings()
+        if self.hygiene:
+            self._hygiene()
         return self.findings
 
+    # An editor re-checks only the statements that changed: the same checks as run(),
+    # split into each statement's own and those across statements.
     def statement_findings(self, stmt: ast.Statement) -> list[Diagnostic]:
-        """The findings of one segment's or measure's own checks (an editor re-checks
-        only the statements that changed)."""
+        """The findings of one statement's own checks (as run() makes them)."""
         start = len(self.findings)
         if isinstance(stmt, ast.SegmentDef):
             self._segment(stmt)
+        elif hasattr(stmt, "classes") and hasattr(self, "_segmentation"):
+            self._segmentation(stmt)  # a segmentation (language.md §15)
         else:
             self._measure(stmt)
         found = self.findings[start:]
