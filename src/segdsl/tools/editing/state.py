@@ -286,12 +286,14 @@ class ProjectState:
                 for name in resolver.segment_defs:
                     with contextlib.suppress(SegdslError):
                         analysis.segments[name] = resolver.segment(name)
-                for name in analysis.segmentation_defs:
-                    with contextlib.suppress(SegdslError):
-                        analysis.segmentations[name] = resolver.segmentation(name)  # type: ignore[attr-defined]
-                        for cls in analysis.segmentation_defs[name].classes:
-                            full = f"{name}.{cls.name}"
-                            analysis.segments[full] = resolver.segment(full)
+                segmentation = getattr(resolver, "segmentation", None)  # language.md §15
+                if segmentation is not None:
+                    for name in analysis.segmentation_defs:
+                        with contextlib.suppress(SegdslError):
+                            analysis.segmentations[name] = segmentation(name)
+                            for cls in analysis.segmentation_defs[name].classes:
+                                full = f"{name}.{cls.name}"
+                                analysis.segments[full] = resolver.segment(full)
         analysis.clean = (
             catalog is not None and not catalog_diags and not syntax and not resolve_diags
         )

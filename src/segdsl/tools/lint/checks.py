@@ -212,10 +212,10 @@ class Linter:
         start = len(self.findings)
         if isinstance(stmt, ast.SegmentDef):
             self._segment(stmt)
-        elif hasattr(stmt, "classes") and hasattr(self, "_segmentation"):
-            self._segmentation(stmt)  # a segmentation (language.md §15)
-        else:
+        elif isinstance(stmt, ast.MeasureDef):
             self._measure(stmt)
+        elif hasattr(self, "_segmentation"):
+            self._segmentation(stmt)  # a segmentation (language.md §15)
         found = self.findings[start:]
         del self.findings[start:]
         return found
