@@ -91,16 +91,18 @@ def test_a_broken_file_keeps_lending_its_names(project: Path) -> None:
 def test_incremental_lint_equals_segdsl_lint(project: Path) -> None:
     """Edit rules one after another; after each edit, the findings of the editor (with
     its cache) equal those of `segdsl lint` on the files written to disk."""
-    rng = random.Random(7)
     state = ProjectState(project)
-    files = sorted(project.glob("*.seg"))
+    names = ["value.seg", "demographic.seg", "lifecycle.seg", "segmentations.seg"]
+    files = [project / n for n in names if (project / n).exists()]
     edits = [
         ("top 20% by spend_365d", 'top 20% by spend_365d and country != "US"'),
-        ("where", "where age > 3 and age > 5 and"),
-        ("where", 'where (country = "DE" or country != "DE") and'),
+        ("\n  where", "\n  where age > 3 and age > 5 and"),
+        ("\n  where", '\n  where (country = "DE" or country != "DE") and'),
+        (" where ", ' where (country = "DE" or country != "DE") and '),
     ]
-    for step in range(6):
-        path = files[rng.randrange(len(files))]
+    seen: set[str] = set()
+    for step in range(8):
+        path = files[step % len(files)]
         old, new = edits[step % len(edits)]
         text = path.read_text()
         if old not in text:
@@ -119,7 +121,8 @@ def test_incremental_lint_equals_segdsl_lint(project: Path) -> None:
             if d.span is not None
         )
         assert mine == theirs, step
-    assert any(code != "E201" for *_, code in mine)
+        seen.update(code for *_, code in mine)
+    assert any(c.startswith("W") for c in seen), seen
 
 
 def test_completion_contexts(project: Path) -> None:

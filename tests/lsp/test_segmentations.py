@@ -30,14 +30,14 @@ pytestmark = pytest.mark.skipif(
 RFM = """measure recency   = score 1..5 by last(purchase)
 measure frequency = score 1..5 by count(purchase in last 365 days)
 
-segmentation rfm of customer
-  title "RFM groups"
+segmentation tiers of customer
+  title "Tier groups"
   champions   where recency >= 4 and frequency >= 4
   at_risk     where recency <= 2 and frequency >= 3
   others
 
-segment rfm_risky where in segment rfm.at_risk and age > 30
-segment rfm_named where rfm in ("champions", "others")
+segment rfm_risky where in segment tiers.at_risk and age > 30
+segment rfm_named where tiers in ("champions", "others")
 """
 
 
@@ -49,7 +49,7 @@ def _pos(text: str, needle: str, shift: int = 0) -> Position:
 @pytest.fixture
 def state(tmp_path: Path) -> ProjectState:
     project = copy_retail(tmp_path / "retail")
-    (project / "rfm.seg").write_text(RFM)
+    (project / "tiers.seg").write_text(RFM)
     return ProjectState(project)
 
 
@@ -67,18 +67,18 @@ def test_a_project_with_a_segmentation_is_clean(state: ProjectState) -> None:
 
 
 def test_completion_knows_classes_and_values(state: ProjectState) -> None:
-    assert {"rfm.champions", "rfm.at_risk", "rfm.others", "vip"} <= set(
+    assert {"tiers.champions", "tiers.at_risk", "tiers.others", "vip"} <= set(
         _labels(state, "segment x where in segment ")
     )
-    assert _labels(state, "segment x where in segment rfm.") == ["champions", "at_risk", "others"]
-    assert _labels(state, 'segment x where rfm = "') == ["champions", "at_risk", "others"]
-    assert _labels(state, 'segment x where rfm in ("champions", "') == [
+    assert _labels(state, "segment x where in segment tiers.") == ["champions", "at_risk", "others"]
+    assert _labels(state, 'segment x where tiers = "') == ["champions", "at_risk", "others"]
+    assert _labels(state, 'segment x where tiers in ("champions", "') == [
         "champions",
         "at_risk",
         "others",
     ]
-    assert _labels(state, "segment x where rfm != ") == ['"champions"', '"at_risk"', '"others"']
-    assert "rfm" in _labels(state, "segment x where ")
+    assert _labels(state, "segment x where tiers != ") == ['"champions"', '"at_risk"', '"others"']
+    assert "tiers" in _labels(state, "segment x where ")
     assert "segmentation" in _labels(state, "se")
     assert _labels(state, "segment x where count(purchase in this ") == [
         "day",
@@ -93,23 +93,23 @@ def test_completion_knows_classes_and_values(state: ProjectState) -> None:
 
 
 def test_hover_definition_and_references(state: ProjectState) -> None:
-    path = state.root / "rfm.seg"
-    use = _pos(RFM, "rfm.at_risk", shift=5)
+    path = state.root / "tiers.seg"
+    use = _pos(RFM, "tiers.at_risk", shift=7)
     shown = hover(state, path, use)
     assert shown is not None and "class `at_risk`" in shown.contents and "```sql" in shown.contents
-    group = hover(state, path, _pos(RFM, "rfm in"))
-    assert group is not None and "segmentation `rfm`" in group.contents
+    group = hover(state, path, _pos(RFM, "tiers in"))
+    assert group is not None and "segmentation `tiers`" in group.contents
     assert [loc.range.start for loc in definition(state, path, use)] == [_pos(RFM, "at_risk")]
-    assert len(references(state, path, _pos(RFM, "rfm of"))) == 3  # definition and 2 uses
+    assert len(references(state, path, _pos(RFM, "tiers of"))) == 3  # definition and 2 uses
 
 
 def test_rename_a_segmentation_and_a_class(state: ProjectState) -> None:
-    path = state.root / "rfm.seg"
-    edits = rename(state, path, _pos(RFM, "rfm of"), "groups")
+    path = state.root / "tiers.seg"
+    edits = rename(state, path, _pos(RFM, "tiers of"), "groups")
     assert sorted(e.range.start.line for e in edits[str(path)]) == [3, 9, 10]
     edits = rename(state, path, _pos(RFM, "at_risk"), "risky")
     assert [e.new_text for e in edits[str(path)]] == ["risky", "risky"]
     with pytest.raises(RenameError):
         rename(state, path, _pos(RFM, "at_risk"), "champions")
     symbols = [(s.name, s.kind) for s in document_symbols(state, path)]
-    assert ("rfm", "segmentation") in symbols and ("rfm.at_risk", "segment") in symbols
+    assert ("tiers", "segmentation") in symbols and ("tiers.at_risk", "segment") in symbols
