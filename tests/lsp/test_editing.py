@@ -98,7 +98,7 @@ def test_incremental_lint_equals_segdsl_lint(project: Path) -> None:
         ("top 20% by spend_365d", 'top 20% by spend_365d and country != "US"'),
         ("\n  where", "\n  where age > 3 and age > 5 and"),
         ("\n  where", '\n  where (country = "DE" or country != "DE") and'),
-        (" where ", ' where (country = "DE" or country != "DE") and '),
+        ("champions           where ", 'champions where (country = "DE" or country != "DE") and '),
     ]
     seen: set[str] = set()
     for step in range(8):
@@ -123,6 +123,27 @@ def test_incremental_lint_equals_segdsl_lint(project: Path) -> None:
         assert mine == theirs, step
         seen.update(code for *_, code in mine)
     assert any(c.startswith("W") for c in seen), seen
+    # catalog edits: an attribute added (findings kept), a retention set (W303 appears)
+    toml = project / "segdsl.toml"
+    for old, new in (
+        ("[entity.customer.attributes]\n", '[entity.customer.attributes]\nextra = "string"\n'),
+        ('timestamp = "ordered_at"\n', 'timestamp = "ordered_at"\nretention = "60 days"\n'),
+    ):
+        text = toml.read_text().replace(old, new, 1)
+        toml.write_text(text)
+        state.set_text(toml, text)
+        mine = sorted(
+            (Path(f.path).name, f.range.start.line + 1, f.range.start.character + 1, f.code)
+            for fs in diagnostics(state).values()
+            for f in fs
+        )
+        theirs = sorted(
+            (Path(d.span.path).name, d.span.line, d.span.column, d.code)
+            for d in lint_project(project).diagnostics
+            if d.span is not None
+        )
+        assert mine == theirs, new
+    assert any(code == "W303" for *_, code in mine), mine
 
 
 def test_completion_contexts(project: Path) -> None:

@@ -32,9 +32,9 @@ class AnalysisLike(Protocol):
 @dataclass
 class LintCache:
     """Findings of each statement's own lint checks, kept while its text, place and
-    resolved form stay the same (and the catalog too)."""
+    resolved form stay the same (and the events' retention too)."""
 
-    catalog_text: str | None = None
+    catalog: object = None  # what of the catalog the entries depend on
     entries: dict[tuple[Any, ...], list[Diagnostic]] = field(default_factory=dict)
 
 
@@ -52,18 +52,24 @@ def _lint(analysis: AnalysisLike, cache: LintCache) -> list[Diagnostic]:
     sup = Suppressions()
     for module in project.modules:
         sup.add_module(module)
-    if cache.catalog_text != analysis.catalog_text:
-        cache.catalog_text, cache.entries = analysis.catalog_text, {}
+    # A statement's own findings depend on its text and place, its resolved form (which
+    # holds every attribute, field, measure and segment it uses) and the events'
+    # retention (W303); a catalog edit that changes none of these keeps them.
+    retention = tuple((e.name, e.retention) for e in project.catalog.events.values())
+    if cache.catalog != retention:
+        cache.catalog, cache.entries = retention, {}
     linter = Linter(project, hygiene=True)
     found: list[Diagnostic] = []
     entries: dict[tuple[Any, ...], list[Diagnostic]] = {}
     for module in project.modules:
         for stmt in module.statements:
-            resolved: object = (
-                project.segments.get(stmt.name)
-                if isinstance(stmt, ast.SegmentDef)
-                else project.measures.get(stmt.name)
-            )
+            resolved: object
+            if isinstance(stmt, ast.SegmentDef):
+                resolved = project.segments.get(stmt.name)
+            elif isinstance(stmt, ast.MeasureDef):
+                resolved = project.measures.get(stmt.name)
+            else:  # a segmentation
+                resolved = project.segmentations.get(stmt.name)
             sp = stmt.span
             lines = sp.source.lines[sp.line - 1 : sp.end_line]
             key = (sp.path, sp.line, sp.column, sp.end_line, sp.end_column, *lines, resolved)
