@@ -202,3 +202,8 @@ W141 = code("W141", "a class of a segmentation with the same condition as an ear
 I410 = code(
     "I410", "a segmentation without a catch-all whose classes leave entities without a class"
 )
+
+# ---- the language server's answers to requests (inside the LSP error text) ----------
+P002 = code("P002", "the language server cannot rename this")
+P003 = code("P003", "the language server cannot format a file that does not parse")
+P005 = code("P005", "the editor asked about a document that is not a file")
