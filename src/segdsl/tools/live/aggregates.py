@@ -1,0 +1,148 @@
+"""Aggregates and sequences over a profile's logs, at the instant of a :class:`Ctx`."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from segdsl import ir
+from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.times import back, back_date, midnight, next_change
+
+
+def _bounds(
+    ctx: Ctx, ts: list[Any], far: ir.Duration, near: ir.Duration | None, is_date: bool
+) -> tuple[int, int]:
+    """The events inside ``(T − far, T − near]`` as a slice ``[i, j)`` of ``ts``; marks
+    when the oldest of them leaves and when the next one enters."""
+    if is_date:
+        lo: Any = back_date(ctx.today, far)
+        hi: Any = ctx.today if near is None else back_date(ctx.today, near)
+    else:
+        lo = back(ctx.now, far)
+        hi = ctx.now if near is None else back(ctx.now, near)
+    i = bisect.bisect_right(ts, lo)
+    j = len(ts) if near is None else bisect.bisect_right(ts, hi)
+    now = ctx.now
+    if i < j:
+        ctx.mark_at(next_change(now, ts[i], far))
+    if i > 0 and far.unit in ("month", "year"):  # calendar steps can fall back a day
+        ctx.mark_at(next_change(now, ts[i - 1], far))
+    if near is not None:
+        if j < len(ts):
+            ctx.mark_at(next_change(now, ts[j], near))
+        if j > 0 and near.unit in ("month", "year"):
+            ctx.mark_at(next_change(now, ts[j - 1], near))
+    return i, j
+
+
+def aggregate_fn(
+    a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
+) -> Callable[[Ctx], Any]:
+    func, far, near = a.func, a.window, a.until
+
+    def compute(ctx: Ctx) -> Any:
+        log = ctx.logs.get(log_id)
+        if log is None:
+            ts: list[Any] = []
+            vals: list[tuple[Any, ...]] = []
+            summary = None
+        else:
+            ts, vals = log.ts, log.vals
+            summary = log.summary if far is None else None
+        if far is not None:
+            i, j = _bounds(ctx, ts, far, near, is_date)
+        else:
+            i, j = 0, len(ts)
+        if func == "count":
+            return (j - i) + (summary.n if summary else 0)
+        if func == "first":
+            found = ts[i] if i < j else None
+            if summary is not None and summary.first is not None:
+                found = summary.first if found is None or summary.first < found else found
+            return found
+        if func == "last":
+            found = ts[j - 1] if i < j else None
+            if summary is not None and summary.last is not None:
+                found = summary.last if found is None or summary.last > found else found
+            return found
+        values = [v[fi] for v in vals[i:j]]
+        values = [v for v in values if v is not None]
+        fs = summary.fields[fi] if summary is not None and summary.fields else None
+        if func == "count_distinct":
+            seen = set(values)
+            if fs is not None and fs.distinct:
+                seen |= fs.distinct
+            return len(seen)
+        if func in ("sum", "avg"):
+            total: Any = sum(values, 0)
+            n = len(values)
+            if fs is not None:
+                total += fs.total
+                n += fs.n
+            if func == "sum":
+                return total
+            return None if n == 0 else Fraction(total) / n
+        low = min(values) if values else None
+        high = max(values) if values else None
+        if fs is not None and fs.n:
+            low = fs.low if low is None or fs.low < low else low
+            high = fs.high if high is None or fs.high > high else high
+        return low if func == "min" else high
+
+    def aggregate(ctx: Ctx) -> Any:
+        cached = ctx.cache.get(slot)
+        if cached is not None:
+            value, wake = cached
+            if wake < ctx.wake:
+                ctx.wake = wake
+            return value
+        saved = ctx.wake
+        ctx.wake = dt.datetime.max
+        value = compute(ctx)
+        wake = ctx.wake
+        ctx.cache[slot] = (value, wake)
+        ctx.wake = wake if wake < saved else saved
+        return value
+
+    return aggregate
+
+
+def sequence_fn(
+    s: ir.Sequence, first_id: int, second_id: int, is_date: bool
+) -> Callable[[Ctx], bool]:
+    far, near, absent = s.window, s.until, s.absent
+    amount = s.within.amount * (7 if s.within.unit == "week" else 1)
+    span = dt.timedelta(days=amount)
+
+    def sequence(ctx: Ctx) -> bool:
+        log1 = ctx.logs.get(first_id)
+        if log1 is None or not log1.ts:
+            return False
+        ts1 = log1.ts
+        log2 = ctx.logs.get(second_id)
+        ts2 = log2.ts if log2 is not None else []
+        if far is not None:
+            i, j = _bounds(ctx, ts1, far, near, is_date)
+        else:
+            i, j = 0, len(ts1)
+        now: Any = ctx.today if is_date else ctx.now
+        n2 = len(ts2)
+        for k in range(i, j):
+            t1 = ts1[k]
+            end = t1 + span
+            m = bisect.bisect_right(ts2, t1)
+            followed = m < n2 and ts2[m] <= end
+            if not absent:
+                if followed:
+                    return True
+            elif not followed:
+                if end <= now:
+                    return True
+                ctx.mark(end if isinstance(end, dt.datetime) else midnight(end))
+        return False
+
+    return sequence

@@ -1,0 +1,495 @@
+"""The live plan: every segment of a project compiled from its resolved IR into Python
+closures over one profile's state, and the logs (per event kind and event condition)
+that the closures read.
+
+A closure is called with a :class:`Ctx` (the profile's attributes and logs, the instant
+``T``); while it runs, every part that depends on time lowers ``ctx.wake`` to the next
+instant after ``T`` at which its answer can change (an event leaving or entering a
+window, a pending ``then not`` elapsing, ``T − N`` passing an attribute's time). Until
+then the segment's answer cannot change without new input, so time moves on without
+looking at the profile. ``and``/``or`` stop early: the parts not looked at cannot change
+the answer before one of the parts looked at does.
+
+Forms that cannot be evaluated live raise :class:`NotLive` with the reason; a segment
+that uses one is reported as not live by ``segdsl check --live`` and never evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from segdsl import ir
+from segdsl.catalog import Catalog, EventDef
+from segdsl.tools.live.aggregates import aggregate_fn, sequence_fn
+from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
+from segdsl.tools.live.times import back, back_date, span_days
+from segdsl.tools.live.values import num
+from segdsl.types import Type
+
+Fn = Callable[[Any], Any]
+
+
+class NotLive(Exception):
+    """A form that live evaluation does not support (the message says which, why)."""
+
+
+@dataclass
+class LogSpec:
+    """One log: the events of ``event`` that pass ``where``, with ``fields`` kept."""
+
+    id: int
+    event: str
+    is_date: bool
+    where: Callable[[dict[str, Any]], bool] | None
+    fields: list[str] = field(default_factory=list)  # columns kept per event
+    spans: list[ir.Duration] = field(default_factory=list)  # windows that read it
+    unwindowed: bool = False  # an aggregate without a window reads it: keep a summary
+    keep_all: bool = False  # a sequence without a window reads it: never fold
+    distinct: list[bool] = field(default_factory=list)  # per field: a set in the summary
+
+    def field_index(self, column: str) -> int:
+        if column not in self.fields:
+            self.fields.append(column)
+            self.distinct.append(False)
+        return self.fields.index(column)
+
+    @property
+    def horizon(self) -> dt.timedelta | None:
+        """Events older than the clock minus this can be folded; None: never."""
+        if self.keep_all:
+            return None
+        days = max((span_days(d) for d in self.spans), default=0) + (1 if self.is_date else 0)
+        return dt.timedelta(days=days)
+
+
+@dataclass
+class RankSpec:
+    id: int
+    node: ir.Rank
+    by: Fn
+    per: str | None
+    text: str
+
+
+@dataclass
+class SegmentPlan:
+    name: str
+    entity: str
+    mode: str  # "exact", "batch cut-offs", "not live"
+    reason: str
+    fn: Fn | None = None
+    kinds: frozenset[str] = frozenset()
+    ranks: tuple[int, ...] = ()
+
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def align(a: Any, b: Any) -> tuple[Any, Any]:
+    """A date meets a timestamp on the calendar day (the resolver's reading)."""
+    a_ts, b_ts = isinstance(a, dt.datetime), isinstance(b, dt.datetime)
+    if a_ts and not b_ts and isinstance(b, dt.date):
+        return a.date(), b
+    if b_ts and not a_ts and isinstance(a, dt.date):
+        return a, b.date()
+    return a, b
+
+
+EARTH_RADIUS_KM = 6371.0088
+DISTANCE_TOLERANCE_KM = Decimal("0.000001")
+
+
+class Compiler:
+    """Compiles the segments of one project; holds the logs and rankings they read."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.logs: dict[tuple[str, ir.Cond | None], LogSpec] = {}
+        self.ranks: list[RankSpec] = []
+        self.slots: dict[ir.Value, int] = {}
+        self._kinds: set[str] = set()
+        self._ranks_used: list[int] = []
+        self._parts: set[str] = set()
+
+    # ---- segments -------------------------------------------------------------------
+    def segment(self, seg: ir.Segment) -> SegmentPlan:
+        self._kinds = set()
+        self._ranks_used = []
+        self._parts = set()
+        saved = (dict(self.logs), list(self.ranks))
+        try:
+            fn = self.cond(seg.cond, None)
+        except NotLive as exc:
+            self.logs, self.ranks = saved[0], saved[1]
+            return SegmentPlan(seg.name, seg.entity, "not live", str(exc))
+        if self._ranks_used:
+            texts = "; ".join(self.ranks[i].text for i in self._ranks_used)
+            reason = (
+                f"{texts} depends on the whole population: compared with the cut-off of "
+                "the latest batch evaluation"
+            )
+            mode = "batch cut-offs"
+        else:
+            mode = "exact"
+            reason = ", ".join(sorted(self._parts)) or "constant"
+        return SegmentPlan(
+            seg.name, seg.entity, mode, reason, fn, frozenset(self._kinds), tuple(self._ranks_used)
+        )
+
+    # ---- logs -----------------------------------------------------------------------
+    def log(self, event: str, where: ir.Cond | None) -> LogSpec:
+        spec = self.logs.get((event, where))
+        if spec is None:
+            ev = self.catalog.events[event]
+            where_fn = None if where is None else self.cond(where, ev)
+            spec = LogSpec(len(self.logs), event, ev.timestamp_type is Type.DATE, where_fn)
+            self.logs[(event, where)] = spec
+        self._kinds.add(event)
+        return spec
+
+    def slot(self, node: ir.Value) -> int:
+        return self.slots.setdefault(node, len(self.slots))
+
+    # ---- conditions -----------------------------------------------------------------
+    def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
+        if isinstance(c, ir.And):
+            parts = tuple(self.cond(x, ev) for x in c.items)
+            return lambda x: all(p(x) for p in parts)
+        if isinstance(c, ir.Or):
+            parts = tuple(self.cond(x, ev) for x in c.items)
+            return lambda x: any(p(x) for p in parts)
+        if isinstance(c, ir.Not):
+            inner = self.cond(c.operand, ev)
+            return lambda x: not inner(x)
+        if isinstance(c, ir.Literal):
+            value = bool(c.value)
+            return lambda x: value
+        if isinstance(c, ir.InSegment):
+            return self.cond(c.cond, ev)
+        if isinstance(c, ir.Compare):
+            return self._compare(c, ev)
+        if isinstance(c, ir.Between):
+            return self._between(c, ev)
+        if isinstance(c, ir.InValues):
+            fx = self.value(c.left, ev)
+            options = [num(v.value) for v in c.values]
+
+            def in_values(x: Any) -> bool:
+                v = fx(x)
+                if v is None:
+                    return False
+                return any(a == b for a, b in (align(v, o) for o in options))
+
+            return in_values
+        if isinstance(c, ir.IsMissing):
+            fx = self.value(c.left, ev)
+            return lambda x: fx(x) is None
+        if isinstance(c, ir.TextMatch):
+            return self._text(c, ev)
+        if isinstance(c, ir.ListHas):
+            fx = self.value(c.left, ev)
+            wanted = [num(v.value) for v in c.values]
+            mode_all = c.mode == "all"
+
+            def has(x: Any) -> bool:
+                items = fx(x)
+                if items is None:
+                    return False
+                present = {num(i) for i in items if i is not None}
+                if mode_all:
+                    return all(w in present for w in wanted)
+                return any(w in present for w in wanted)
+
+            return has
+        if isinstance(c, ir.InLast):
+            return self._in_last(c, ev)
+        if isinstance(c, ir.IsTrue):
+            fx = self.value(c.value, ev)
+            return lambda x: fx(x) is True
+        if isinstance(c, ir.Rank):
+            return self._rank(c, ev)
+        if isinstance(c, ir.Sequence):
+            return self._sequence(c, ev)
+        if isinstance(c, ir.Within):
+            return self._within(c, ev)
+        if isinstance(c, ir.Sample):
+            return self._sample(c, ev)
+        raise NotLive(f"`{type(c).__name__}` conditions are not evaluated live yet")
+
+    def _entity_only(self, ev: EventDef | None, what: str) -> None:
+        if ev is not None:
+            raise NotLive(f"{what} inside an event condition is not evaluated live")
+
+    def _compare(self, c: ir.Compare, ev: EventDef | None) -> Fn:
+        op = OPS[c.op]
+        if isinstance(c.right, ir.Ago) or isinstance(c.left, ir.Ago):
+            self._entity_only(ev, "a time relative to now (`… ago`)")
+            ago_right = isinstance(c.right, ir.Ago)
+            ago = c.right if ago_right else c.left
+            assert isinstance(ago, ir.Ago)
+            other = self.value(c.left if ago_right else c.right, ev)
+            point = self._ago(ago)
+            d, on_date = ago.duration, ago.point_type is Type.DATE
+            self._parts.add(f"`{d} ago`")
+
+            def compare_ago(ctx: Ctx) -> bool:
+                v = other(ctx)
+                if v is None:
+                    return False
+                mark_compare(ctx, v, d, on_date)
+                a, b = (v, point(ctx)) if ago_right else (point(ctx), v)
+                a, b = align(a, b)
+                return op(a, b)
+
+            return compare_ago
+        fl, fr = self.value(c.left, ev), self.value(c.right, ev)
+
+        def compare(x: Any) -> bool:
+            a = fl(x)
+            if a is None:
+                return False
+            b = fr(x)
+            if b is None:
+                return False
+            a, b = align(a, b)
+            return op(a, b)
+
+        return compare
+
+    def _between(self, c: ir.Between, ev: EventDef | None) -> Fn:
+        fx = self.value(c.left, ev)
+        sides: list[tuple[Fn, ir.Duration | None, bool]] = []
+        for side in (c.low, c.high):
+            if isinstance(side, ir.Ago):
+                self._entity_only(ev, "a time relative to now (`… ago`)")
+                self._parts.add(f"`{side.duration} ago`")
+                sides.append((self._ago(side), side.duration, side.point_type is Type.DATE))
+            else:
+                sides.append((self.value(side, ev), None, False))
+        (flo, dlo, lo_date), (fhi, dhi, hi_date) = sides
+
+        def between(x: Any) -> bool:
+            v = fx(x)
+            if v is None:
+                return False
+            if dlo is not None:
+                mark_compare(x, v, dlo, lo_date)
+            if dhi is not None:
+                mark_compare(x, v, dhi, hi_date)
+            lo, hi = flo(x), fhi(x)
+            if lo is None or hi is None:
+                return False
+            v_lo, lo = align(v, lo)
+            v_hi, hi = align(v, hi)
+            return bool(lo <= v_lo and v_hi <= hi)
+
+        return between
+
+    def _text(self, c: ir.TextMatch, ev: EventDef | None) -> Fn:
+        fx = self.value(c.left, ev)
+        needle = c.text.lower()
+        test: Callable[[str], bool]
+        if c.op == "contains":
+            test = lambda s: needle in s  # noqa: E731
+        elif c.op == "starts":
+            test = lambda s: s.startswith(needle)  # noqa: E731
+        else:
+            test = lambda s: s.endswith(needle)  # noqa: E731
+
+        def text(x: Any) -> bool:
+            s = fx(x)
+            return s is not None and test(s.lower())
+
+        return text
+
+    def _in_last(self, c: ir.InLast, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "`in last …` on the event's own time")
+        fx = self.value(c.left, ev)
+        d = c.duration
+        on_date = c.left.type is Type.DATE
+        self._parts.add(f"`in last {d}`")
+
+        def in_last(ctx: Ctx) -> bool:
+            v = fx(ctx)
+            if v is None:
+                return False
+            mark_in_last(ctx, v, d)
+            if isinstance(v, dt.datetime):
+                return bool(back(ctx.now, d) < v <= ctx.now)
+            return bool(back_date(ctx.today, d) < v <= ctx.today)
+
+        del on_date
+        return in_last
+
+    def _rank(self, c: ir.Rank, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a ranking")
+        by = self.value(c.by, ev)
+        per = c.per.column if c.per is not None else None
+        text = f"`{c.direction} {c.percent}% by …" + (f" per {c.per.name}`" if c.per else "`")
+        spec = RankSpec(len(self.ranks), c, by, per, text)
+        self.ranks.append(spec)
+        self._ranks_used.append(spec.id)
+        rid, top = spec.id, c.direction == "top"
+
+        def rank(ctx: Ctx) -> bool:
+            table = ctx.cutoffs.get(rid)
+            if not table:
+                return False
+            x = by(ctx)
+            if x is None:
+                return False
+            group = None
+            if per is not None:
+                group = ctx.attrs.get(per)
+                if group is None:
+                    return False
+            cut = table.get(group)
+            if cut is None:
+                return False
+            return bool(x >= cut) if top else bool(x <= cut)
+
+        return rank
+
+    def _sequence(self, s: ir.Sequence, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a sequence")
+        first = self.log(s.first, s.first_where)
+        second = self.log(s.second, s.second_where)
+        if s.window is None:
+            first.keep_all = second.keep_all = True
+        else:
+            first.spans.append(s.window)
+            second.spans.append(s.window)
+        self._parts.add(
+            f"sequence {s.first} → {'not ' if s.absent else ''}{s.second} within {s.within}"
+        )
+        return sequence_fn(s, first.id, second.id, first.is_date)
+
+    def _within(self, c: ir.Within, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a distance")
+        lat_col, lon_col = c.lat.column, c.lon.column
+        lat0, lon0 = float(c.center_lat), float(c.center_lon)
+        angle = float(c.km + DISTANCE_TOLERANCE_KM) / EARTH_RADIUS_KM
+        whole = angle >= math.pi
+        limit = float(Decimal(repr(math.sin(angle / 2) ** 2))) if not whole else 0.0
+        half = math.pi / 360
+        cos0 = math.cos(math.radians(lat0))
+
+        def within(ctx: Ctx) -> bool:
+            lat, lon = ctx.attrs.get(lat_col), ctx.attrs.get(lon_col)
+            if lat is None or lon is None:
+                return False
+            if whole:
+                return True
+            lat_f, lon_f = float(lat), float(lon)
+            h = math.sin((lat_f - lat0) * half) ** 2 + math.cos(lat_f * 2 * half) * cos0 * (
+                math.sin((lon_f - lon0) * half) ** 2
+            )
+            return h <= limit
+
+        return within
+
+    def _sample(self, c: ir.Sample, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a sample")
+        import hashlib
+
+        threshold = int(Fraction(c.percent) * (1 << 32) / 100)
+        seed = c.seed + ":"
+
+        def sample(ctx: Ctx) -> bool:
+            if threshold <= 0:
+                return False
+            text = (seed + str(ctx.key)).encode("utf-8")
+            return int(hashlib.md5(text).hexdigest()[:8], 16) < threshold
+
+        return sample
+
+    # ---- values ---------------------------------------------------------------------
+    def _ago(self, a: ir.Ago) -> Fn:
+        d = a.duration
+        if a.point_type is Type.DATE:
+            return lambda ctx: back_date(ctx.today, d)
+        return lambda ctx: back(ctx.now, d)
+
+    def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
+        if isinstance(v, ir.Const):
+            value = num(v.value)
+            return lambda x: value
+        if isinstance(v, ir.Attr):
+            self._entity_only(ev, "an attribute")
+            column = v.column
+            self._parts.add("attributes")
+            return lambda ctx: ctx.attrs.get(column)
+        if isinstance(v, ir.EventField):
+            if ev is None:
+                raise NotLive(f"the event field `{v.name}` outside an event condition")
+            column = v.column
+            return lambda row: row.get(column)
+        if isinstance(v, ir.MeasureRef):
+            return self.value(v.expr, ev)
+        if isinstance(v, ir.Neg):
+            inner = self.value(v.operand, ev)
+
+            def neg(x: Any) -> Any:
+                a = inner(x)
+                return None if a is None else -a
+
+            return neg
+        if isinstance(v, ir.Arith):
+            return self._arith(v, ev)
+        if isinstance(v, ir.Aggregate):
+            self._entity_only(ev, "an aggregate")
+            plain = ("count", "count_distinct", "sum", "avg", "min", "max")
+            if v.func not in plain and (v.func not in ("first", "last") or v.field is not None):
+                raise NotLive(f"the aggregate `{v.func}` is not evaluated live yet")
+            spec = self.log(v.event, v.where)
+            if v.window is not None:
+                spec.spans.append(v.window)
+            else:
+                spec.unwindowed = True
+            fi = -1
+            if v.field is not None:
+                fi = spec.field_index(v.field.column)
+                if v.func == "count_distinct" and v.window is None:
+                    spec.distinct[fi] = True
+            window = "" if v.window is None else f" in {v.window}"
+            self._parts.add(f"{v.event}{window}")
+            return aggregate_fn(v, spec.id, fi, spec.is_date, self.slot(v))
+        if isinstance(v, ir.Ago):
+            raise NotLive("`… ago` outside a comparison is not evaluated live")
+        raise NotLive(f"`{type(v).__name__}` values are not evaluated live yet")
+
+    def _arith(self, v: ir.Arith, ev: EventDef | None) -> Fn:
+        fl, fr = self.value(v.left, ev), self.value(v.right, ev)
+        op = v.op
+
+        def arith(x: Any) -> Any:
+            a = fl(x)
+            if a is None:
+                return None
+            b = fr(x)
+            if b is None:
+                return None
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
+            if b == 0:
+                return None
+            return Fraction(a) / Fraction(b)
+
+        return arith
