@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from segdsl import ir
+from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.times import back, back_date, midnight, next_change
 

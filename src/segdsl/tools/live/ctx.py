@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from segdsl.ir import Duration
+from segdsl.semantic.ir import Duration
 from segdsl.tools.live.state import Log
 from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, midnight, next_change
 

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from segdsl import ir
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.catalog.types import Type
+from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.plan import Compiler, LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import FAR_FUTURE, iso, midnight
 from segdsl.tools.live.values import BadValue, coerce
-from segdsl.types import Type
 
 if TYPE_CHECKING:
     from segdsl.project import Project

@@ -25,13 +25,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from segdsl import ir
 from segdsl.catalog import Catalog, EventDef
+from segdsl.catalog.types import Type
+from segdsl.semantic import ir
 from segdsl.tools.live.aggregates import aggregate_fn, sequence_fn
 from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
 from segdsl.tools.live.times import back, back_date, span_days
 from segdsl.tools.live.values import num
-from segdsl.types import Type
 
 Fn = Callable[[Any], Any]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from segdsl.ir import Duration
-from segdsl.timecalc import shift_months
+from segdsl.semantic.ir import Duration
+from segdsl.semantic.timecalc import shift_months
 
 MIDNIGHT = dt.time()
 EPSILON = dt.timedelta(microseconds=1)

@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from segdsl.catalog.types import Type, describe
 from segdsl.tools.live.times import iso, parse_instant
-from segdsl.types import Type, describe
 
 
 class BadValue(ValueError):
