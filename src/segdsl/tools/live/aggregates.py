@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.times import back, back_date, midnight, next_change
+from segdsl.tools.live.values import exact
 
 
 def _bounds(
@@ -78,10 +80,13 @@ def aggregate_fn(
                 seen |= fs.distinct
             return len(seen)
         if func in ("sum", "avg"):
-            total: Any = sum(values, 0)
+            try:
+                total: Any = sum(values, 0)
+            except TypeError:  # decimals and fractions together
+                total = sum(map(Fraction, values), Fraction(0))
             n = len(values)
             if fs is not None:
-                total += fs.total
+                total = exact(operator.add, total, fs.total)
                 n += fs.n
             if func == "sum":
                 return total

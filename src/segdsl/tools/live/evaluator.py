@@ -70,6 +70,8 @@ class LiveEvaluator:
         segments = project.select(names)
         self.plans: list[SegmentPlan] = [compiler.segment(s) for s in segments]
         self.log_specs: list[LogSpec] = sorted(compiler.logs.values(), key=lambda s: s.id)
+        for spec in self.log_specs:
+            spec.finish()
         self.ranks: list[RankSpec] = compiler.ranks
         self.by_entity: dict[str, list[SegmentPlan]] = {}
         self.by_kind: dict[str, list[SegmentPlan]] = {}
@@ -96,6 +98,7 @@ class LiveEvaluator:
         self._heap: list[tuple[dt.datetime, str, str]] = []
         self._by_order: dict[tuple[str, str], Profile] = {}
         self._pending: list[Profile] = []
+        self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
         self.fingerprint = self._fingerprint(segments)
 
     # ---- the project ----------------------------------------------------------------
@@ -223,7 +226,7 @@ class LiveEvaluator:
             ident = f"{kind}\x1f{event_id}"
             if ident in p.ids:
                 return changes
-            p.ids[ident] = stamp
+            p.ids[ident] = instant
         for spec in self.logs_of.get(kind, ()):
             if spec.where is not None and not spec.where(row):
                 continue
@@ -240,7 +243,9 @@ class LiveEvaluator:
                     continue
             log.add(stamp, values)
         changes += self._evaluate(p, self.by_kind.get(kind, []), self.clock)
-        self._fold(p, self.clock)
+        self._fold(p, self.clock, self.logs_of.get(kind, ()))
+        if len(p.ids) >= 64 and not len(p.ids) & 63:
+            self._prune_ids(p, self.clock)
         return changes
 
     def advance(self, instant: dt.datetime) -> list[Change]:
@@ -268,7 +273,7 @@ class LiveEvaluator:
             ]
             self.clock = wake
             changes += self._evaluate(p, due, wake)
-            self._fold(p, wake)
+            self._fold(p, wake, self.log_specs)
         self.clock = instant
         return changes
 
@@ -302,15 +307,16 @@ class LiveEvaluator:
         changes: list[Change] = []
         before = p.wake()
         members, wakes = p.members, p.wakes
+        far = FAR_FUTURE
         for s in plans:
-            ctx.wake = FAR_FUTURE
-            assert s.fn is not None
-            inside = bool(s.fn(ctx))
-            if ctx.wake < FAR_FUTURE:
-                wakes[s.name] = ctx.wake
-            else:
-                wakes.pop(s.name, None)
-            if inside != (s.name in members):
+            ctx.wake = far
+            inside = bool(s.fn(ctx))  # type: ignore[misc]
+            name = s.name
+            if ctx.wake < far:
+                wakes[name] = ctx.wake
+            elif name in wakes:
+                del wakes[name]
+            if inside != (name in members):
                 if inside:
                     members.add(s.name)
                 else:
@@ -321,28 +327,36 @@ class LiveEvaluator:
         after = p.wake()
         if after is not None and after != before:
             heapq.heappush(self._heap, (after, p.entity, _key_order(p.key)))
-        elif after is not None and before is not None and after == before and plans:
-            pass
         return changes
 
-    def _fold(self, p: Profile, now: dt.datetime) -> None:
-        for spec in self.log_specs:
-            log = p.logs.get(spec.id)
+    def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
+        logs = p.logs
+        for spec in specs:
+            log = logs.get(spec.id)
             horizon = spec.horizon
             if log is None or horizon is None or not log.ts:
                 continue
             edge = self._edge(now - horizon, spec.is_date)
             if log.ts[0] <= edge:
                 log.fold(edge, spec.unwindowed, tuple(spec.distinct))
-        if p.ids:
-            edge_ts = now - self.dedup
-            old = [
-                k
-                for k, s in p.ids.items()
-                if (midnight(s) if not isinstance(s, dt.datetime) else s) <= edge_ts
-            ]
-            for k in old:
-                del p.ids[k]
+
+    def _prune_ids(self, p: Profile, now: dt.datetime) -> None:
+        """Forget event ids older than the dedup window (kept for at least 30 days)."""
+        edge = now - self.dedup
+        for k in [k for k, s in p.ids.items() if s <= edge]:
+            del p.ids[k]
+
+    def compact(self) -> None:
+        """Fold and prune every profile at the clock (before the state is written)."""
+        if self.clock is None:
+            return
+        for p in self.profiles.values():
+            self._fold(p, self.clock, self.log_specs)
+            self._prune_ids(p, self.clock)
+
+    def pending_profiles(self) -> list[Profile]:
+        """Profiles updated before the clock was known (evaluated when it is)."""
+        return self._pending
 
     def rebuild_heap(self) -> None:
         self._heap = []

@@ -31,7 +31,7 @@ from segdsl.semantic import ir
 from segdsl.tools.live.aggregates import aggregate_fn, sequence_fn
 from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
 from segdsl.tools.live.times import back, back_date, span_days
-from segdsl.tools.live.values import num
+from segdsl.tools.live.values import exact, num
 
 Fn = Callable[[Any], Any]
 
@@ -60,8 +60,12 @@ class LogSpec:
             self.distinct.append(False)
         return self.fields.index(column)
 
-    @property
-    def horizon(self) -> dt.timedelta | None:
+    horizon: dt.timedelta | None = None  # set by :meth:`finish`
+
+    def finish(self) -> None:
+        self.horizon = self._horizon()
+
+    def _horizon(self) -> dt.timedelta | None:
         """Events older than the clock minus this can be folded; None: never."""
         if self.keep_all:
             return None
@@ -72,6 +76,7 @@ class LogSpec:
 @dataclass
 class RankSpec:
     id: int
+    entity: str
     node: ir.Rank
     by: Fn
     per: str | None
@@ -112,6 +117,40 @@ EARTH_RADIUS_KM = 6371.0088
 DISTANCE_TOLERANCE_KM = Decimal("0.000001")
 
 
+def _connect(parts: list[Fn], conj: bool) -> Fn:
+    """``and`` / ``or`` over compiled parts, stopping at the first that decides."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        if conj:
+            return lambda x: a(x) and b(x)
+        return lambda x: a(x) or b(x)
+    if len(parts) == 3:
+        a, b, c = parts
+        if conj:
+            return lambda x: a(x) and b(x) and c(x)
+        return lambda x: a(x) or b(x) or c(x)
+    items = tuple(parts)
+    if conj:
+
+        def all_of(x: Any) -> bool:
+            for p in items:  # noqa: SIM110 - a loop is faster than all(generator)
+                if not p(x):
+                    return False
+            return True
+
+        return all_of
+
+    def any_of(x: Any) -> bool:
+        for p in items:  # noqa: SIM110
+            if p(x):
+                return True
+        return False
+
+    return any_of
+
+
 class Compiler:
     """Compiles the segments of one project; holds the logs and rankings they read."""
 
@@ -123,12 +162,14 @@ class Compiler:
         self._kinds: set[str] = set()
         self._ranks_used: list[int] = []
         self._parts: set[str] = set()
+        self._entity = catalog.default_entity
 
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
         self._kinds = set()
         self._ranks_used = []
         self._parts = set()
+        self._entity = seg.entity
         saved = (dict(self.logs), list(self.ranks))
         try:
             fn = self.cond(seg.cond, None)
@@ -144,7 +185,7 @@ class Compiler:
             mode = "batch cut-offs"
         else:
             mode = "exact"
-            reason = ", ".join(sorted(self._parts)) or "constant"
+            reason = "uses " + (", ".join(sorted(self._parts)) or "nothing that changes")
         return SegmentPlan(
             seg.name, seg.entity, mode, reason, fn, frozenset(self._kinds), tuple(self._ranks_used)
         )
@@ -165,12 +206,8 @@ class Compiler:
 
     # ---- conditions -----------------------------------------------------------------
     def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
-        if isinstance(c, ir.And):
-            parts = tuple(self.cond(x, ev) for x in c.items)
-            return lambda x: all(p(x) for p in parts)
-        if isinstance(c, ir.Or):
-            parts = tuple(self.cond(x, ev) for x in c.items)
-            return lambda x: any(p(x) for p in parts)
+        if isinstance(c, ir.And | ir.Or):
+            return _connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
             inner = self.cond(c.operand, ev)
             return lambda x: not inner(x)
@@ -256,6 +293,15 @@ class Compiler:
 
             return compare_ago
         fl, fr = self.value(c.left, ev), self.value(c.right, ev)
+        mixed = c.left.type.is_temporal and c.left.type is not c.right.type
+        if isinstance(c.right, ir.Const) and not mixed:
+            const = num(c.right.value)
+
+            def compare_const(x: Any) -> bool:
+                a = fl(x)
+                return a is not None and bool(op(a, const))
+
+            return compare_const
 
         def compare(x: Any) -> bool:
             a = fl(x)
@@ -264,8 +310,9 @@ class Compiler:
             b = fr(x)
             if b is None:
                 return False
-            a, b = align(a, b)
-            return op(a, b)
+            if mixed:
+                a, b = align(a, b)
+            return bool(op(a, b))
 
         return compare
 
@@ -338,8 +385,10 @@ class Compiler:
         self._entity_only(ev, "a ranking")
         by = self.value(c.by, ev)
         per = c.per.column if c.per is not None else None
-        text = f"`{c.direction} {c.percent}% by …" + (f" per {c.per.name}`" if c.per else "`")
-        spec = RankSpec(len(self.ranks), c, by, per, text)
+        by_name = c.by.name if isinstance(c.by, ir.MeasureRef | ir.Attr) else "an expression"
+        per_text = f" per {c.per.name}" if c.per else ""
+        text = f"`{c.direction} {c.percent}% by {by_name}{per_text}`"
+        spec = RankSpec(len(self.ranks), self._entity, c, by, per, text)
         self.ranks.append(spec)
         self._ranks_used.append(spec.id)
         rid, top = spec.id, c.direction == "top"
@@ -379,6 +428,7 @@ class Compiler:
 
     def _within(self, c: ir.Within, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a distance")
+        self._parts.add("location")
         lat_col, lon_col = c.lat.column, c.lon.column
         lat0, lon0 = float(c.center_lat), float(c.center_lon)
         angle = float(c.km + DISTANCE_TOLERANCE_KM) / EARTH_RADIUS_KM
@@ -403,6 +453,7 @@ class Compiler:
 
     def _sample(self, c: ir.Sample, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a sample")
+        self._parts.add("sample of the key")
         import hashlib
 
         threshold = int(Fraction(c.percent) * (1 << 32) / 100)
@@ -474,6 +525,7 @@ class Compiler:
     def _arith(self, v: ir.Arith, ev: EventDef | None) -> Fn:
         fl, fr = self.value(v.left, ev), self.value(v.right, ev)
         op = v.op
+        fn = {"+": operator.add, "-": operator.sub, "*": operator.mul}.get(op, operator.truediv)
 
         def arith(x: Any) -> Any:
             a = fl(x)
@@ -482,14 +534,8 @@ class Compiler:
             b = fr(x)
             if b is None:
                 return None
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if b == 0:
-                return None
-            return Fraction(a) / Fraction(b)
+            if op == "/":
+                return None if b == 0 else Fraction(a) / Fraction(b)
+            return exact(fn, a, b)
 
         return arith

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from segdsl.tools.live.times import iso
-from segdsl.tools.live.values import number_from_json, number_json
+from segdsl.tools.live.values import exact, number_from_json, number_json
 
 Stamp = dt.datetime | dt.date
 
@@ -40,7 +42,7 @@ class FieldSummary:
             return
         self.n += 1
         if not isinstance(v, str | bool | dt.date):
-            self.total = self.total + v
+            self.total = exact(operator.add, self.total, v)
         if self.low is None or v < self.low:
             self.low = v
         if self.high is None or v > self.high:
@@ -106,7 +108,7 @@ class Profile:
     key: Any
     attrs: dict[str, Any] = field(default_factory=dict)
     logs: dict[int, Log] = field(default_factory=dict)
-    ids: dict[str, Stamp] = field(default_factory=dict)
+    ids: dict[str, dt.datetime] = field(default_factory=dict)  # event id → its instant
     members: set[str] = field(default_factory=set)
     wakes: dict[str, dt.datetime] = field(default_factory=dict)
 
@@ -135,6 +137,8 @@ def value_json(v: Any) -> Any:
         return {"l": [value_json(x) for x in v]}
     if isinstance(v, Fraction):
         return {"f": number_json(v)}
+    if isinstance(v, Decimal):
+        return {"n": str(v)}
     return v
 
 
@@ -146,5 +150,7 @@ def value_from_json(raw: Any) -> Any:
             return dt.date.fromisoformat(raw["d"])
         if "f" in raw:
             return number_from_json(raw["f"])
+        if "n" in raw:
+            return Decimal(raw["n"])
         return [value_from_json(x) for x in raw["l"]]
     return raw

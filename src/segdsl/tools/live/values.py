@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -24,15 +25,24 @@ class BadValue(ValueError):
 
 
 def num(v: Any) -> Any:
-    """A number as an exact value: ints stay ints, other numbers become fractions."""
-    if v is None or isinstance(v, bool | int):
+    """A number as an exact value: ints and decimals (JSON numbers with a point are
+    read as decimals) stay as they are, binary floats become exact fractions."""
+    if v is None or isinstance(v, bool | int | Decimal):
         return v
     if isinstance(v, Fraction):
         return v.numerator if v.denominator == 1 else v
-    if isinstance(v, float | Decimal):
+    if isinstance(v, float):
         f = Fraction(v)
         return f.numerator if f.denominator == 1 else f
     return v
+
+
+def exact(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """``op(a, b)`` on exact numbers: a decimal meets a fraction as a fraction."""
+    try:
+        return op(a, b)
+    except TypeError:
+        return op(Fraction(a), Fraction(b))
 
 
 def coerce(t: Type, raw: Any) -> Any:
