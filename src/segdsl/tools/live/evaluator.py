@@ -220,7 +220,7 @@ class LiveEvaluator:
         p = self.profile(ev.entity, key)
         changes: list[Change] = []
         if self.clock is None or instant > self.clock:
-            changes = self.advance(instant)
+            changes = self.advance(instant, inclusive=False)
         assert self.clock is not None
         if event_id is not None:
             ident = f"{kind}\x1f{event_id}"
@@ -248,22 +248,24 @@ class LiveEvaluator:
             self._prune_ids(p, self.clock)
         return changes
 
-    def advance(self, instant: dt.datetime) -> list[Change]:
-        """Time passes to ``instant``: every change it causes, at its own instant."""
+    def advance(self, instant: dt.datetime, inclusive: bool = True) -> list[Change]:
+        """Time passes to ``instant``: every change it causes, each at its own instant.
+
+        With ``inclusive=False`` (an event stamped ``instant`` is about to be applied)
+        the changes due exactly at ``instant`` wait until the clock passes it, so that
+        they see every event of that instant — batch evaluation at ``instant`` does."""
         changes: list[Change] = []
-        if self.clock is not None and instant <= self.clock:
-            return changes
         if self.clock is None:
             self.clock = instant
             pending, self._pending = self._pending, []
-            seen: set[int] = set()
             for p in pending:
-                if id(p) not in seen:
-                    seen.add(id(p))
-                    changes += self._evaluate(p, self.by_entity.get(p.entity, []), instant)
+                for s in self.by_entity.get(p.entity, []):
+                    p.wakes[s.name] = instant
+                heapq.heappush(self._heap, (instant, p.entity, _key_order(p.key)))
+        elif instant < self.clock:
             return changes
         heap = self._heap
-        while heap and heap[0][0] <= instant:
+        while heap and (heap[0][0] <= instant if inclusive else heap[0][0] < instant):
             wake, ent, order = heapq.heappop(heap)
             p = self._by_order[(ent, order)]
             if p.wake() != wake:
@@ -271,10 +273,12 @@ class LiveEvaluator:
             due = [
                 s for s in self.by_entity.get(ent, []) if p.wakes.get(s.name, FAR_FUTURE) <= wake
             ]
-            self.clock = wake
+            if wake > self.clock:
+                self.clock = wake
             changes += self._evaluate(p, due, wake)
             self._fold(p, wake, self.log_specs)
-        self.clock = instant
+        if instant > self.clock:
+            self.clock = instant
         return changes
 
     # ---- cut-offs -------------------------------------------------------------------
