@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from segdsl.engines.base import Session
 from segdsl.semantic import ir
 from segdsl.tools.live.evaluator import Change, LiveEvaluator
 
@@ -54,7 +55,10 @@ def cutoffs_from_members(
 
 
 def refresh_cutoffs(
-    live: LiveEvaluator, as_of: dt.datetime | None = None, engine: str | None = None
+    live: LiveEvaluator,
+    as_of: dt.datetime | None = None,
+    engine: str | None = None,
+    session: Session | None = None,
 ) -> list[Change]:
     """Evaluate every ranking in the warehouse (SQL) at ``as_of`` (default: the clock)
     and compare live profiles with the new cut-offs; answers the changes."""
@@ -64,7 +68,7 @@ def refresh_cutoffs(
     if at is None:
         return []
     segs = rank_segments(live)
-    result = live.project.evaluate(segs, as_of=at, engine=engine)
+    result = live.project.evaluate(segs, as_of=at, engine=engine, session=session)
     members = {
         spec.id: result.members(seg.name) for spec, seg in zip(live.ranks, segs, strict=True)
     }

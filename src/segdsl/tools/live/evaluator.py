@@ -358,6 +358,15 @@ class LiveEvaluator:
             self._fold(p, self.clock, self.log_specs)
             self._prune_ids(p, self.clock)
 
+    def start_at(self, instant: dt.datetime) -> None:
+        """Set the clock and evaluate every profile there, reporting nothing: the
+        memberships at ``instant`` are the starting point (after a backfill)."""
+        self.clock = instant
+        self._pending = []
+        for p in self.profiles.values():
+            self._evaluate(p, self.by_entity.get(p.entity, []), instant)
+            self._fold(p, instant, self.log_specs)
+
     def pending_profiles(self) -> list[Profile]:
         """Profiles updated before the clock was known (evaluated when it is)."""
         return self._pending
