@@ -81,6 +81,12 @@ class LiveEvaluator:
             self.by_entity.setdefault(p.entity, []).append(p)
             for kind in p.kinds:
                 self.by_kind.setdefault(kind, []).append(p)
+        # which segments read each log, in the project's order
+        self.by_log: dict[int, list[SegmentPlan]] = {}
+        for p in self.plans:
+            if p.fn is not None:
+                for lid in p.logs:
+                    self.by_log.setdefault(lid, []).append(p)
         self.logs_of: dict[str, list[LogSpec]] = {}
         for spec in self.log_specs:
             self.logs_of.setdefault(spec.event, []).append(spec)
@@ -227,9 +233,11 @@ class LiveEvaluator:
             if ident in p.ids:
                 return changes
             p.ids[ident] = instant
+        touched: list[int] = []
         for spec in self.logs_of.get(kind, ()):
             if spec.where is not None and not spec.where(row):
                 continue
+            touched.append(spec.id)
             values = tuple(row.get(c) for c in spec.fields)
             log = p.logs.get(spec.id)
             if log is None:
@@ -242,7 +250,14 @@ class LiveEvaluator:
                         log.fold_one(stamp, values, tuple(spec.distinct))
                     continue
             log.add(stamp, values)
-        changes += self._evaluate(p, self.by_kind.get(kind, []), self.clock)
+        # Only the segments that read a log this event went into can change now: any
+        # other change at this instant is one of time alone, already due as a wake.
+        if len(touched) == 1:
+            plans = self.by_log.get(touched[0], [])
+        else:
+            reading = {id(s) for lid in touched for s in self.by_log.get(lid, ())}
+            plans = [s for s in self.by_kind.get(kind, []) if id(s) in reading]
+        changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, self.logs_of.get(kind, ()))
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)

@@ -92,6 +92,7 @@ class SegmentPlan:
     fn: Fn | None = None
     kinds: frozenset[str] = frozenset()
     ranks: tuple[int, ...] = ()
+    logs: frozenset[int] = frozenset()  # the logs it reads
 
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -160,6 +161,7 @@ class Compiler:
         self.ranks: list[RankSpec] = []
         self.slots: dict[ir.Value, int] = {}
         self._kinds: set[str] = set()
+        self._logs: set[int] = set()
         self._ranks_used: list[int] = []
         self._parts: set[str] = set()
         self._entity = catalog.default_entity
@@ -167,6 +169,7 @@ class Compiler:
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
         self._kinds = set()
+        self._logs = set()
         self._ranks_used = []
         self._parts = set()
         self._entity = seg.entity
@@ -187,7 +190,14 @@ class Compiler:
             mode = "exact"
             reason = "uses " + (", ".join(sorted(self._parts)) or "nothing that changes")
         return SegmentPlan(
-            seg.name, seg.entity, mode, reason, fn, frozenset(self._kinds), tuple(self._ranks_used)
+            seg.name,
+            seg.entity,
+            mode,
+            reason,
+            fn,
+            frozenset(self._kinds),
+            tuple(self._ranks_used),
+            frozenset(self._logs),
         )
 
     # ---- logs -----------------------------------------------------------------------
@@ -199,6 +209,7 @@ class Compiler:
             spec = LogSpec(len(self.logs), event, ev.timestamp_type is Type.DATE, where_fn)
             self.logs[(event, where)] = spec
         self._kinds.add(event)
+        self._logs.add(spec.id)
         return spec
 
     def slot(self, node: ir.Value) -> int:
