@@ -223,6 +223,7 @@ class LiveEvaluator:
         row[ev.timestamp] = stamp
         instant = midnight(stamp) if is_date else stamp
         assert isinstance(instant, dt.datetime)
+        is_new = (ev.entity, key) not in self.profiles
         p = self.profile(ev.entity, key)
         changes: list[Change] = []
         if self.clock is None or instant > self.clock:
@@ -252,7 +253,9 @@ class LiveEvaluator:
             log.add(stamp, values)
         # Only the segments that read a log this event went into can change now: any
         # other change at this instant is one of time alone, already due as a wake.
-        if len(touched) == 1:
+        if is_new:  # a profile first seen through an event: every segment, once
+            plans = self.by_entity.get(ev.entity, [])
+        elif len(touched) == 1:
             plans = self.by_log.get(touched[0], [])
         else:
             reading = {id(s) for lid in touched for s in self.by_log.get(lid, ())}
