@@ -31,3 +31,37 @@ def test_check_live_lists_every_segment_with_its_reason(tmp_path: Path) -> None:
     assert "1 not live" in result.output.splitlines()[-1]
     plain = CliRunner().invoke(app, ["check", "-p", str(project)])
     assert plain.exit_code == 0 and "live:" not in plain.output
+
+
+def test_a_form_it_does_not_know_is_not_live_never_evaluated() -> None:
+    """A node kind added to the IR later, or a known node with a new field set, is
+    reported as not live (the reason names it), not evaluated without it."""
+    import dataclasses
+
+    import segdsl
+    from segdsl.semantic import ir
+    from segdsl.tools.live.plan import Compiler
+
+    project = segdsl.load_project(CORPUS)
+
+    @dataclasses.dataclass(frozen=True)
+    class Calendar(ir.Cond):
+        period: str
+
+    @dataclasses.dataclass(frozen=True)
+    class ZonedCompare(ir.Compare):
+        zone: str = "UTC"
+
+    plain = project.segment("bought_90d")
+    for cond, word in [
+        (Calendar("month"), "Calendar"),
+        (ir.And((plain.cond, Calendar("month"))), "Calendar"),
+        (
+            ZonedCompare(
+                "=", ir.Const(1, ir.Type.INTEGER), ir.Const(1, ir.Type.INTEGER), "Europe/Berlin"
+            ),
+            "ZonedCompare",
+        ),
+    ]:
+        plan = Compiler(project.catalog).segment(dataclasses.replace(plain, cond=cond))
+        assert plan.mode == "not live" and word in plan.reason and plan.fn is None

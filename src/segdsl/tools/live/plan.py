@@ -16,6 +16,7 @@ that uses one is reported as not live by ``segdsl check --live`` and never evalu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import operator
@@ -152,6 +153,63 @@ def _connect(parts: list[Fn], conj: bool) -> Fn:
     return any_of
 
 
+# The fields of each IR node that live evaluation understands. A node that carries
+# another field with a non-default value (a form added to the language later) is
+# reported as not live rather than evaluated without it.
+KNOWN_FIELDS: dict[type, frozenset[str]] = {
+    ir.Aggregate: frozenset({"func", "event", "field", "window", "where", "result_type", "until"}),
+    ir.Sequence: frozenset(
+        {"first", "window", "until", "first_where", "absent", "second", "within", "second_where"}
+    ),
+    ir.InLast: frozenset({"left", "duration"}),
+    ir.Ago: frozenset({"duration", "point_type"}),
+    ir.Compare: frozenset({"op", "left", "right"}),
+    ir.Between: frozenset({"left", "low", "high"}),
+    ir.InValues: frozenset({"left", "values"}),
+    ir.IsMissing: frozenset({"left"}),
+    ir.TextMatch: frozenset({"op", "left", "text"}),
+    ir.ListHas: frozenset({"mode", "left", "values"}),
+    ir.IsTrue: frozenset({"value"}),
+    ir.InSegment: frozenset({"name", "cond"}),
+    ir.Rank: frozenset({"direction", "percent", "by", "per"}),
+    ir.Within: frozenset({"lat", "lon", "center_lat", "center_lon", "km"}),
+    ir.Sample: frozenset({"percent", "seed", "key"}),
+    ir.Not: frozenset({"operand"}),
+    ir.And: frozenset({"items"}),
+    ir.Or: frozenset({"items"}),
+    ir.Literal: frozenset({"value"}),
+    ir.Const: frozenset({"value", "const_type"}),
+    ir.Attr: frozenset({"entity", "name", "column", "attr_type"}),
+    ir.EventField: frozenset({"event", "name", "column", "field_type"}),
+    ir.Arith: frozenset({"op", "left", "right"}),
+    ir.Neg: frozenset({"operand"}),
+    ir.MeasureRef: frozenset({"name", "expr"}),
+    ir.Duration: frozenset({"amount", "unit"}),
+}
+UNITS = frozenset({"day", "week", "month", "year"})
+
+
+def guard(node: object) -> None:
+    """Raise NotLive for a node of an unknown kind or with an unknown field set."""
+    known = KNOWN_FIELDS.get(type(node))
+    if known is None:
+        raise NotLive(f"`{type(node).__name__}` is not evaluated live yet")
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        if f.name not in known:
+            default: Any = dataclasses.MISSING
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                default = f.default_factory()
+            if default is dataclasses.MISSING or value != default:
+                raise NotLive(f"`{type(node).__name__}` with `{f.name}` is not evaluated live yet")
+        elif isinstance(value, ir.Duration):
+            guard(value)
+            if value.unit not in UNITS:
+                raise NotLive(f"windows in {value.unit}s are not evaluated live yet")
+
+
 class Compiler:
     """Compiles the segments of one project; holds the logs and rankings they read."""
 
@@ -165,6 +223,14 @@ class Compiler:
         self._ranks_used: list[int] = []
         self._parts: set[str] = set()
         self._entity = catalog.default_entity
+        # A project time zone other than UTC moves every calendar boundary (language.md
+        # §11): until live evaluation follows it, the forms that use time are not live.
+        zone = getattr(catalog, "timezone", None) or getattr(catalog, "time_zone", None)
+        self.zone_reason = (
+            f"the project's time zone ({zone}) is not followed by live evaluation yet"
+            if zone not in (None, "UTC", "Etc/UTC")
+            else ""
+        )
 
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
@@ -217,6 +283,9 @@ class Compiler:
 
     # ---- conditions -----------------------------------------------------------------
     def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
+        guard(c)
+        if self.zone_reason and isinstance(c, ir.InLast | ir.Sequence):
+            raise NotLive(self.zone_reason)
         if isinstance(c, ir.And | ir.Or):
             return _connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
@@ -282,6 +351,8 @@ class Compiler:
             raise NotLive(f"{what} inside an event condition is not evaluated live")
 
     def _compare(self, c: ir.Compare, ev: EventDef | None) -> Fn:
+        if c.op not in OPS:
+            raise NotLive(f"the comparison `{c.op}` is not evaluated live yet")
         op = OPS[c.op]
         if isinstance(c.right, ir.Ago) or isinstance(c.left, ir.Ago):
             self._entity_only(ev, "a time relative to now (`… ago`)")
@@ -357,6 +428,8 @@ class Compiler:
         return between
 
     def _text(self, c: ir.TextMatch, ev: EventDef | None) -> Fn:
+        if c.op not in ("contains", "starts", "ends"):
+            raise NotLive(f"the text test `{c.op}` is not evaluated live yet")
         fx = self.value(c.left, ev)
         needle = c.text.lower()
         test: Callable[[str], bool]
@@ -486,6 +559,11 @@ class Compiler:
         return lambda ctx: back(ctx.now, d)
 
     def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
+        guard(v)
+        if self.zone_reason and (
+            isinstance(v, ir.Aggregate | ir.Ago) or (isinstance(v, ir.Attr) and v.type.is_temporal)
+        ):
+            raise NotLive(self.zone_reason)
         if isinstance(v, ir.Const):
             value = num(v.value)
             return lambda x: value
@@ -534,6 +612,8 @@ class Compiler:
         raise NotLive(f"`{type(v).__name__}` values are not evaluated live yet")
 
     def _arith(self, v: ir.Arith, ev: EventDef | None) -> Fn:
+        if v.op not in ("+", "-", "*", "/"):
+            raise NotLive(f"the operator `{v.op}` is not evaluated live yet")
         fl, fr = self.value(v.left, ev), self.value(v.right, ev)
         op = v.op
         fn = {"+": operator.add, "-": operator.sub, "*": operator.mul}.get(op, operator.truediv)
