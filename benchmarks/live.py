@@ -6,7 +6,10 @@ On examples/retail (5,000 customers, 232,000 events over two years, 64 segments 
 which 57 are live-exact and 7 use batch cut-offs), the first N events in time order:
 
 - in-process: ``LiveEvaluator.apply_event`` for each event (every segment kept up to
-  date, time-only expiries included), events/s and the latency of each call;
+  date, time-only expiries included), events/s; the latency of applying each event,
+  and of it together with time passing to its instant (the expiries of every profile
+  due since the previous event — the first event after the attributes evaluates all
+  5,000 profiles);
 - through ``segdsl stream``: the same events as JSON lines through a real process
   (the start-up, timed with the attributes alone, is subtracted);
 - state: every profile built by ``--backfill`` at 2026-06-30 (SQL), its compact JSON
@@ -86,15 +89,21 @@ def main() -> None:
     # 1. in-process
     for entity, key, attrs in updates:
         live.apply_attributes(key, attrs, entity)
-    lat: list[float] = []
+    lat: list[float] = []  # applying the event itself
+    tick: list[float] = []  # time passing to the event's instant (every profile's expiries)
     changes = 0
     clock = time.perf_counter_ns
     start = time.perf_counter()
-    for _, kind, key, stamp, fields, eid in events:
+    for instant, kind, key, stamp, fields, eid in events:
         t0 = clock()
+        changes += len(live.advance(instant, inclusive=False))
+        t1 = clock()
         changes += len(live.apply_event(kind, key, stamp, fields, eid))
-        lat.append((clock() - t0) / 1000)
+        t2 = clock()
+        tick.append((t1 - t0) / 1000)
+        lat.append((t2 - t1) / 1000)
     in_process = time.perf_counter() - start
+    both = [a + b for a, b in zip(lat, tick, strict=True)]
     rate = len(events) / in_process
 
     # 2. through `segdsl stream`
@@ -144,6 +153,9 @@ def main() -> None:
         ("latency per event p50", f"{statistics.median(lat):,.0f} µs", ""),
         ("latency per event p99", f"{pct(lat, 99):,.0f} µs", "≤ 1,000 µs"),
         ("latency per event max", f"{max(lat):,.0f} µs", ""),
+        ("… with time passing to it, p50", f"{statistics.median(both):,.0f} µs", ""),
+        ("… with time passing to it, p99", f"{pct(both, 99):,.0f} µs", ""),
+        ("… with time passing to it, max", f"{max(both):,.0f} µs", ""),
         ("changes reported", f"{changes:,}", ""),
         ("state per profile median", f"{statistics.median(sizes):,.0f} B", "< 2,048 B"),
         ("state per profile p90", f"{pct(sizes, 90):,.0f} B", ""),

@@ -9,8 +9,10 @@ rules is refused rather than read wrongly.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,24 @@ def t_from_json(raw: Any, is_date: bool) -> dt.datetime | dt.date:
     return EPOCH + dt.timedelta(seconds=raw)
 
 
+def _deltas(values: list[Any]) -> list[Any]:
+    """Whole numbers as differences from the one before (short); text as it is."""
+    if not all(isinstance(v, int) for v in values):
+        return values
+    return values[:1] + [b - a for a, b in itertools.pairwise(values)]
+
+
+def _sums(values: list[Any]) -> list[Any]:
+    if not all(isinstance(v, int) for v in values):
+        return values
+    out: list[Any] = []
+    total = 0
+    for v in values:
+        total += v
+        out.append(total)
+    return out
+
+
 def instant_from_json(raw: Any) -> dt.datetime:
     if isinstance(raw, str):
         return dt.datetime.fromisoformat(raw)
@@ -49,6 +69,7 @@ def instant_from_json(raw: Any) -> dt.datetime:
 def dump(live: LiveEvaluator) -> dict[str, Any]:
     """The whole state as a JSON-ready dict (profiles in a fixed order)."""
     profiles = []
+    index = {plan.name: i for i, plan in enumerate(live.plans)}
     for p in live.profiles.values():
         item: dict[str, Any] = {"e": p.entity, "k": p.key}
         if p.attrs:
@@ -57,9 +78,12 @@ def dump(live: LiveEvaluator) -> dict[str, Any]:
         for lid, log in sorted(p.logs.items()):
             if not log.ts and log.summary is None:
                 continue
-            entry: dict[str, Any] = {"t": [t_json(s) for s in log.ts]}
+            entry: dict[str, Any] = {"t": _deltas([t_json(s) for s in log.ts])}
             if log.vals and log.vals[0]:
-                entry["v"] = [[value_json(x) for x in v] for v in log.vals]
+                if len(log.vals[0]) == 1:
+                    entry["v"] = [value_json(v[0]) for v in log.vals]
+                else:
+                    entry["v"] = [[value_json(x) for x in v] for v in log.vals]
             if log.summary is not None:
                 entry["s"] = _summary_json(log.summary)
             logs[str(lid)] = entry
@@ -68,9 +92,9 @@ def dump(live: LiveEvaluator) -> dict[str, Any]:
         if p.ids:
             item["i"] = {k: t_json(s) for k, s in sorted(p.ids.items())}
         if p.members:
-            item["m"] = sorted(p.members)
+            item["m"] = sorted(index[n] for n in p.members)
         if p.wakes:
-            item["w"] = {n: t_json(w) for n, w in sorted(p.wakes.items())}
+            item["w"] = sorted([index[n], t_json(w)] for n, w in p.wakes.items())
         profiles.append(item)
     cutoffs = {
         str(rid): [[value_json(g), value_json(c)] for g, c in sorted(table.items(), key=repr)]
@@ -119,6 +143,7 @@ def load(live: LiveEvaluator, data: dict[str, Any], where: str = "the state") ->
             "delete it (or start with --backfill) after changing the rules",
         )
     is_date = {s.id: s.is_date for s in live.log_specs}
+    names = [plan.name for plan in live.plans]
     try:
         clock = data["clock"]
         live.clock = None if clock is None else instant_from_json(clock)
@@ -133,15 +158,17 @@ def load(live: LiveEvaluator, data: dict[str, Any], where: str = "the state") ->
             for lid_text, entry in item.get("l", {}).items():
                 lid = int(lid_text)
                 d = is_date[lid]
-                ts = [t_from_json(x, d) for x in entry["t"]]
-                vals = [tuple(value_from_json(x) for x in v) for v in entry.get("v", [])] or [
-                    () for _ in ts
-                ]
+                ts = [t_from_json(x, d) for x in _sums(entry["t"])]
+                if len(live.log_specs[lid].fields) == 1:
+                    vals = [(value_from_json(v),) for v in entry.get("v", [])]
+                else:
+                    vals = [tuple(value_from_json(x) for x in v) for v in entry.get("v", [])]
+                vals = vals or [() for _ in ts]
                 summary = _summary_from_json(entry["s"], d) if "s" in entry else None
                 p.logs[lid] = Log(ts, vals, summary)
             p.ids = {k: instant_from_json(s) for k, s in item.get("i", {}).items()}
-            p.members = set(item.get("m", []))
-            p.wakes = {n: instant_from_json(w) for n, w in item.get("w", {}).items()}
+            p.members = {names[i] for i in item.get("m", [])}
+            p.wakes = {names[i]: instant_from_json(w) for i, w in item.get("w", [])}
             if live.clock is None:
                 live.pending_profiles().append(p)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -201,7 +228,7 @@ def restore(live: LiveEvaluator, path: Path) -> bool:
     except OSError as exc:
         raise _bad(str(path), exc.strerror or "unreadable") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=Decimal)
     except ValueError:
         raise _bad(str(path), "it is not JSON") from None
     load(live, data, str(path))

@@ -138,6 +138,10 @@ def value_json(v: Any) -> Any:
     if isinstance(v, Fraction):
         return {"f": number_json(v)}
     if isinstance(v, Decimal):
+        # a JSON number when it reads back as the same decimal (the state file is read
+        # with decimals for numbers with a point), else exact text
+        if v.is_finite() and Decimal(repr(float(v))) == v:
+            return float(v)
         return {"n": str(v)}
     return v
 
@@ -153,4 +157,6 @@ def value_from_json(raw: Any) -> Any:
         if "n" in raw:
             return Decimal(raw["n"])
         return [value_from_json(x) for x in raw["l"]]
+    if isinstance(raw, float):  # pragma: no cover - files are read with parse_float=Decimal
+        return Decimal(repr(raw))
     return raw
