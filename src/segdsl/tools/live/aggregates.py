@@ -14,12 +14,59 @@ from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.times import back, back_date, midnight, next_change
 from segdsl.tools.live.values import exact
 
+FIXED_DAYS = {"day": 1, "week": 7}
+
+
+def count_compare_fn(
+    count: Callable[[Ctx], Any],
+    op: Callable[[Any, Any], bool],
+    const: Any,
+    log_id: int,
+    window: ir.Duration,
+    is_date: bool,
+) -> Callable[[Ctx], bool]:
+    """``count(E in last N days …) OP k``: as time passes the count only falls, one
+    event at a time; the next instant the comparison itself changes is found here,
+    rather than waking at every event that leaves the window."""
+    delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
+
+    def count_compare(ctx: Ctx) -> bool:
+        saved = ctx.wake
+        n = count(ctx)
+        ctx.wake = saved  # the count's own marks: every event leaving — not needed
+        truth = bool(op(n, const))
+        log = ctx.logs.get(log_id)
+        if log is None or not n:
+            return truth
+        ts = log.ts
+        i = len(ts) - n
+        for m in range(1, n + 1):
+            if bool(op(n - m, const)) != truth:
+                t = ts[i + m - 1]
+                ctx.mark(midnight(t + delta) if is_date else t + delta)
+                break
+        return truth
+
+    return count_compare
+
 
 def _bounds(
     ctx: Ctx, ts: list[Any], far: ir.Duration, near: ir.Duration | None, is_date: bool
 ) -> tuple[int, int]:
     """The events inside ``(T − far, T − near]`` as a slice ``[i, j)`` of ``ts``; marks
     when the oldest of them leaves and when the next one enters."""
+    days = FIXED_DAYS.get(far.unit)
+    if near is None and days is not None:  # the common case, without calendar steps
+        delta = dt.timedelta(days=days * far.amount)
+        if is_date:
+            i = bisect.bisect_right(ts, ctx.today - delta)
+            if i < len(ts):
+                ctx.mark(midnight(ts[i] + delta))
+        else:
+            i = bisect.bisect_right(ts, ctx.now - delta)
+            if i < len(ts):
+                ctx.mark(ts[i] + delta)
+        return i, len(ts)
     if is_date:
         lo: Any = back_date(ctx.today, far)
         hi: Any = ctx.today if near is None else back_date(ctx.today, near)

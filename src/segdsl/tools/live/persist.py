@@ -159,6 +159,7 @@ def load(live: LiveEvaluator, data: dict[str, Any], where: str = "the state") ->
                 lid = int(lid_text)
                 d = is_date[lid]
                 ts = [t_from_json(x, d) for x in _sums(entry["t"])]
+                vals: list[tuple[Any, ...]]
                 if len(live.log_specs[lid].fields) == 1:
                     vals = [(value_from_json(v),) for v in entry.get("v", [])]
                 else:

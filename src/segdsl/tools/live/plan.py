@@ -29,7 +29,7 @@ from typing import Any
 from segdsl.catalog import Catalog, EventDef
 from segdsl.catalog.types import Type
 from segdsl.semantic import ir
-from segdsl.tools.live.aggregates import aggregate_fn, sequence_fn
+from segdsl.tools.live.aggregates import aggregate_fn, count_compare_fn, sequence_fn
 from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
 from segdsl.tools.live.times import back, back_date, span_days
 from segdsl.tools.live.values import exact, num
@@ -378,6 +378,18 @@ class Compiler:
         mixed = c.left.type.is_temporal and c.left.type is not c.right.type
         if isinstance(c.right, ir.Const) and not mixed:
             const = num(c.right.value)
+            agg = c.left
+            while isinstance(agg, ir.MeasureRef):
+                agg = agg.expr
+            if (
+                isinstance(agg, ir.Aggregate)
+                and agg.func == "count"
+                and agg.window is not None
+                and agg.window.unit in ("day", "week")
+                and agg.until is None
+            ):
+                spec = self.logs[(agg.event, agg.where)]
+                return count_compare_fn(fl, op, const, spec.id, agg.window, spec.is_date)
 
             def compare_const(x: Any) -> bool:
                 a = fl(x)
