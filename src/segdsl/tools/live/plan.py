@@ -325,7 +325,7 @@ class Compiler:
                 items = fx(x)
                 if items is None:
                     return False
-                present = {num(i) for i in items if i is not None}
+                present = set(items)  # held values are already exact numbers
                 if mode_all:
                     return all(w in present for w in wanted)
                 return any(w in present for w in wanted)
