@@ -8,14 +8,64 @@ aggregates can be computed once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar, cast, get_args
+from typing import Literal as Lit
 
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Span
 
 Scalar = int | Decimal | float | str | bool | dt.date | dt.datetime
+
+# The closed vocabularies of the IR: mypy catches a typo that a plain string would carry
+# into the SQL.
+Unit = Lit["day", "week", "month", "year"]
+ArithOp = Lit["+", "-", "*", "/"]
+CompareOp = Lit["=", "<", "<=", ">", ">="]
+AggFunc = Lit["count", "count_distinct", "sum", "avg", "min", "max", "first", "last"]
+TextOp = Lit["contains", "starts", "ends"]
+ListMode = Lit["any", "all"]
+Direction = Lit["top", "bottom"]
+
+
+def _check(vocabulary: object, word: str) -> str:
+    if word not in get_args(vocabulary):
+        raise ValueError(f"{word!r} is not one of {get_args(vocabulary)}")
+    return word
+
+
+# The resolver narrows the parser's words to the vocabularies with these (a word outside
+# them is a bug in the parser, not a user's mistake).
+def unit(word: str) -> Unit:
+    return cast(Unit, _check(Unit, word))
+
+
+def arith_op(word: str) -> ArithOp:
+    return cast(ArithOp, _check(ArithOp, word))
+
+
+def compare_op(word: str) -> CompareOp:
+    return cast(CompareOp, _check(CompareOp, word))
+
+
+def agg_func(word: str) -> AggFunc:
+    return cast(AggFunc, _check(AggFunc, word))
+
+
+def text_op(word: str) -> TextOp:
+    return cast(TextOp, _check(TextOp, word))
+
+
+def list_mode(word: str) -> ListMode:
+    return cast(ListMode, _check(ListMode, word))
+
+
+def direction(word: str) -> Direction:
+    return cast(Direction, _check(Direction, word))
 
 
 # ---- values ------------------------------------------------------------------------
@@ -52,7 +102,7 @@ class Const(Value):
 @dataclass(frozen=True)
 class Duration:
     amount: int
-    unit: str  # day, week, month, year
+    unit: Unit
 
     def __str__(self) -> str:
         return f"{self.amount} {self.unit}{'' if self.amount == 1 else 's'}"
@@ -102,7 +152,7 @@ class EventField(Value):
 
 @dataclass(frozen=True)
 class Arith(Value):
-    op: str  # + - * /
+    op: ArithOp
     left: Value
     right: Value
 
@@ -134,7 +184,7 @@ class Neg(Value):
 class Aggregate(Value):
     """An aggregate over the as-of-visible events of one kind for each entity."""
 
-    func: str  # count, count_distinct, sum, avg, min, max, first, last
+    func: AggFunc
     event: str
     field: EventField | None
     window: Duration | None
@@ -143,6 +193,8 @@ class Aggregate(Value):
     # `between N unit ago and M unit ago`: ``window`` is the far end (N), ``until`` the
     # near end (M); events stamped after T − M are left out.
     until: Duration | None = None
+
+    EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("field", "where")
 
     @property
     def type(self) -> Type:
@@ -179,7 +231,7 @@ class Cond:
 
 @dataclass(frozen=True)
 class Compare(Cond):
-    op: str  # = < <= > >=   (`!=` is lowered to Not(=))
+    op: CompareOp  # (`!=` is lowered to Not(=))
     left: Value
     right: Value
 
@@ -204,14 +256,14 @@ class IsMissing(Cond):
 
 @dataclass(frozen=True)
 class TextMatch(Cond):
-    op: str  # contains, starts, ends
+    op: TextOp
     left: Value
     text: str
 
 
 @dataclass(frozen=True)
 class ListHas(Cond):
-    mode: str  # any, all
+    mode: ListMode
     left: Value
     values: tuple[Const, ...]
 
@@ -237,7 +289,7 @@ class InSegment(Cond):
 
 @dataclass(frozen=True)
 class Rank(Cond):
-    direction: str  # top, bottom
+    direction: Direction
     percent: Decimal
     by: Value
     per: Attr | None = None  # `per G`: ranked within each value of G; missing G ranks nowhere
@@ -260,6 +312,8 @@ class Sequence(Cond):
     second: str
     within: Duration  # days or weeks: a fixed length
     second_where: Cond | None
+
+    EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("first_where", "second_where")
 
 
 @dataclass(frozen=True)
@@ -328,46 +382,52 @@ class Measure:
     span: Span | None = field(default=None, compare=False)
 
 
-def walk_values(node: Cond | Value) -> list[Value]:
-    """Every value node under ``node`` (pre-order), not descending into aggregates'
-    own conditions."""
-    out: list[Value] = []
+Node = Value | Cond
 
-    def visit(n: Cond | Value) -> None:
-        if isinstance(n, Value):
-            out.append(n)
-        if isinstance(n, Arith):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, Neg):
-            visit(n.operand)
-        elif isinstance(n, MeasureRef):
-            visit(n.expr)
-        elif isinstance(n, Compare):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, Between):
-            visit(n.left)
-            visit(n.low)
-            visit(n.high)
-        elif isinstance(n, InValues | IsMissing | TextMatch | ListHas | InLast):
-            visit(n.left)
-        elif isinstance(n, IsTrue):
-            visit(n.value)
-        elif isinstance(n, InSegment):
-            visit(n.cond)
-        elif isinstance(n, Rank):
-            visit(n.by)
-            if n.per is not None:
-                visit(n.per)
-        elif isinstance(n, Within):
-            visit(n.lat)
-            visit(n.lon)
-        elif isinstance(n, Not):
-            visit(n.operand)
-        elif isinstance(n, And | Or):
-            for item in n.items:
-                visit(item)
 
-    visit(node)
-    return out
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields(cls: type[Value] | type[Cond]) -> tuple[tuple[str, bool], ...]:
+    """(field name, evaluated per event) for every field of a node class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        per_event: tuple[str, ...] = getattr(cls, "EVENT_FIELDS", ())
+        found = tuple((f.name, f.name in per_event) for f in dataclasses.fields(cls))
+        _FIELDS[cls] = found
+    return found
+
+
+def children(node: Node, *, per_event: bool = True) -> Iterator[Node]:
+    """The nodes directly under ``node``, in field order (also those inside tuples),
+    derived from the dataclass fields — never a hand-kept list. With
+    ``per_event=False``, the fields evaluated per event (an aggregate's field and
+    condition, a sequence's conditions) are left out."""
+    for name, event_field in _fields(type(node)):
+        if event_field and not per_event:
+            continue
+        v = getattr(node, name)
+        if isinstance(v, Value | Cond):
+            yield v
+        elif isinstance(v, tuple):
+            yield from (x for x in v if isinstance(x, Value | Cond))
+
+
+def walk(node: Node, *, per_event: bool = True) -> Iterator[Node]:
+    """Every node under ``node`` and itself, pre-order (see :func:`children`)."""
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(list(children(n, per_event=per_event))))
+
+
+def walk_values(node: Node) -> list[Value]:
+    """Every value node under ``node`` (pre-order), not descending into the fields
+    evaluated per event."""
+    return [n for n in walk(node, per_event=False) if isinstance(n, Value)]
+
+
+def walk_conds(node: Node) -> list[Cond]:
+    """Every condition under ``node`` (pre-order) at the entity's level."""
+    return [n for n in walk(node, per_event=False) if isinstance(n, Cond)]
