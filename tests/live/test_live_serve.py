@@ -30,7 +30,7 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
         pytest.skip("the live extra is not installed: pip install 'segdsl[live]'")
     procs = []
 
-    def start() -> str:
+    def start(*extra: str) -> str:
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -45,6 +45,7 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
                 str(tmp_path / "live.json"),
                 "--max-body",
                 "2000",
+                *extra,
             ],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
@@ -138,3 +139,46 @@ def test_serve_over_http(server: Any) -> None:
     status, prof = call(base + "/v1/profiles/8")
     assert status == 200 and "age_gt" in prof["segments"]
     assert stop() == 143  # stopped by SIGTERM, after a graceful shutdown
+
+
+def test_webhook_receives_every_change_in_order(server: Any) -> None:
+    import http.server
+    import queue
+    import threading
+
+    received: queue.Queue[Any] = queue.Queue()
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.put(json.loads(body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        start, stop = server
+        base = start("--webhook", f"http://127.0.0.1:{hook.server_address[1]}/changes")
+        answers = []
+        for body in (
+            [{"profile": 5, "attributes": {"age": 30}}],
+            {
+                "event": "purchase",
+                "profile": 5,
+                "timestamp": "2026-06-01T10:00:00Z",
+                "fields": {"amount": 150, "status": "paid"},
+            },
+            {"tick": "2026-09-01T00:00:00Z"},
+        ):
+            status, answer = call(base + "/v1/events", body)
+            assert status == 200
+            answers.append(answer)
+        delivered = [received.get(timeout=30) for a in answers if a["changes"]]
+        assert delivered == [a for a in answers if a["changes"]]
+        assert stop() == 143
+    finally:
+        hook.shutdown()

@@ -113,6 +113,10 @@ def serve(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1, help="The largest request body, in bytes.")
     ] = 1 << 20,
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", help='POST every batch of changes here: {"changes": [...]}.'),
+    ] = None,
 ) -> None:
     """An HTTP service for live segments: POST /v1/events, GET /v1/profiles/{key},
     GET /v1/health. Needs `pip install 'segdsl[live]'`. See docs/live.md.
@@ -124,6 +128,6 @@ def serve(
         from segdsl.tools.live.server import serve as run_server
 
         live = _evaluator(project, state, backfill, as_of)
-        run_server(live, host, port, state, max_body)
+        run_server(live, host, port, state, max_body, webhook)
 
     run(body)

@@ -7,6 +7,8 @@
 - ``GET /v1/health``: the clock, the number of profiles and of live segments.
 - ``POST /v1/cutoffs``: refresh the rankings' cut-offs from the warehouse (SQL).
 
+With a webhook URL every batch of changes is also POSTed there, in order.
+
 Safe by default: it listens on 127.0.0.1, refuses bodies over ``max_body`` bytes (413),
 answers bad input with 400 and a message, and keeps the state file (when given)
 written atomically after changes (at most once a second) and at shutdown.
@@ -42,8 +44,33 @@ def missing_extra() -> SegdslError:
     )
 
 
-def build_app(live: LiveEvaluator, state: Path | None = None, max_body: int = 1 << 20) -> Any:
-    """The ASGI application (Starlette)."""
+def post_json(url: str, payload: dict[str, Any], timeout: float = 5.0) -> None:
+    """POST ``payload`` as JSON (a webhook); errors are reported on stderr, not raised."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"segdsl serve: webhook {url} failed: {exc}", file=sys.stderr, flush=True)
+
+
+def build_app(
+    live: LiveEvaluator,
+    state: Path | None = None,
+    max_body: int = 1 << 20,
+    webhook: str | None = None,
+) -> Any:
+    """The ASGI application (Starlette). With ``webhook``, every batch of changes is
+    also POSTed there as ``{"changes": [...]}``, in order, after the answer."""
     try:
         from starlette.applications import Starlette
         from starlette.requests import Request
@@ -54,6 +81,19 @@ def build_app(live: LiveEvaluator, state: Path | None = None, max_body: int = 1 
 
     lock = asyncio.Lock()
     saved = {"at": time.monotonic(), "dirty": False}
+    outbox: asyncio.Queue[list[dict[str, Any]] | None] = asyncio.Queue()
+
+    async def deliver() -> None:
+        while True:
+            batch = await outbox.get()
+            if batch is None:
+                return
+            assert webhook is not None
+            await asyncio.to_thread(post_json, webhook, {"changes": batch})
+
+    def notify(changes: list[dict[str, Any]]) -> None:
+        if webhook and changes:
+            outbox.put_nowait(changes)
 
     def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
         return JSONResponse(
@@ -102,12 +142,14 @@ def build_app(live: LiveEvaluator, state: Path | None = None, max_body: int = 1 
                     d = exc.diagnostics[0]
                     saved["dirty"] = saved["dirty"] or i > 0
                     persist()
+                    notify(changes)
                     return error(
                         400, d.code, d.message, hint=d.hint, index=i, applied=i, changes=changes
                     )
                 changes += [change_json(live, c) for c in found]
             saved["dirty"] = True
             persist()
+            notify(changes)
         return JSONResponse({"changes": changes})
 
     async def profile(request: Request) -> JSONResponse:
@@ -142,11 +184,17 @@ def build_app(live: LiveEvaluator, state: Path | None = None, max_body: int = 1 
                 return error(400, exc.diagnostics[0].code, exc.diagnostics[0].message)
             saved["dirty"] = True
             persist()
-        return JSONResponse({"changes": [change_json(live, c) for c in found]})
+            answer = [change_json(live, c) for c in found]
+            notify(answer)
+        return JSONResponse({"changes": answer})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        worker = asyncio.create_task(deliver()) if webhook else None
         yield
+        if worker is not None:
+            outbox.put_nowait(None)
+            await worker
         persist(force=True)
 
     return Starlette(
@@ -168,7 +216,12 @@ def _candidates(raw: str) -> list[Any]:
 
 
 def serve(
-    live: LiveEvaluator, host: str, port: int, state: Path | None = None, max_body: int = 1 << 20
+    live: LiveEvaluator,
+    host: str,
+    port: int,
+    state: Path | None = None,
+    max_body: int = 1 << 20,
+    webhook: str | None = None,
 ) -> None:
     """Listen on ``host:port`` (port 0: any free port) until SIGINT/SIGTERM; prints the
     address it listens on to stderr."""
@@ -176,7 +229,11 @@ def serve(
         import uvicorn
     except ImportError:
         raise missing_extra() from None
-    app = build_app(live, state, max_body)
+    if webhook is not None and not webhook.startswith(("http://", "https://")):
+        raise SegdslError(
+            Diagnostic("V015", f"the webhook `{webhook}` is not an http:// or https:// URL")
+        )
+    app = build_app(live, state, max_body, webhook)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
