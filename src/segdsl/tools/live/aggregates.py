@@ -29,6 +29,24 @@ def count_compare_fn(
     event at a time; the next instant the comparison itself changes is found here,
     rather than waking at every event that leaves the window."""
     delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
+    whole = isinstance(const, int) and not isinstance(const, bool)
+    name = {operator.ge: ">=", operator.gt: ">", operator.le: "<=", operator.lt: "<"}.get(op, "=")
+
+    def _first_flip(n: int, truth: bool) -> int | None:
+        """How many of the n events must leave before the comparison flips (None:
+        never): the count only falls, one event at a time."""
+        k = const
+        if name == ">=":
+            return n - k + 1 if truth else None
+        if name == ">":
+            return n - k if truth else None
+        if name == "<=":
+            return None if truth else n - k
+        if name == "<":
+            return None if truth else n - k + 1
+        if truth:  # = k: true now, false when one more leaves
+            return 1
+        return n - k if n > k else None
 
     def count_compare(ctx: Ctx) -> bool:
         saved = ctx.wake
@@ -39,12 +57,15 @@ def count_compare_fn(
         if log is None or not n:
             return truth
         ts = log.ts
-        i = len(ts) - n
-        for m in range(1, n + 1):
-            if bool(op(n - m, const)) != truth:
-                t = ts[i + m - 1]
-                ctx.mark(midnight(t + delta) if is_date else t + delta)
-                break
+        m = _first_flip(n, truth) if whole else None
+        if m is None and not whole:
+            for k in range(1, n + 1):
+                if bool(op(n - k, const)) != truth:
+                    m = k
+                    break
+        if m is not None and 1 <= m <= n:
+            t = ts[len(ts) - n + m - 1]
+            ctx.mark(midnight(t + delta) if is_date else t + delta)
         return truth
 
     return count_compare

@@ -288,9 +288,8 @@ class LiveEvaluator:
             p = self._by_order[(ent, order)]
             if p.wake() != wake:
                 continue
-            due = [
-                s for s in self.by_entity.get(ent, []) if p.wakes.get(s.name, FAR_FUTURE) <= wake
-            ]
+            names = {n for n, w in p.wakes.items() if w <= wake}
+            due = [s for s in self.by_entity.get(ent, []) if s.name in names]
             if wake > self.clock:
                 self.clock = wake
             changes += self._evaluate(p, due, wake)

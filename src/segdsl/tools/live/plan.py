@@ -303,6 +303,14 @@ class Compiler:
         if isinstance(c, ir.InValues):
             fx = self.value(c.left, ev)
             options = [num(v.value) for v in c.values]
+            if not c.left.type.is_temporal:
+                members = frozenset(options)
+
+                def in_set(x: Any) -> bool:
+                    v = fx(x)
+                    return v is not None and v in members
+
+                return in_set
 
             def in_values(x: Any) -> bool:
                 v = fx(x)
