@@ -190,3 +190,34 @@ def test_restart_from_state_gives_the_uninterrupted_output(tmp_path: Path) -> No
     third = run(lines[consumed:], "--state", str(state))
     assert third.returncode == 0, third.stderr
     assert first + second + third.stdout == whole.stdout
+
+
+def test_backfill_and_state_file_errors(tmp_path: Path) -> None:
+    state = tmp_path / "live.json"
+    lines = ['{"tick": "2026-09-01T00:00:00Z"}']
+    retail = Path(__file__).parents[2] / "examples" / "retail"
+
+    def go(*extra: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(retail), *extra]
+        return subprocess.run(
+            cmd,
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            env=env(),
+            timeout=300,
+        )
+
+    first = go("--backfill", "--as-of", "2026-06-30", "--state", str(state))
+    assert first.returncode == 0, first.stderr
+    changes = [json.loads(x) for x in first.stdout.splitlines()]
+    # time alone after the warehouse's history: purchases leave their 90-day windows
+    assert any(c["segment"] == "active_buyers" and c["change"] == "left" for c in changes)
+    assert all("2026-06-30T00:00:00Z" < c["at"] <= "2026-09-01T00:00:00Z" for c in changes)
+    again = go("--backfill", "--as-of", "2026-06-30", "--state", str(state))
+    assert again.returncode == 1 and "error[V011]" in again.stderr
+    other = tmp_path / "other.json"
+    other.write_text('{"segdsl_live": 1, "rules": "0000", "clock": null, "profiles": []}')
+    bad = go("--state", str(other))
+    assert bad.returncode == 1 and "error[V008]" in bad.stderr and "other rules" in bad.stderr
+    assert "Traceback" not in bad.stderr + again.stderr

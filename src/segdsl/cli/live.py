@@ -6,12 +6,15 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from segdsl.cli.app import AsOfOpt, ProjectOpt, app, run, use_color
-from segdsl.diagnostics import SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
+
+if TYPE_CHECKING:
+    from segdsl.tools.live import LiveEvaluator
 
 StateOpt = Annotated[
     Path | None,
@@ -31,7 +34,9 @@ BackfillOpt = Annotated[
 ]
 
 
-def _evaluator(project: Path, state: Path | None, backfill: bool, as_of: str | None):  # type: ignore[no-untyped-def]
+def _evaluator(
+    project: Path, state: Path | None, backfill: bool, as_of: str | None
+) -> LiveEvaluator:
     from segdsl.project import load_project
     from segdsl.semantic.timecalc import now_utc, parse_as_of
     from segdsl.tools.live import LiveEvaluator
@@ -43,10 +48,9 @@ def _evaluator(project: Path, state: Path | None, backfill: bool, as_of: str | N
     if backfill:
         if state is not None and state.exists():
             raise SegdslError(
-                dataclasses.replace(
-                    _diag(
-                        "V011", f"the state file {state} exists already; --backfill starts afresh"
-                    ),
+                Diagnostic(
+                    "V011",
+                    f"the state file {state} exists already; --backfill starts afresh",
                     hint="remove --backfill to continue from the file, or delete the file",
                 )
             )
@@ -56,12 +60,6 @@ def _evaluator(project: Path, state: Path | None, backfill: bool, as_of: str | N
     elif state is not None:
         restore(live, state)
     return live
-
-
-def _diag(code: str, message: str):  # type: ignore[no-untyped-def]
-    from segdsl.diagnostics import Diagnostic
-
-    return Diagnostic(code, message)
 
 
 @app.command()

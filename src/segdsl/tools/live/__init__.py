@@ -9,6 +9,7 @@ arrive, with the answer of a batch evaluation at the same instant (language.md Â
 """
 
 from segdsl.tools.live.evaluator import Change, LiveEvaluator
-from segdsl.tools.live.plan import NotLive, SegmentPlan
+from segdsl.tools.live.forms import NotLive
+from segdsl.tools.live.specs import SegmentPlan
 
 __all__ = ["Change", "LiveEvaluator", "NotLive", "SegmentPlan"]

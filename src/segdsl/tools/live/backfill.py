@@ -25,7 +25,7 @@ from segdsl.engines.base import Session
 from segdsl.engines.sources import connect_engine
 from segdsl.sql.compiler import col, literal, table_ref, to_sql
 from segdsl.tools.live.evaluator import LiveEvaluator
-from segdsl.tools.live.plan import LogSpec
+from segdsl.tools.live.specs import LogSpec
 from segdsl.tools.live.state import FieldSummary, Log, Summary
 from segdsl.tools.live.values import coerce
 

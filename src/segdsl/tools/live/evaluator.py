@@ -22,7 +22,8 @@ from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
-from segdsl.tools.live.plan import Compiler, LogSpec, RankSpec, SegmentPlan
+from segdsl.tools.live.plan import Compiler
+from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import FAR_FUTURE, iso, midnight
 from segdsl.tools.live.values import BadValue, coerce

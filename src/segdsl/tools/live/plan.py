@@ -16,13 +16,9 @@ that uses one is reported as not live by ``segdsl check --live`` and never evalu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -31,183 +27,19 @@ from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.tools.live.aggregates import aggregate_fn, count_compare_fn, sequence_fn
 from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
-from segdsl.tools.live.times import back, back_date, span_days
+from segdsl.tools.live.forms import (
+    OPS,
+    Fn,
+    NotLive,
+    align,
+    connect,
+    guard,
+    sample_fn,
+    within_fn,
+)
+from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
+from segdsl.tools.live.times import back, back_date
 from segdsl.tools.live.values import exact, num
-
-Fn = Callable[[Any], Any]
-
-
-class NotLive(Exception):
-    """A form that live evaluation does not support (the message says which, why)."""
-
-
-@dataclass
-class LogSpec:
-    """One log: the events of ``event`` that pass ``where``, with ``fields`` kept."""
-
-    id: int
-    event: str
-    is_date: bool
-    where: Callable[[dict[str, Any]], bool] | None
-    fields: list[str] = field(default_factory=list)  # columns kept per event
-    spans: list[ir.Duration] = field(default_factory=list)  # windows that read it
-    unwindowed: bool = False  # an aggregate without a window reads it: keep a summary
-    keep_all: bool = False  # a sequence without a window reads it: never fold
-    distinct: list[bool] = field(default_factory=list)  # per field: a set in the summary
-
-    def field_index(self, column: str) -> int:
-        if column not in self.fields:
-            self.fields.append(column)
-            self.distinct.append(False)
-        return self.fields.index(column)
-
-    horizon: dt.timedelta | None = None  # set by :meth:`finish`
-
-    def finish(self) -> None:
-        self.horizon = self._horizon()
-
-    def _horizon(self) -> dt.timedelta | None:
-        """Events older than the clock minus this can be folded; None: never."""
-        if self.keep_all:
-            return None
-        days = max((span_days(d) for d in self.spans), default=0) + (1 if self.is_date else 0)
-        return dt.timedelta(days=days)
-
-
-@dataclass
-class RankSpec:
-    id: int
-    entity: str
-    node: ir.Rank
-    by: Fn
-    per: str | None
-    text: str
-
-
-@dataclass
-class SegmentPlan:
-    name: str
-    entity: str
-    mode: str  # "exact", "batch cut-offs", "not live"
-    reason: str
-    fn: Fn | None = None
-    kinds: frozenset[str] = frozenset()
-    ranks: tuple[int, ...] = ()
-    logs: frozenset[int] = frozenset()  # the logs it reads
-
-
-OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def align(a: Any, b: Any) -> tuple[Any, Any]:
-    """A date meets a timestamp on the calendar day (the resolver's reading)."""
-    a_ts, b_ts = isinstance(a, dt.datetime), isinstance(b, dt.datetime)
-    if a_ts and not b_ts and isinstance(b, dt.date):
-        return a.date(), b
-    if b_ts and not a_ts and isinstance(a, dt.date):
-        return a, b.date()
-    return a, b
-
-
-EARTH_RADIUS_KM = 6371.0088
-DISTANCE_TOLERANCE_KM = Decimal("0.000001")
-
-
-def _connect(parts: list[Fn], conj: bool) -> Fn:
-    """``and`` / ``or`` over compiled parts, stopping at the first that decides."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        a, b = parts
-        if conj:
-            return lambda x: a(x) and b(x)
-        return lambda x: a(x) or b(x)
-    if len(parts) == 3:
-        a, b, c = parts
-        if conj:
-            return lambda x: a(x) and b(x) and c(x)
-        return lambda x: a(x) or b(x) or c(x)
-    items = tuple(parts)
-    if conj:
-
-        def all_of(x: Any) -> bool:
-            for p in items:  # noqa: SIM110 - a loop is faster than all(generator)
-                if not p(x):
-                    return False
-            return True
-
-        return all_of
-
-    def any_of(x: Any) -> bool:
-        for p in items:  # noqa: SIM110
-            if p(x):
-                return True
-        return False
-
-    return any_of
-
-
-# The fields of each IR node that live evaluation understands. A node that carries
-# another field with a non-default value (a form added to the language later) is
-# reported as not live rather than evaluated without it.
-KNOWN_FIELDS: dict[type, frozenset[str]] = {
-    ir.Aggregate: frozenset({"func", "event", "field", "window", "where", "result_type", "until"}),
-    ir.Sequence: frozenset(
-        {"first", "window", "until", "first_where", "absent", "second", "within", "second_where"}
-    ),
-    ir.InLast: frozenset({"left", "duration"}),
-    ir.Ago: frozenset({"duration", "point_type"}),
-    ir.Compare: frozenset({"op", "left", "right"}),
-    ir.Between: frozenset({"left", "low", "high"}),
-    ir.InValues: frozenset({"left", "values"}),
-    ir.IsMissing: frozenset({"left"}),
-    ir.TextMatch: frozenset({"op", "left", "text"}),
-    ir.ListHas: frozenset({"mode", "left", "values"}),
-    ir.IsTrue: frozenset({"value"}),
-    ir.InSegment: frozenset({"name", "cond"}),
-    ir.Rank: frozenset({"direction", "percent", "by", "per"}),
-    ir.Within: frozenset({"lat", "lon", "center_lat", "center_lon", "km"}),
-    ir.Sample: frozenset({"percent", "seed", "key"}),
-    ir.Not: frozenset({"operand"}),
-    ir.And: frozenset({"items"}),
-    ir.Or: frozenset({"items"}),
-    ir.Literal: frozenset({"value"}),
-    ir.Const: frozenset({"value", "const_type"}),
-    ir.Attr: frozenset({"entity", "name", "column", "attr_type"}),
-    ir.EventField: frozenset({"event", "name", "column", "field_type"}),
-    ir.Arith: frozenset({"op", "left", "right"}),
-    ir.Neg: frozenset({"operand"}),
-    ir.MeasureRef: frozenset({"name", "expr"}),
-    ir.Duration: frozenset({"amount", "unit"}),
-}
-UNITS = frozenset({"day", "week", "month", "year"})
-
-
-def guard(node: object) -> None:
-    """Raise NotLive for a node of an unknown kind or with an unknown field set."""
-    known = KNOWN_FIELDS.get(type(node))
-    if known is None:
-        raise NotLive(f"`{type(node).__name__}` is not evaluated live yet")
-    for f in dataclasses.fields(node):  # type: ignore[arg-type]
-        value = getattr(node, f.name)
-        if f.name not in known:
-            default: Any = dataclasses.MISSING
-            if f.default is not dataclasses.MISSING:
-                default = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            if default is dataclasses.MISSING or value != default:
-                raise NotLive(f"`{type(node).__name__}` with `{f.name}` is not evaluated live yet")
-        elif isinstance(value, ir.Duration):
-            guard(value)
-            if value.unit not in UNITS:
-                raise NotLive(f"windows in {value.unit}s are not evaluated live yet")
 
 
 class Compiler:
@@ -287,7 +119,7 @@ class Compiler:
         if self.zone_reason and isinstance(c, ir.InLast | ir.Sequence):
             raise NotLive(self.zone_reason)
         if isinstance(c, ir.And | ir.Or):
-            return _connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
+            return connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
             inner = self.cond(c.operand, ev)
             return lambda x: not inner(x)
@@ -533,43 +365,12 @@ class Compiler:
     def _within(self, c: ir.Within, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a distance")
         self._parts.add("location")
-        lat_col, lon_col = c.lat.column, c.lon.column
-        lat0, lon0 = float(c.center_lat), float(c.center_lon)
-        angle = float(c.km + DISTANCE_TOLERANCE_KM) / EARTH_RADIUS_KM
-        whole = angle >= math.pi
-        limit = float(Decimal(repr(math.sin(angle / 2) ** 2))) if not whole else 0.0
-        half = math.pi / 360
-        cos0 = math.cos(math.radians(lat0))
-
-        def within(ctx: Ctx) -> bool:
-            lat, lon = ctx.attrs.get(lat_col), ctx.attrs.get(lon_col)
-            if lat is None or lon is None:
-                return False
-            if whole:
-                return True
-            lat_f, lon_f = float(lat), float(lon)
-            h = math.sin((lat_f - lat0) * half) ** 2 + math.cos(lat_f * 2 * half) * cos0 * (
-                math.sin((lon_f - lon0) * half) ** 2
-            )
-            return h <= limit
-
-        return within
+        return within_fn(c)
 
     def _sample(self, c: ir.Sample, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a sample")
         self._parts.add("sample of the key")
-        import hashlib
-
-        threshold = int(Fraction(c.percent) * (1 << 32) / 100)
-        seed = c.seed + ":"
-
-        def sample(ctx: Ctx) -> bool:
-            if threshold <= 0:
-                return False
-            text = (seed + str(ctx.key)).encode("utf-8")
-            return int(hashlib.md5(text).hexdigest()[:8], 16) < threshold
-
-        return sample
+        return sample_fn(c)
 
     # ---- values ---------------------------------------------------------------------
     def _ago(self, a: ir.Ago) -> Fn:
