@@ -8,7 +8,7 @@ from typing import Any
 
 from segdsl.semantic.ir import Duration
 from segdsl.tools.live.state import Log
-from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, midnight, next_change
+from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, midnight, next_change
 
 
 class Ctx:
@@ -43,9 +43,26 @@ class Ctx:
             self.wake = instant
 
 
-def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool) -> None:
+FIXED = {"day": 1, "week": 7}
+
+
+def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool, which: str = "both") -> None:
     """``x`` compared with ``T − d`` (or ``date(T) − d``): marks the next instant at
-    which their order can change."""
+    which their order can change. ``which`` says which change the comparison sees:
+    ``meet`` (``T − d`` reaches ``x``: ``<=``, ``>``), ``pass`` (it passes ``x``:
+    ``<``, ``>=``) or ``both`` (``=``); with calendar months, always both."""
+    days = FIXED.get(d.unit)
+    if days is not None and which != "both":
+        span = dt.timedelta(days=days * d.amount)
+        meet = which == "meet"
+        if on_date:
+            day = x.date() if isinstance(x, dt.datetime) else x
+            ctx.mark(midnight(day if meet else day + ONE_DAY) + span)
+        elif isinstance(x, dt.datetime):
+            ctx.mark((x if meet else x + EPSILON) + span)
+        else:  # a date met by a timestamp: compared on the calendar day
+            ctx.mark(midnight(x if meet else x + ONE_DAY) + span)
+        return
     if on_date:
         day = x.date() if isinstance(x, dt.datetime) else x
         ctx.mark_at(next_change(ctx.now, day, d))

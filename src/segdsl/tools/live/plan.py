@@ -204,11 +204,16 @@ class Compiler:
             d, on_date = ago.duration, ago.point_type is Type.DATE
             self._parts.add(f"`{d} ago`")
 
+            # which change of `T − d` against v the comparison sees (v op A, or A op v)
+            seen = {"<": "pass", "<=": "meet", ">": "meet", ">=": "pass"}
+            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+            which = seen.get(c.op if ago_right else flipped.get(c.op, c.op), "both")
+
             def compare_ago(ctx: Ctx) -> bool:
                 v = other(ctx)
                 if v is None:
                     return False
-                mark_compare(ctx, v, d, on_date)
+                mark_compare(ctx, v, d, on_date, which)
                 a, b = (v, point(ctx)) if ago_right else (point(ctx), v)
                 a, b = align(a, b)
                 return op(a, b)
@@ -266,10 +271,10 @@ class Compiler:
             v = fx(x)
             if v is None:
                 return False
-            if dlo is not None:
-                mark_compare(x, v, dlo, lo_date)
-            if dhi is not None:
-                mark_compare(x, v, dhi, hi_date)
+            if dlo is not None:  # A <= v: changes when A passes v
+                mark_compare(x, v, dlo, lo_date, "pass")
+            if dhi is not None:  # v <= A: changes when A meets v
+                mark_compare(x, v, dhi, hi_date, "meet")
             lo, hi = flo(x), fhi(x)
             if lo is None or hi is None:
                 return False
