@@ -71,6 +71,75 @@ def count_compare_fn(
     return count_compare
 
 
+def window_compare_fn(
+    value: Callable[[Ctx], Any],
+    op: Callable[[Any, Any], bool],
+    const: Any,
+    log_id: int,
+    fi: int,
+    func: str,
+    window: ir.Duration,
+    is_date: bool,
+) -> Callable[[Ctx], bool]:
+    """``sum|avg|min|max|count distinct(E.f in last N days …) OP k``: as time passes
+    the window only loses events, oldest first. The value after each loss is computed
+    from the newest end, and the comparison wakes at the first loss that flips it —
+    not at every event that leaves the window."""
+    delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
+    adds = func in ("sum", "avg")
+
+    def current(total: Any, n: int, low: Any, high: Any, seen: set[Any]) -> Any:
+        if func == "sum":
+            return total
+        if func == "avg":
+            return None if n == 0 else Fraction(total) / n
+        if func == "min":
+            return low
+        if func == "max":
+            return high
+        return len(seen)
+
+    def window_compare(ctx: Ctx) -> bool:
+        saved = ctx.wake
+        v = value(ctx)
+        ctx.wake = saved  # the aggregate's own marks: every event leaving — not needed
+        truth = v is not None and bool(op(v, const))
+        log = ctx.logs.get(log_id)
+        if log is None or not log.ts:
+            return truth
+        ts, vals = log.ts, log.vals
+        first = bisect.bisect_right(ts, (ctx.today if is_date else ctx.now) - delta)
+        # the truth once the events first..k have left, for k from the newest down
+        total: Any = 0
+        n = 0
+        low: Any = None
+        high: Any = None
+        seen: set[Any] = set()
+        after: list[bool] = []
+        for k in range(len(ts) - 1, first - 1, -1):
+            w = current(total, n, low, high, seen)
+            after.append(w is not None and bool(op(w, const)))
+            x = vals[k][fi]
+            if x is not None:
+                n += 1
+                if adds:
+                    total = exact(operator.add, total, x)
+                elif func == "count_distinct":
+                    seen.add(x)
+                else:
+                    low = x if low is None or x < low else low
+                    high = x if high is None or x > high else high
+        after.reverse()  # after[m]: the truth once events first..first+m have left
+        for m, t in enumerate(after):
+            if t != truth:
+                leaves = ts[first + m] + delta
+                ctx.mark(leaves if isinstance(leaves, dt.datetime) else midnight(leaves))
+                break
+        return truth
+
+    return window_compare
+
+
 def _bounds(
     ctx: Ctx, ts: list[Any], far: ir.Duration, near: ir.Duration | None, is_date: bool
 ) -> tuple[int, int]:

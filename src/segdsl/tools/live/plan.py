@@ -25,7 +25,12 @@ from typing import Any
 from segdsl.catalog import Catalog, EventDef
 from segdsl.catalog.types import Type
 from segdsl.semantic import ir
-from segdsl.tools.live.aggregates import aggregate_fn, count_compare_fn, sequence_fn
+from segdsl.tools.live.aggregates import (
+    aggregate_fn,
+    count_compare_fn,
+    sequence_fn,
+    window_compare_fn,
+)
 from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
 from segdsl.tools.live.forms import (
     OPS,
@@ -235,6 +240,19 @@ class Compiler:
             ):
                 spec = self.logs[(agg.event, agg.where)]
                 return count_compare_fn(fl, op, const, spec.id, agg.window, spec.is_date)
+            if (
+                isinstance(agg, ir.Aggregate)
+                and agg.func in ("sum", "avg", "min", "max", "count_distinct")
+                and agg.field is not None
+                and agg.window is not None
+                and agg.window.unit in ("day", "week")
+                and agg.until is None
+            ):
+                spec = self.logs[(agg.event, agg.where)]
+                fi = spec.field_index(agg.field.column)
+                return window_compare_fn(
+                    fl, op, const, spec.id, fi, agg.func, agg.window, spec.is_date
+                )
 
             def compare_const(x: Any) -> bool:
                 a = fl(x)
