@@ -3,10 +3,23 @@
 ``app`` holds the typer application, the shared options and the one place where errors
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
-history, explain, overlap), ``engines`` (load) and ``live`` (stream, serve).
+history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
+``studio`` (the web app) and ``live`` (stream, serve).
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, live
+from segdsl.cli import core, diff, engines, fmt, history, lint, live, lsp, studio
 from segdsl.cli.app import app, main
 
-__all__ = ["app", "core", "diff", "engines", "fmt", "history", "lint", "live", "main"]
+__all__ = [
+    "app",
+    "core",
+    "diff",
+    "engines",
+    "fmt",
+    "history",
+    "lint",
+    "live",
+    "lsp",
+    "main",
+    "studio",
+]
