@@ -2,8 +2,9 @@
 
 Usage: PYTHONPATH=src python benchmarks/live.py [--events N]
 
-On examples/retail (5,000 customers, 232,000 events over two years, 64 segments of
-which 57 are live-exact and 7 use batch cut-offs), the first N events in time order:
+On examples/retail in UTC (5,000 customers, 232,000 events over two years, 83
+segments: 57 live-exact, 7 with batch cut-offs, 19 not live yet), the first N events
+in time order:
 
 - in-process: ``LiveEvaluator.apply_event`` for each event (every segment kept up to
   date, time-only expiries included), events/s; the latency of applying each event,
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RETAIL = ROOT / "examples" / "retail"
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "live")]
 
-from replay import entity_updates, event_stream  # noqa: E402
+from replay import entity_updates, event_stream, retail_utc  # noqa: E402
 
 import segdsl  # noqa: E402
 from segdsl.tools.live import LiveEvaluator  # noqa: E402
@@ -74,7 +75,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=60_000)
     args = ap.parse_args()
-    project = segdsl.load_project(RETAIL)
+    with tempfile.TemporaryDirectory() as tmp:
+        run(args, retail_utc(Path(tmp)))
+
+
+def run(args: argparse.Namespace, root: Path) -> None:
+    """On a copy of examples/retail with the time zone left at UTC (live evaluation does
+    not follow a project time zone yet: docs/live.md)."""
+    project = segdsl.load_project(root)
     data = tables()
     updates = entity_updates(data, project.catalog)
     events = event_stream(data, project.catalog)[: args.events]
@@ -83,7 +91,8 @@ def main() -> None:
     print(
         f"retail: {len(updates):,} customers, {len(events):,} events "
         f"({events[0][0]:%Y-%m-%d} … {events[-1][0]:%Y-%m-%d}), {len(modes)} segments "
-        f"({modes.count('exact')} exact, {modes.count('batch cut-offs')} batch cut-offs)"
+        f"({modes.count('exact')} exact, {modes.count('batch cut-offs')} batch cut-offs, "
+        f"{modes.count('not live')} not live)"
     )
 
     # 1. in-process
@@ -131,7 +140,7 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
         def timed(path: Path) -> float:
-            cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(RETAIL)]
+            cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(root)]
             with path.open("rb") as stdin:
                 t0 = time.perf_counter()
                 subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, env=env, check=True)
@@ -151,7 +160,7 @@ def main() -> None:
 
     # 4. batch at AS_OF
     t0 = time.perf_counter()
-    project.evaluate([p.name for p in live.plans], as_of=AS_OF)
+    project.evaluate([p.name for p in live.plans if p.fn is not None], as_of=AS_OF)
     batch_s = time.perf_counter() - t0
 
     rows = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 from segdsl.catalog import Catalog
@@ -38,3 +40,20 @@ def event_stream(tables: dict[str, list[dict[str, Any]]], catalog: Catalog):
             out.append((instant, kind, key, stamp, fields, f"{ev.source.table}:{n}"))
     out.sort(key=lambda e: (e[0], e[1], repr(e[2]), e[5]))
     return out
+
+
+RETAIL = Path(__file__).parents[2] / "examples" / "retail"
+
+
+def retail_utc(dest: Path) -> Path:
+    """A copy of examples/retail with the project time zone left at UTC.
+
+    The example sets ``timezone = "Europe/Berlin"``; live evaluation does not follow a
+    project time zone yet (its time-dependent segments are reported not live), so the
+    parity tests run the same rules and data in UTC."""
+    root = dest / "retail_utc"
+    shutil.copytree(RETAIL, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    toml = root / "segdsl.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines(keepends=True)
+    toml.write_text("".join(x for x in lines if not x.startswith("timezone")), encoding="utf-8")
+    return root

@@ -4,12 +4,13 @@ the batch answer on both sides of the seam."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import edge_data
-from replay import event_stream
+from replay import event_stream, retail_utc
 from test_live_parity import batch, live_members
-from test_live_retail import RETAIL, tables
+from test_live_retail import tables
 
 import segdsl
 from segdsl.engines.duckdb import DuckDBSession
@@ -44,8 +45,8 @@ def test_corpus_backfill_then_live(project: segdsl.Project, duck: Any) -> None:
                 assert got == want[name], (name, seam, at, sorted(got ^ want[name], key=repr))
 
 
-def test_retail_backfill_then_live() -> None:
-    project = segdsl.load_project(RETAIL)
+def test_retail_backfill_then_live(tmp_path: Path) -> None:
+    project = segdsl.load_project(retail_utc(tmp_path))
     seam = dt.datetime(2026, 6, 10, 12)
     live = LiveEvaluator(project)
     backfill(live, seam)

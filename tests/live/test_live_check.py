@@ -28,7 +28,7 @@ def test_check_live_lists_every_segment_with_its_reason(tmp_path: Path) -> None:
     assert "not live" in lines["recent_in_condition"]
     assert "inside an event condition" in lines["recent_in_condition"]
     assert result.output.splitlines()[-1].startswith("live: ")
-    assert "1 not live" in result.output.splitlines()[-1]
+    assert " not live, of " in result.output.splitlines()[-1]
     plain = CliRunner().invoke(app, ["check", "-p", str(project)])
     assert plain.exit_code == 0 and "live:" not in plain.output
 

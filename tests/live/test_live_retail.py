@@ -1,4 +1,4 @@
-"""Parity on examples/retail: a sample of customers (every tenth key, with all of their
+"""Parity on examples/retail (in UTC: see replay.retail_utc): a sample of customers (every tenth key, with all of their
 events, about 23,000) replayed through the live evaluator in time order, compared with
 DuckDB's batch evaluation (``Project.evaluate``) at instants around the data's end and
 after time-only expiries. ``tests/live_retail_run.py`` replays every customer."""
@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from replay import entity_updates, event_stream
+from replay import RETAIL, entity_updates, event_stream, retail_utc
 
 import segdsl
 from segdsl.tools.live import LiveEvaluator
 
-RETAIL = Path(__file__).parents[2] / "examples" / "retail"
 INSTANTS = [
     dt.datetime(2025, 11, 30, 12),
     dt.datetime(2026, 6, 30),
@@ -40,8 +39,8 @@ def tables(sample: int | None) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def replay_and_compare(sample: int | None) -> int:
-    project = segdsl.load_project(RETAIL)
+def replay_and_compare(sample: int | None, root: Path) -> int:
+    project = segdsl.load_project(root)
     live = LiveEvaluator(project)
     data = tables(sample)
     keys = {r["customer_id"] for r in data["customers"]}
@@ -65,5 +64,5 @@ def replay_and_compare(sample: int | None) -> int:
     return compared
 
 
-def test_retail_sample_matches_duckdb() -> None:
-    assert replay_and_compare(10) > 5 * 50 * 400
+def test_retail_sample_matches_duckdb(tmp_path: Path) -> None:
+    assert replay_and_compare(10, retail_utc(tmp_path)) > 5 * 50 * 400

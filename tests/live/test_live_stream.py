@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import edge_data
-from replay import entity_updates, event_stream
+from replay import entity_updates, event_stream, retail_utc
 
 import segdsl
 
@@ -195,7 +195,7 @@ def test_restart_from_state_gives_the_uninterrupted_output(tmp_path: Path) -> No
 def test_backfill_and_state_file_errors(tmp_path: Path) -> None:
     state = tmp_path / "live.json"
     lines = ['{"tick": "2026-09-01T00:00:00Z"}']
-    retail = Path(__file__).parents[2] / "examples" / "retail"
+    retail = retail_utc(tmp_path)
 
     def go(*extra: str) -> subprocess.CompletedProcess[str]:
         cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(retail), *extra]

@@ -116,11 +116,24 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
 UNITS = frozenset({"day", "week", "month", "year"})
 
 
+# The reason given for forms of the language that live evaluation does not know yet.
+NOT_YET = {
+    "Score": "`score 1..N by …` depends on the whole population; live scores (with batch "
+    "cut-offs) are not built yet",
+    "InPeriod": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
+    "evaluated live yet",
+    "period": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
+    "evaluated live yet",
+    "TimePart": "`day_of_week` and `hour_of_day` are not evaluated live yet",
+}
+
+
 def guard(node: object) -> None:
     """Raise NotLive for a node of an unknown kind or with an unknown field set."""
     known = KNOWN_FIELDS.get(type(node))
     if known is None:
-        raise NotLive(f"`{type(node).__name__}` is not evaluated live yet")
+        name = type(node).__name__
+        raise NotLive(NOT_YET.get(name, f"`{name}` is not evaluated live yet"))
     for f in dataclasses.fields(node):  # type: ignore[arg-type]
         value = getattr(node, f.name)
         if f.name not in known:
@@ -130,7 +143,8 @@ def guard(node: object) -> None:
             elif f.default_factory is not dataclasses.MISSING:
                 default = f.default_factory()
             if default is dataclasses.MISSING or value != default:
-                raise NotLive(f"`{type(node).__name__}` with `{f.name}` is not evaluated live yet")
+                fallback = f"`{type(node).__name__}` with `{f.name}` is not evaluated live yet"
+                raise NotLive(NOT_YET.get(f.name, fallback))
         elif isinstance(value, ir.Duration):
             guard(value)
             if value.unit not in UNITS:

@@ -437,7 +437,12 @@ class Compiler:
             self._entity_only(ev, "an aggregate")
             plain = ("count", "count_distinct", "sum", "avg", "min", "max")
             if v.func not in plain and (v.func not in ("first", "last") or v.field is not None):
-                raise NotLive(f"the aggregate `{v.func}` is not evaluated live yet")
+                what = (
+                    f"values of events (`{v.func}(E.f)`)"
+                    if v.func in ("first", "last")
+                    else f"`{v.func}`"
+                )
+                raise NotLive(f"{what} are not evaluated live yet")
             spec = self.log(v.event, v.where)
             if v.window is not None:
                 spec.spans.append(v.window)
