@@ -111,8 +111,18 @@ def check_instants(project: segdsl.Project, changes: list[Change]) -> None:
             oracles[at] = Oracle(edge_data.TABLES, project.catalog, at)
         return oracles[at]
 
-    seen = 0
+    # Events stamped at the same instant arrive one by one: a profile may enter after the
+    # first and leave after the second, both at that instant. The net change of each
+    # (profile, segment, instant) is what batch evaluation sees.
+    net: dict[tuple[Any, ...], Change] = {}
     for c in changes:
+        k = (c.entity, c.profile, c.segment, c.at)
+        if k in net and net[k].change != c.change:
+            del net[k]
+        else:
+            net[k] = c
+    seen = 0
+    for c in net.values():
         seg = project.segment(c.segment)
         ent = project.catalog.entities[c.entity]
         rows = [r for r in edge_data.TABLES[ent.source.table] if r[ent.key] == c.profile]

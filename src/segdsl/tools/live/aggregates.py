@@ -71,6 +71,31 @@ def count_compare_fn(
     return count_compare
 
 
+def _value_of(
+    func: str, ts: list[Any], vals: list[tuple[Any, ...]], i: int, j: int, fi: int
+) -> Any:
+    """``first/last(E.f)``: f of the earliest/latest event in ``[i, j)`` (the largest
+    set f among events at that instant); ``most_frequent(E.f)``: the set value most
+    events carry, the smallest on a tie."""
+    if i >= j:
+        return None
+    if func == "most_frequent":
+        counts: dict[Any, int] = {}
+        for k in range(i, j):
+            x = vals[k][fi]
+            if x is not None:
+                counts[x] = counts.get(x, 0) + 1
+        if not counts:
+            return None
+        top = max(counts.values())
+        return min(x for x, c in counts.items() if c == top)
+    at = ts[i] if func == "first" else ts[j - 1]
+    lo = bisect.bisect_left(ts, at, i, j)
+    hi = bisect.bisect_right(ts, at, i, j)
+    present = [vals[k][fi] for k in range(lo, hi) if vals[k][fi] is not None]
+    return max(present) if present else None
+
+
 def window_compare_fn(
     value: Callable[[Ctx], Any],
     op: Callable[[Any, Any], bool],
@@ -182,6 +207,9 @@ def aggregate_fn(
     a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
 ) -> Callable[[Ctx], Any]:
     func, far, near = a.func, a.window, a.until
+    # first/last of a field, most_frequent: read from the log, which keeps every event
+    # when there is no window (LogSpec.keep_all), so there is no summary to fold in
+    field_value = func == "most_frequent" or (func in ("first", "last") and a.field is not None)
 
     def compute(ctx: Ctx) -> Any:
         log = ctx.logs.get(log_id)
@@ -198,6 +226,8 @@ def aggregate_fn(
             i, j = 0, len(ts)
         if func == "count":
             return (j - i) + (summary.n if summary else 0)
+        if field_value:
+            return _value_of(func, ts, vals, i, j, fi)
         if func == "first":
             found = ts[i] if i < j else None
             if summary is not None and summary.first is not None:

@@ -435,14 +435,9 @@ class Compiler:
             return self._arith(v, ev)
         if isinstance(v, ir.Aggregate):
             self._entity_only(ev, "an aggregate")
-            plain = ("count", "count_distinct", "sum", "avg", "min", "max")
-            if v.func not in plain and (v.func not in ("first", "last") or v.field is not None):
-                what = (
-                    f"values of events (`{v.func}(E.f)`)"
-                    if v.func in ("first", "last")
-                    else f"`{v.func}`"
-                )
-                raise NotLive(f"{what} are not evaluated live yet")
+            known = ("count", "count_distinct", "sum", "avg", "min", "max", "first", "last")
+            if v.func not in (*known, "most_frequent"):
+                raise NotLive(f"`{v.func}` is not evaluated live yet")
             spec = self.log(v.event, v.where)
             if v.window is not None:
                 spec.spans.append(v.window)
@@ -453,6 +448,9 @@ class Compiler:
                 fi = spec.field_index(v.field.column)
                 if v.func == "count_distinct" and v.window is None:
                     spec.distinct[fi] = True
+                if v.func in ("first", "last", "most_frequent") and v.window is None:
+                    # values of events without a window: the log keeps every event
+                    spec.keep_all = True
             window = "" if v.window is None else f" in {v.window}"
             self._parts.add(f"{v.event}{window}")
             return aggregate_fn(v, spec.id, fi, spec.is_date, self.slot(v))
