@@ -4,10 +4,10 @@
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
 history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
-``studio`` (the web app) and ``measure`` (lift, profile, test).
+``studio`` (the web app), ``measure`` (lift, profile, test) and ``live`` (stream, serve).
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, lsp, measure, studio
+from segdsl.cli import core, diff, engines, fmt, history, lint, live, lsp, measure, studio
 from segdsl.cli.app import app, main
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "fmt",
     "history",
     "lint",
+    "live",
     "lsp",
     "main",
     "measure",

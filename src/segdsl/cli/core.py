@@ -15,10 +15,20 @@ from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 
 @app.command()
-def check(project: ProjectOpt = Path(".")) -> None:
+def check(
+    project: ProjectOpt = Path("."),
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Also say, per segment, whether it is evaluated live exactly, with batch "
+            "cut-offs, or not at all, and why.",
+        ),
+    ] = False,
+) -> None:
     """Parse and resolve the whole project; exit 1 on any error.
 
-    Example: segdsl check -p examples/retail
+    Example: segdsl check -p examples/retail --live
     """
     from segdsl.project import load_project
 
@@ -28,6 +38,11 @@ def check(project: ProjectOpt = Path(".")) -> None:
             f"ok: {plural(len(p.segments), 'segment')}, {plural(len(p.measures), 'measure')}, "
             f"{plural(len(p.modules), 'file')} in {p.root}"
         )
+        if live:
+            from segdsl.tools.live import LiveEvaluator
+            from segdsl.tools.live.report import render_report
+
+            typer.echo(render_report(LiveEvaluator(p)), nl=False)
 
     run(body)
 

@@ -207,3 +207,24 @@ I410 = code(
 P002 = code("P002", "the language server cannot rename this")
 P003 = code("P003", "the language server cannot format a file that does not parse")
 P005 = code("P005", "the editor asked about a document that is not a file")
+
+# ---- added with their features (V) ----------------------------------------
+V001 = code(
+    "V001", "live input: a line (or request body) that is not valid JSON, or longer than 1 MiB"
+)
+V002 = code(
+    "V002", "live input: not an event, an attribute update or a tick, or a key it does not have"
+)
+V003 = code("V003", "live input: an unknown event kind")
+V004 = code("V004", "live input: an unknown attribute or entity")
+V005 = code("V005", "live input: an attribute or field value of the wrong type")
+V006 = code("V006", "live input: a missing or unreadable timestamp (or tick)")
+V007 = code("V007", "live input: a missing or invalid profile key; a profile never seen (HTTP 404)")
+V008 = code("V008", "a live state file that cannot be used: damaged, or written for other rules")
+V009 = code("V009", "live input: an unknown event field")
+V010 = code("V010", "the live state file cannot be written")
+V011 = code("V011", "`--backfill` with a state file that exists already")
+V012 = code("V012", "`segdsl serve` without the `live` extra (Starlette, uvicorn)")
+V013 = code("V013", "`segdsl serve`: a request body over `--max-body` (HTTP 413)")
+V014 = code("V014", "`segdsl serve`: the address cannot be listened on")
+V015 = code("V015", "`segdsl serve --webhook`: not an http:// or https:// URL")
