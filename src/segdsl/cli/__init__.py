@@ -4,11 +4,23 @@
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
 history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
-``studio`` (the web app), ``measure`` (lift, profile, test) and ``warehouse`` (export
-dbt, sync).
+``studio`` (the web app), ``measure`` (lift, profile, test), ``live`` (stream, serve) and
+``warehouse`` (export dbt, sync).
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, lsp, measure, studio, warehouse
+from segdsl.cli import (
+    core,
+    diff,
+    engines,
+    fmt,
+    history,
+    lint,
+    live,
+    lsp,
+    measure,
+    studio,
+    warehouse,
+)
 from segdsl.cli.app import app, main
 
 __all__ = [
@@ -19,6 +31,7 @@ __all__ = [
     "fmt",
     "history",
     "lint",
+    "live",
     "lsp",
     "main",
     "measure",

@@ -186,11 +186,14 @@ def membership_query(
                 layers[k].append((column, b.cond(s.cond, True)))
                 b.computed[s.name] = column
     final = new_select(col(entity.key))
+    # Each column named after its segment, unless that name is the key's or an earlier
+    # column's (whatever the case): then `name_2`, … — never two columns alike.
+    named = {entity.key}
     for s in segments:
         value = col(b.computed[s.name]) if s.name in b.computed else b.cond(s.cond, True)
-        add_columns(final, aliased(value, ident(s.name)))
+        add_columns(final, aliased(value, ident(unique_name(s.name, named))))
     for g in groupings:
-        add_columns(final, aliased(b.value(g.value), ident(g.name)))
+        add_columns(final, aliased(b.value(g.value), ident(unique_name(g.name, named))))
     return b.statement(final, layers)
 
 
