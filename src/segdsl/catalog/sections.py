@@ -1,8 +1,8 @@
-"""The tables of ``segdsl.toml`` that commands own — ``[lint]`` and ``[history]`` — checked
-when the catalog loads, so that ``segdsl check`` refuses a misspelt key (with a
-did-you-mean) instead of the command that reads it ignoring it later. ``[engine.NAME]``
-tables are checked against the engine registry by the project loader
-(:func:`segdsl.engines.validate_engines`), which sits above the catalog."""
+"""The tables of ``segdsl.toml`` that commands own — ``[lint]``, ``[history]`` and
+``[warehouse]`` — checked when the catalog loads, so that ``segdsl check`` refuses a
+misspelt key (with a did-you-mean) instead of the command that reads it ignoring it
+later. ``[engine.NAME]`` tables are checked against the engine registry by the project
+loader (:func:`segdsl.engines.validate_engines`), which sits above the catalog."""
 
 from __future__ import annotations
 
@@ -34,10 +34,18 @@ class HistorySection(BaseModel):
         return v
 
 
+class WarehouseSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    engine: str | None = Field(default=None, min_length=1)
+    path: str | None = Field(default=None, min_length=1)
+    schema_: str | None = Field(default=None, min_length=1, alias="schema")
+
+
 # section → (model, code of its problems, where it is documented)
 SECTIONS: dict[str, tuple[type[BaseModel], str, str]] = {
     "lint": (LintSection, codes.L001, "see docs/lint.md, section Configuration"),
     "history": (HistorySection, codes.H001, "see docs/history.md"),
+    "warehouse": (WarehouseSection, codes.X010, "see docs/warehouse.md"),
 }
 
 # (section, key) → (message, hint) for a value of the wrong kind
@@ -81,7 +89,7 @@ def check_sections(data: dict[str, Any], source: Source) -> list[Diagnostic]:
             for err in exc.errors():
                 loc = (name, *(str(p) for p in err["loc"]))
                 if err["type"] == "extra_forbidden":
-                    known = sorted(model.model_fields)
+                    known = sorted(f.alias or n for n, f in model.model_fields.items())
                     message = f"`[{name}]`: unknown key `{loc[-1]}`"
                     hint = did_you_mean(loc[-1], known) + f"the keys are: {', '.join(known)}"
                 elif (name, loc[1]) in _WRONG_VALUE:

@@ -228,3 +228,22 @@ V012 = code("V012", "`segdsl serve` without the `live` extra (Starlette, uvicorn
 V013 = code("V013", "`segdsl serve`: a request body over `--max-body` (HTTP 413)")
 V014 = code("V014", "`segdsl serve`: the address cannot be listened on")
 V015 = code("V015", "`segdsl serve --webhook`: not an http:// or https:// URL")
+
+# ---- the warehouse: export dbt, sync (X) ----------------------------------------------
+X001 = code("X001", "`export dbt`: `--out` is not a folder")
+X002 = code(
+    "X002", "`export dbt`: a segment or segmentation named like the key or a column dbt uses"
+)
+X003 = code("X003", "`export dbt`: a file in the way that segdsl did not write")
+X004 = code("X004", "`export dbt`: the project has no segment")
+X010 = code("X010", "`[warehouse]`: an unknown key, or a value that is not a non-empty text")
+X011 = code("X011", "`sync`: an as-of earlier than the last sync's")
+X012 = code("X012", "`sync`: a table of segdsl's name with other columns is in the way")
+X013 = code("X013", "`sync`: an engine that cannot hold the history (only duckdb, postgres)")
+X014 = code("X014", "`sync`: the DuckDB file cannot be opened or created")
+X015 = code("X015", "`sync --changes`: an unknown extension, or a folder that does not exist")
+X016 = code("X016", "`snapshot NAMES…` with `[warehouse]`: a sync takes every segment")
+X017 = code("X017", "`sync --engine postgres` without psycopg (the `warehouse` extra)")
+X018 = code("X018", "`sync`: the warehouse rejected a statement; rolled back")
+X020 = code("X020", "`history` with `[warehouse]`: no history table yet")
+X021 = code("X021", "`history` with `[warehouse]`: no sync holds that segment")
