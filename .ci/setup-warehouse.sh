@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Set up what the warehouse tests (tests/warehouse) need besides segdsl's [dev] extras:
-# dbt-core 1.11 with the dbt-duckdb adapter, in a virtual environment of their own (their
+# dbt-core 1.11 with the dbt-duckdb adapter, in a virtual environment of its own (their
 # pins are not segdsl's; dbt-core 1.12 fetches a parser from outside the package
 # registries while installing, 1.11 installs from PyPI alone).
 #
-#     bash .ci/setup-warehouse.sh [VENV]          # default VENV: /opt/segdsl-dbt
-#     export SEGDSL_TEST_DBT="$VENV/bin/dbt"      # the tests run this dbt
+#     bash .ci/setup-warehouse.sh [VENV | PYTHON]
 #
-# Idempotent (a second run with dbt in place only checks it), quiet unless it fails.
-# PostgreSQL for `sync` comes from .ci/run (SEGDSL_TEST_POSTGRES_DSN), like tests/engines.
+# VENV (default: $SEGDSL_DBT_VENV, else /opt/segdsl-dbt) is where dbt goes; an argument
+# that is a Python executable (as .ci/run passes its dev environment's) is used to
+# create that environment instead. The tests run $SEGDSL_TEST_DBT, else
+# /opt/segdsl-dbt/bin/dbt when it exists. Idempotent (with dbt in place it only checks
+# it), quiet unless it fails. PostgreSQL for `sync` comes from .ci/run
+# (SEGDSL_TEST_POSTGRES_DSN), like tests/engines.
 set -euo pipefail
 
-VENV="${1:-/opt/segdsl-dbt}"
+VENV="${SEGDSL_DBT_VENV:-/opt/segdsl-dbt}"
+if [ $# -ge 1 ]; then
+  if [ -f "$1" ] && [ -x "$1" ]; then
+    PYTHON="$1"
+  else
+    VENV="$1"
+  fi
+fi
 PYTHON="${PYTHON:-python3}"
 LOG="$(mktemp "${TMPDIR:-/tmp}/segdsl-dbt-setup.XXXXXX")"
 trap 'rm -f "$LOG"' EXIT

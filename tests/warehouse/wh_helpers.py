@@ -16,6 +16,7 @@ import pytest
 REQUIRE = os.environ.get("SEGDSL_REQUIRE_ENGINES") == "1"
 PG_ENV = "SEGDSL_TEST_POSTGRES_DSN"
 DBT_ENV = "SEGDSL_TEST_DBT"
+DEFAULT_DBT = "/opt/segdsl-dbt/bin/dbt"
 RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail"
 
 # A segment whose title and rule hold Jinja: exported, it must stay text.
@@ -62,6 +63,8 @@ def postgres_dsn() -> str:
 def dbt_executable() -> Path:
     """The `dbt` of a dbt-core 1.11 + dbt-duckdb environment (SEGDSL_TEST_DBT)."""
     value = os.environ.get(DBT_ENV)
+    if not value and Path(DEFAULT_DBT).is_file():
+        value = DEFAULT_DBT  # where .ci/setup-warehouse.sh puts it by default
     if not value:
         unavailable("dbt", f"set {DBT_ENV} to the dbt executable (.ci/setup-warehouse.sh)")
     path = Path(str(value))
