@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -1065,6 +1065,29 @@ def membership_query(
     return b.statement(final, layers)
 
 
+def values_query(
+    entity_name: str,
+    values: Sequence[tuple[str, ir.Value]],
+    catalog: Catalog,
+    dialect: str,
+    as_of: dt.datetime | None,
+    where: ir.Cond | None = None,
+) -> exp.Select:
+    """One statement: the key and one column per named value (an attribute, a measure,
+    an aggregate or arithmetic over them), for every entity (or those meeting
+    ``where``). Aggregates are computed in the same one pass as for segments."""
+    entity = catalog.entities[entity_name]
+    d = dialect_name(dialect)
+    b = _Builder(catalog, entity, AsOf(as_of, d), d)
+    b.plan([ir.IsMissing(v) for _, v in values] + ([where] if where is not None else []))
+    final = _select(col(entity.key))
+    for name, v in values:
+        _add(final, _alias(b.value(v), ident(name)))
+    if where is not None:
+        final.set("where", exp.Where(this=b.cond(where, False)))
+    return b.statement(final)
+
+
 def _levels(segments: list[ir.Segment]) -> dict[str, int]:
     """0 for a segment that uses none of the others; else one more than the deepest
     of the others it uses (through `in segment`, possibly via segments not listed)."""
@@ -1136,4 +1159,5 @@ __all__ = [
     "segment_query",
     "sqlglot",
     "to_sql",
+    "values_query",
 ]

@@ -84,6 +84,10 @@ def _run(session: Session, sql: str) -> list[tuple[Any, ...]]:
         ) from None
 
 
+# The public name of :func:`_run`, for tools that run their own statements.
+run_query = _run
+
+
 def _sort_key(key: Any) -> tuple[bool, Any]:
     return (key is None, key)
 
