@@ -308,4 +308,4 @@ def main() -> None:
 
 
 # Commands that live in their own modules register themselves on `app`.
-from segdsl import cli_diff, cli_engines, cli_fmt, cli_history, cli_lint  # noqa: E402, F401
+from segdsl import cli_diff, cli_engines, cli_fmt, cli_history, cli_lint, cli_suggest  # noqa: E402, F401

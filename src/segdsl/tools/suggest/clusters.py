@@ -62,7 +62,7 @@ def _check_options(o: Options) -> None:
         raise bad(f"--sample {o.sample} is out of range", "sample 100 to 5,000,000 entities")
 
 
-def _entity(project: Project, entity: str | None) -> str:
+def entity_name(project: Project, entity: str | None) -> str:
     name = entity or project.catalog.default_entity
     if name is None or name not in project.catalog.entities:
         raise SegdslError(
@@ -81,7 +81,7 @@ def suggest_clusters(project: Project, o: Options) -> Suggestion:
     from segdsl.timecalc import now_utc
 
     _check_options(o)
-    entity = _entity(project, o.entity)
+    entity = entity_name(project, o.entity)
     if o.name in project.segments or o.name in project.measures:
         raise SegdslError(
             Diagnostic(
@@ -158,17 +158,19 @@ def build(
     ]
     class_names = naming.class_names(profiles_z, names)
     labels = clustering.labels
+    partial_leaf = units.leaf_of(sample.partial)  # -1: no class takes it
     classes: list[ClassReport] = []
     rules: list[writer.ClassRule] = []
-    clustered = len(sample.x)
+    drawn = sample.sampled
     for i, lf in enumerate(units.leaves):
         members = leaf == i
-        size = int(members.sum())
+        clustered_size = int(members.sum())
+        size = clustered_size + int((partial_leaf == i).sum())
         hit = int((members & (labels == lf.cluster)).sum())
         cluster_size = int((labels == lf.cluster).sum())
         cond = writer.condition(paths[i], names)
         profile = {
-            n: float(sample.x[members, j].mean()) if size else float("nan")
+            n: float(sample.x[members, j].mean()) if clustered_size else float("nan")
             for j, n in enumerate(names)
         }
         report = ClassReport(
@@ -176,7 +178,7 @@ def build(
             cond,
             lf.cluster + 1,
             size,
-            hit / size if size else 0.0,
+            hit / clustered_size if clustered_size else 0.0,
             hit / cluster_size if cluster_size else 0.0,
             profile,
         )
@@ -185,7 +187,7 @@ def build(
             writer.ClassRule(
                 class_names[i],
                 cond,
-                f"{size:,} of {clustered:,} ({size / clustered:.1%}); cluster {lf.cluster + 1}, "
+                f"{size:,} of {drawn:,} sampled ({size / drawn:.1%}); cluster {lf.cluster + 1}, "
                 f"precision {report.precision:.1%}, recall {report.recall:.1%}",
             )
         )
@@ -200,17 +202,20 @@ def build(
             "entities to another class"
         )
     if sample.incomplete:
+        rest = int((partial_leaf < 0).sum())
         rules.append(
             writer.ClassRule(
                 CATCH_ALL,
                 "",
-                "everyone not in a class above: entities missing a feature their class tests",
+                f"{rest:,} of {drawn:,} sampled ({rest / drawn:.1%}): everyone not in a class "
+                "above, i.e. entities missing a feature their class tests",
             )
         )
-        classes.append(ClassReport(CATCH_ALL, "", 0, 0, 0.0, 0.0, {}))
+        classes.append(ClassReport(CATCH_ALL, "", 0, rest, 0.0, 0.0, {}))
         notes.append(
             f"{sample.incomplete:,} sampled entities miss a feature: they were left out of "
-            f"the clustering; the last class, `{CATCH_ALL}`, takes those that no class does"
+            f"the clustering, and the rules put {rest:,} of them in the last class, "
+            f"`{CATCH_ALL}`"
         )
     clusters = [
         ClusterReport(
@@ -227,7 +232,8 @@ def build(
     header = [
         "Suggested by `segdsl suggest`: k-means clusters explained by a threshold tree",
         f"(IMM, Dasgupta et al., ICML 2020), as of {as_of_text}, seed {o.seed}.",
-        f"Sample: {clustered:,} of {sample.entities:,} entities with every feature set.",
+        f"Sample: {drawn:,} of {sample.entities:,} entities, {len(sample.x):,} with every "
+        "feature set.",
         "An ordinary rule file: edit, rename and reorder the classes as you like.",
     ]
     text = writer.segmentation_text(

@@ -52,6 +52,7 @@ class Feature:
 class Sample:
     keys: list[Any]
     x: NDArray[np.float64]  # complete rows only, in key-hash order
+    partial: NDArray[np.float64]  # the sampled rows with a missing feature (NaN)
     entities: int  # entities in the data
     sampled: int  # entities drawn into the sample (complete or not)
     incomplete: int  # sampled entities with a missing feature (left out of x)
@@ -171,6 +172,19 @@ def draw_sample(
     rows.sort(key=lambda r: (_hash(seed_text, r[0]), str(r[0])))
     rows = rows[:size]
     complete = [r for r in rows if all(v is not None for v in r[1:])]
-    x = np.array([[float(v) for v in r[1:]] for r in complete], dtype=np.float64)
-    x = x.reshape(len(complete), len(features))
-    return Sample([r[0] for r in complete], x, entities, len(rows), len(rows) - len(complete))
+    partial = [r for r in rows if any(v is None for v in r[1:])]
+    return Sample(
+        [r[0] for r in complete],
+        _matrix(complete, len(features)),
+        _matrix(partial, len(features)),
+        entities,
+        len(rows),
+        len(partial),
+    )
+
+
+def _matrix(rows: list[tuple[Any, ...]], width: int) -> NDArray[np.float64]:
+    x = np.array(
+        [[float(v) if v is not None else np.nan for v in r[1:]] for r in rows], dtype=np.float64
+    )
+    return x.reshape(len(rows), width)

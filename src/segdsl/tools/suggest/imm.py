@@ -73,7 +73,9 @@ class Tree:
         visit(self.root)
 
     def leaf_of(self, x: Array) -> IntArray:
-        """The leaf number of each row of ``x``."""
+        """The leaf number of each row of ``x``; -1 for a row that misses (NaN) a
+        feature tested on its way, as in the rules: a comparison on a missing value is
+        false on both sides of a split."""
         out = np.full(len(x), -1, dtype=np.int64)
 
         def visit(n: Node, idx: IntArray) -> None:
@@ -81,9 +83,9 @@ class Tree:
                 out[idx] = n.leaf_id
                 return
             assert n.left is not None and n.right is not None
-            go_left = x[idx, n.feature] <= n.threshold
-            visit(n.left, idx[go_left])
-            visit(n.right, idx[~go_left])
+            v = x[idx, n.feature]
+            visit(n.left, idx[v <= n.threshold])
+            visit(n.right, idx[v > n.threshold])
 
         visit(self.root, np.arange(len(x), dtype=np.int64))
         return out

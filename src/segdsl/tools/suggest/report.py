@@ -139,14 +139,17 @@ def render_text(r: SuggestReport) -> str:
     lines.append(head + "  " + feats)
     for c in r.classes:
         share = c.size / r.sampled if r.sampled else 0.0
-        prof = "  ".join(f"{_num(c.profile.get(f, float('nan'))):>12}" for f in r.features)
+        prof = "  ".join(
+            f"{_num(c.profile[f]) if f in c.profile else '-':>12}" for f in r.features
+        )
         lines.append(
             f"{c.name:<{w}}  {c.cluster or '-':>7}  {c.size:>8,}  {share:>6.1%}  "
             f"{c.precision:>9.1%}  {c.recall:>6.1%}  {prof}"
         )
     lines.append("")
-    lines.append("precision: the share of the class that is its cluster; recall: the share of its")
-    lines.append("cluster that the class captures; the last columns are the class's feature means.")
+    lines.append("size: sampled entities the rules put in the class; precision: the share of its")
+    lines.append("clustered members that are its cluster; recall: the share of its cluster that it")
+    lines.append("captures; the last columns: the class's feature means.")
     for note in r.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
