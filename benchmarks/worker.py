@@ -51,7 +51,7 @@ def _timed(reps: int, fn: Callable[[], Any]) -> tuple[list[float], Any]:
 
 
 def _connect(project: Any) -> Any:
-    from segdsl.sources import connect
+    from segdsl.engines.sources import connect
 
     return connect(project.catalog, project.root)
 
@@ -221,7 +221,7 @@ def compile_throughput(task: dict[str, Any]) -> dict[str, Any]:
     """Parse + resolve, then compile n generated segments one at a time (tree, then
     text), and all of them as one membership statement."""
     import segdsl
-    from segdsl.compiler import segment_query, to_sql
+    from segdsl.sql.compiler import segment_query, to_sql
 
     start = time.perf_counter()
     project = segdsl.load_project(task["project"])

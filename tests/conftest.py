@@ -21,7 +21,7 @@ import pytest
 from oracle import Oracle
 
 import segdsl
-from segdsl.sqlite_support import prepare as prepare_sqlite
+from segdsl.engines.sqlite_support import prepare as prepare_sqlite
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -163,7 +163,7 @@ def members_of(
 ) -> Callable[..., set[Any]]:
     """Compile one segment for an engine ("duckdb" or "sqlite") at T (or another as-of
     instant) and run it; the members, each checked to appear once."""
-    from segdsl.compiler import compile_segment
+    from segdsl.sql.compiler import compile_segment
 
     runners = {"duckdb": run_duckdb, "sqlite": run_sqlite}
 

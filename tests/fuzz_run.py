@@ -39,15 +39,15 @@ from hypothesis import strategies as st
 from strategies import catalog_names, mutated_files, mutated_seeds
 from typer.testing import CliRunner
 
-from segdsl import cli_fmt as _cli_fmt  # noqa: F401  (registers `fmt` on the app)
-from segdsl import cli_lint as _cli_lint  # noqa: F401  (registers `lint` on the app)
-from segdsl.catalog import Catalog, load_catalog
+from segdsl.catalog.model import Catalog, load_catalog
 from segdsl.cli import app
-from segdsl.errors import SegdslError
-from segdsl.formatter import format_text
-from segdsl.lint import lint_project
-from segdsl.parser import parse, parse_source
+from segdsl.cli import fmt as _cli_fmt  # noqa: F401  (registers `fmt` on the app)
+from segdsl.cli import lint as _cli_lint  # noqa: F401  (registers `lint` on the app)
+from segdsl.diagnostics import SegdslError
 from segdsl.project import Project, _resolve_project, load_project, read_source
+from segdsl.syntax.formatter import format_text
+from segdsl.syntax.parser import parse, parse_source
+from segdsl.tools.lint import lint_project
 
 ROOT = Path(__file__).resolve().parent.parent
 RETAIL = ROOT / "examples" / "retail" / "segdsl.toml"

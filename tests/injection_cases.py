@@ -28,7 +28,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from segdsl.dialect_names import KNOWN_DIALECTS
+from segdsl.catalog.dialect_names import KNOWN_DIALECTS
 
 AS_OF = dt.datetime(2026, 6, 30)
 DIALECTS = sorted(KNOWN_DIALECTS)

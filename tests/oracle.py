@@ -53,8 +53,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from segdsl import ir
-from segdsl.catalog import Catalog
+from segdsl.catalog.model import Catalog
+from segdsl.semantic import ir
 
 
 def shift_months(t: dt.datetime, months: int) -> dt.datetime:

@@ -345,7 +345,7 @@ def rule_files(draw: st.DrawFn, names: Sequence[str] = NAMES) -> tuple[str, list
 def catalog_names(catalog_path: Path) -> list[str]:
     """Names a rule may use with this catalog (entities, attributes, events, fields), plus
     a few segment and measure names, so that generated rules often resolve."""
-    from segdsl.catalog import load_catalog
+    from segdsl.catalog.model import load_catalog
 
     cat = load_catalog(catalog_path)
     names: set[str] = set()

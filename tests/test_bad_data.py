@@ -24,9 +24,9 @@ import pytest
 from hist_helpers import invoke
 
 import segdsl
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.engines.base import Session
-from segdsl.errors import Diagnostic, SegdslError
-from segdsl.sources import check_sources, connect_engine
+from segdsl.engines.sources import check_sources, connect_engine
 
 RAW_ENGINE_WORDS = (
     "Binder Error",

@@ -38,9 +38,11 @@ from edge_data import ALL_CUSTOMERS, ALL_KEYS, ALL_SHOPPERS, PARIS, T, north_of
 from oracle import EARTH_RADIUS_KM, haversine_km, sample_hash, sample_threshold
 
 import segdsl
-from segdsl import SegdslError, ir
-from segdsl.compiler import compile_membership, compile_segment
-from segdsl.sqlite_support import prepare as prepare_sqlite
+from segdsl import SegdslError
+from segdsl.engines.sqlite_support import prepare as prepare_sqlite
+from segdsl.semantic import ir
+from segdsl.sql.compiler import compile_membership, compile_segment
+from segdsl.syntax import ast
 
 # ---- as-of instants -------------------------------------------------------------------------
 NOON = dt.datetime(2026, 6, 29, 12, 0, 0)  # date(as-of) = 06-29: 06-30 visits do not exist
@@ -74,7 +76,7 @@ def _behaviour_segments() -> list[str]:
     names: list[str] = []
     for module in project.modules:
         if module.source_path.endswith("behaviour.seg"):
-            names += [s.name for s in module.statements if isinstance(s, segdsl.ast.SegmentDef)]
+            names += [s.name for s in module.statements if isinstance(s, ast.SegmentDef)]
     return names
 
 
@@ -947,7 +949,7 @@ def test_errors_render_in_the_cli(rule, code) -> None:
     """Through the CLI: exit 1 and the code in the rendered message, no traceback."""
     from typer.testing import CliRunner
 
-    from segdsl.cli import app
+    from segdsl.cli.app import app
 
     result = CliRunner().invoke(
         app, ["compile", "-p", str(CORPUS), "--rule", rule, "--as-of", "2026-06-30"]

@@ -9,8 +9,8 @@ import pytest
 
 import segdsl
 from segdsl import SegdslError
-from segdsl.catalog import SourceTable, parse_catalog
-from segdsl.types import TYPE_NAMES, Type
+from segdsl.catalog.model import SourceTable, parse_catalog
+from segdsl.catalog.types import TYPE_NAMES, Type
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 AS_OF = dt.datetime(2026, 6, 30)

@@ -3,7 +3,7 @@ sqlglot) must stay equal to what sqlglot knows."""
 
 from sqlglot.dialects.dialect import Dialect, Dialects
 
-from segdsl.dialect_names import KNOWN_DIALECTS
+from segdsl.catalog.dialect_names import KNOWN_DIALECTS
 
 
 def test_every_sqlglot_dialect_is_known() -> None:

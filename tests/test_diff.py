@@ -13,14 +13,14 @@ import pytest
 from diff_repo import AS_OF, Repo, git, make_repo, versions
 from typer.testing import CliRunner
 
-from segdsl import ast
 from segdsl.cli import app
-from segdsl.errors import SegdslError
-from segdsl.parser import parse
+from segdsl.diagnostics import SegdslError
 from segdsl.project import Project, load_project, project_from_texts
-from segdsl.review.diff import SAMPLE_SIZE, diff_revisions, membership, parse_share
-from segdsl.review.report import render
-from segdsl.review.ruletree import rule_diff
+from segdsl.syntax import ast
+from segdsl.syntax.parser import parse
+from segdsl.tools.review.diff import SAMPLE_SIZE, diff_revisions, membership, parse_share
+from segdsl.tools.review.report import render
+from segdsl.tools.review.ruletree import rule_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

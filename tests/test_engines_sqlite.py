@@ -21,7 +21,7 @@ from test_semantics import (
     check_membership,
 )
 
-from segdsl.compiler import compile_membership
+from segdsl.sql.compiler import compile_membership
 
 
 def _entity_keys(entity: str) -> frozenset[object]:

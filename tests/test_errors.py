@@ -890,9 +890,9 @@ def test_every_snapshot_has_a_case() -> None:
 def test_colour_when_asked(tmp_path: Path) -> None:
     """The same message with colour codes when colour is on (forced via a tty-less
     stream it is off; rendered directly here)."""
-    from segdsl.errors import SegdslError
+    from segdsl.diagnostics import SegdslError
+    from segdsl.diagnostics.render import render_diagnostics
     from segdsl.project import load_project
-    from segdsl.render import render_diagnostics
 
     case = CASES[0]
     _write_project(tmp_path / "p", case)

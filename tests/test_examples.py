@@ -26,9 +26,9 @@ import duckdb
 import pytest
 
 import segdsl
-from segdsl.evaluate import Evaluation
-from segdsl.formatter import format_text
-from segdsl.lint import lint_project
+from segdsl.evaluation.evaluate import Evaluation
+from segdsl.syntax.formatter import format_text
+from segdsl.tools.lint import lint_project
 
 RETAIL = Path(__file__).resolve().parent.parent / "examples" / "retail"
 DATA = RETAIL / "data"

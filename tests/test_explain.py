@@ -12,7 +12,7 @@ import pytest
 from hist_helpers import assert_clean_error, invoke
 
 import segdsl
-from segdsl.explain import explain
+from segdsl.tools.explain import explain
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from strategies import META_ORDER, rule_files
 from typer.testing import CliRunner
 
-from segdsl import ast
-from segdsl import cli_fmt as _cli_fmt  # noqa: F401  (registers `fmt` on the app)
 from segdsl.cli import app
-from segdsl.errors import SegdslError
-from segdsl.formatter import LINE_WIDTH, format_text, scan_comments
-from segdsl.parser import parse
+from segdsl.cli import fmt as _cli_fmt  # noqa: F401  (registers `fmt` on the app)
+from segdsl.diagnostics import SegdslError
+from segdsl.syntax import ast
+from segdsl.syntax.formatter import LINE_WIDTH, format_text, scan_comments
+from segdsl.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SEG_FILES = sorted(

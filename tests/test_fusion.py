@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 import segdsl
-from segdsl.compiler import compile_membership
+from segdsl.sql.compiler import compile_membership
 
 AS_OF = dt.datetime(2026, 6, 30)
 
@@ -115,9 +115,9 @@ def test_batches_give_the_same_answers(
     (a segment used via `in segment` from another batch is computed there again): the
     sizes and members are those of one statement, on DuckDB (member lists aggregated
     in SQL) and SQLite (rows read into Python)."""
-    from segdsl import evaluate as evaluation
     from segdsl.engines.duckdb import DuckDBSession
     from segdsl.engines.sqlite import SQLiteSession
+    from segdsl.evaluation import evaluate as evaluation
 
     def run() -> dict[str, tuple[int, int, list[object]]]:
         session = DuckDBSession() if engine == "duckdb" else SQLiteSession(tmp_path / "b.db")
@@ -138,9 +138,7 @@ def test_batches_give_the_same_answers(
                     [5, dt.datetime(2026, 7, 1), 9.0],
                 ],
             )
-            result = evaluation.evaluate(
-                project, list(project.segments.values()), AS_OF, session=session
-            )
+            result = project.evaluate(list(project.segments.values()), AS_OF, session=session)
         finally:
             session.close()
         return {n: (s.members, s.entity_count, result.members(n)) for n, s in result.sizes.items()}

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from segdsl.cli import app
-from segdsl.errors import SegdslError
-from segdsl.formatter import format_text
-from segdsl.parser import parse
+from segdsl.diagnostics import SegdslError
+from segdsl.diagnostics.render import render_diagnostics
 from segdsl.project import load_project
-from segdsl.render import render_diagnostics
+from segdsl.syntax.formatter import format_text
+from segdsl.syntax.parser import parse
 
 FUZZ = int(os.environ.get("SEGDSL_FUZZ_EXAMPLES", "300"))
 RETAIL = Path(__file__).resolve().parent.parent / "examples" / "retail" / "segdsl.toml"

@@ -38,7 +38,7 @@ from snapshots import GOLDEN_ENV, TESTS, assert_matches, remove_stale
 
 import segdsl
 from segdsl import SegdslError
-from segdsl.render import render_diagnostics
+from segdsl.diagnostics.render import render_diagnostics
 
 CORPUS = TESTS / "corpus"
 GOLDEN = TESTS / "golden"
@@ -150,7 +150,7 @@ def test_golden_without_as_of(name: str, dialect: str) -> None:
 @cache
 def generic_or_error(name: str) -> tuple[str, str]:
     """The segment in sqlglot's generic SQL (no dialect), the reference of the diffs."""
-    from segdsl.compiler import compile_segment
+    from segdsl.sql.compiler import compile_segment
 
     try:
         sql = compile_segment(project().segments[name], project().catalog, GENERIC, AS_OF)
@@ -234,7 +234,7 @@ _SUBPROCESS = """
 import datetime as dt, json, sys
 import segdsl
 from segdsl import SegdslError
-from segdsl.render import render_diagnostics
+from segdsl.diagnostics.render import render_diagnostics
 root, d = sys.argv[1], sys.argv[2]
 p = segdsl.load_project(root)
 as_of = dt.datetime(2026, 6, 30)

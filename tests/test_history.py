@@ -21,8 +21,9 @@ import pytest
 from hist_helpers import assert_clean_error, cli_command, env, invoke, run_cli, store_path
 
 import segdsl
-from segdsl.errors import SegdslError
-from segdsl.history import (
+from segdsl.diagnostics import SegdslError
+from segdsl.semantic.rulehash import canonical_text, rule_hash
+from segdsl.tools.history import (
     decode_key,
     key_type_of,
     members_hash,
@@ -30,7 +31,6 @@ from segdsl.history import (
     segment_history,
     take_snapshot,
 )
-from segdsl.rulehash import canonical_text, rule_hash
 
 
 @pytest.fixture
@@ -242,7 +242,7 @@ def test_rule_hash_is_stable_across_processes(root: Path) -> None:
     p = segdsl.load_project(root)
     mine = {n: rule_hash(p.segment(n)) for n in hp.CUSTOMER_SEGMENTS}
     code = (
-        "import json, segdsl; from segdsl.rulehash import rule_hash; "
+        "import json, segdsl; from segdsl.semantic.rulehash import rule_hash; "
         f"p = segdsl.load_project({str(root)!r}); "
         "print(json.dumps({n: rule_hash(s) for n, s in p.segments.items()}))"
     )

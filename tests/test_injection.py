@@ -28,13 +28,13 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from segdsl import SegdslError, ir
-from segdsl.catalog import parse_catalog
-from segdsl.compiler import compile_segment
+from segdsl import SegdslError
+from segdsl.catalog.model import parse_catalog
 from segdsl.engines.base import Session
-from segdsl.evaluate import evaluate
-from segdsl.parser import parse_condition
 from segdsl.project import Project, project_from_texts
+from segdsl.semantic import ir
+from segdsl.sql.compiler import compile_segment
+from segdsl.syntax.parser import parse_condition
 
 ENGINES = ["duckdb", "sqlite", "postgres"]
 KINDS = list(cases.HOSTILE)
@@ -348,7 +348,7 @@ def run_texts(engine: str, tmp: Path) -> Outcome:
             value = cases.HOSTILE[kind]
             segs = [p.segment(f"k{k}_{form}") for form in [*cases.EXECUTED_FORMS, "eq_sq"]]
             try:
-                result = evaluate(p, segs, cases.AS_OF, session=session)
+                result = p.evaluate(segs, cases.AS_OF, session=session)
             except SegdslError as exc:
                 code = exc.diagnostics[0].code
                 cells[kind] = f"rejected({code})"
@@ -471,7 +471,7 @@ def plain_members() -> dict[str, list[Any]]:
     session = DuckDBSession()
     try:
         load_names(session, plain=True)
-        result = evaluate(p, list(p.segments.values()), cases.AS_OF, session=session)
+        result = p.evaluate(list(p.segments.values()), cases.AS_OF, session=session)
         return {name: result.members(name) for name in p.segments}
     finally:
         session.close()
@@ -495,7 +495,7 @@ def test_catalog_names_are_quoted_on_every_engine(engine: str, tmp_path: Path) -
     session = open_session(engine, tmp_path, "segdsl_names")
     try:
         load_names(session, plain=False)
-        result = evaluate(p, list(p.segments.values()), cases.AS_OF, session=session)
+        result = p.evaluate(list(p.segments.values()), cases.AS_OF, session=session)
         got = {name: result.members(name) for name in p.segments}
     finally:
         session.close()
@@ -513,7 +513,7 @@ def test_an_attribute_named_like_a_keyword_runs_on_sqlite(tmp_path: Path) -> Non
     session = SQLiteSession()
     try:
         session.create_table("c", [("id", "integer"), ("alter", "integer")], [[1, 20], [2, 40]])
-        result = evaluate(p, [p.segment("old")], cases.AS_OF, session=session)
+        result = p.evaluate([p.segment("old")], cases.AS_OF, session=session)
     finally:
         session.close()
     assert result.members("old") == [2]
@@ -541,7 +541,7 @@ def test_a_table_named_like_a_cte_is_still_read(engine: str, tmp_path: Path) -> 
         session.create_table(
             "orders", [("id", "integer"), ("ts", "timestamp")], [[1, cases.AS_OF.replace(day=1)]]
         )
-        result = evaluate(p, [p.segment("none_bought")], cases.AS_OF, session=session)
+        result = p.evaluate([p.segment("none_bought")], cases.AS_OF, session=session)
     finally:
         session.close()
     assert result.members("none_bought") == [2, 3]
@@ -573,7 +573,7 @@ def test_postgres_texts_do_not_depend_on_the_server_settings(tmp_path: Path) -> 
             [[r[c] for c, _t in cases.ITEM_COLUMNS] for r in data.items],
         )
         session.create_table("hits", cases.HIT_COLUMNS, [])
-        result = evaluate(p, [p.segment("s")], cases.AS_OF, session=session)
+        result = p.evaluate([p.segment("s")], cases.AS_OF, session=session)
     finally:
         session.close()
     assert result.members("s") == [1]

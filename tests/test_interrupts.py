@@ -39,7 +39,7 @@ import duckdb
 import pytest
 from hist_helpers import cli_command, env
 
-from segdsl.history import open_store
+from segdsl.tools.history import open_store
 
 RETAIL = Path(__file__).resolve().parents[1] / "examples" / "retail"
 AS_OF = "2026-06-30"

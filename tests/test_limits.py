@@ -39,14 +39,14 @@ _RSS = (
     "atexit.register(lambda: sys.stderr.write("
     "'\\nmaxrss_kb=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
 )
-_CLI = _RSS + "from segdsl.cli import main\nsys.argv = ['segdsl', *sys.argv[1:]]\nmain()\n"
+_CLI = _RSS + "from segdsl.cli.app import main\nsys.argv = ['segdsl', *sys.argv[1:]]\nmain()\n"
 _LIBRARY = (
     _RSS
     + """
 from pathlib import Path
 import segdsl
-from segdsl.errors import SegdslError
-from segdsl.formatter import format_text
+from segdsl.diagnostics import SegdslError
+from segdsl.syntax.formatter import format_text
 from segdsl.project import find_files
 root = Path(sys.argv[1])
 try:
@@ -269,7 +269,7 @@ def test_a_project_past_the_statement_limit_stops_at_the_first_one_over() -> Non
     measures, pointing at the first one over — 100,000 segments fail in seconds instead
     of being parsed, resolved and linted for minutes (`python tests/test_limits.py`
     measures that case through the CLI)."""
-    from segdsl.errors import SegdslError
+    from segdsl.diagnostics import SegdslError
     from segdsl.project import MAX_STATEMENTS, project_from_texts
 
     files = _many_segments(MAX_STATEMENTS)  # s + 20,000 numbered ones, in two files
@@ -328,7 +328,7 @@ def test_fmt_stops_at_the_statement_limit_too(
     from typer.testing import CliRunner
 
     import segdsl.project
-    from segdsl.cli import app
+    from segdsl.cli.app import app
 
     monkeypatch.setattr(segdsl.project, "MAX_STATEMENTS", 3)
     (tmp_path / "segdsl.toml").write_text(RETAIL.read_text(encoding="utf-8"), encoding="utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import segdsl.cli_lint  # noqa: F401  (registers the command)
+import segdsl.cli.lint  # noqa: F401  (registers the command)
 from segdsl.cli import app
-from segdsl.lint import lint_project
-from segdsl.lint.intervals import FAnd, Lit, satisfiable
+from segdsl.tools.lint import lint_project
+from segdsl.tools.lint.intervals import FAnd, Lit, satisfiable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -414,8 +414,8 @@ def test_examples_have_no_errors(example: str) -> None:
 
 def test_lint_does_not_import_duckdb() -> None:
     code = (
-        "import sys, segdsl.lint, segdsl.lint.checks, segdsl.lint.output, segdsl.cli_lint\n"
-        f"segdsl.lint.lint_project({str(ROOT / 'examples' / 'retail')!r})\n"
+        "import sys, segdsl.tools.lint, segdsl.tools.lint.checks, segdsl.tools.lint.output, segdsl.cli.lint\n"
+        f"segdsl.tools.lint.lint_project({str(ROOT / 'examples' / 'retail')!r})\n"
         "print([m for m in sys.modules if m.split('.')[0] == 'duckdb'])\n"
     )
     out = subprocess.run(

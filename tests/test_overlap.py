@@ -13,7 +13,7 @@ import pytest
 from hist_helpers import assert_clean_error, invoke
 
 import segdsl
-from segdsl.overlap import overlap
+from segdsl.tools.overlap import overlap
 
 NAMES = ("adults", "us", "recent_buyers", "top_spenders", "picky", "nobody_adult_kid")
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import segdsl
-from segdsl import SegdslError, ast
-from segdsl.parser import KEYWORDS, parse_condition
+from segdsl import SegdslError
+from segdsl.syntax import ast
+from segdsl.syntax.parser import KEYWORDS, parse_condition
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 

@@ -16,8 +16,8 @@ import pytest
 from edge_data import ALL_ACCOUNTS, ALL_CUSTOMERS, ALL_KEYS
 from oracle import Oracle, shift_months, step_back
 
-from segdsl import ir
-from segdsl.compiler import compile_membership
+from segdsl.semantic import ir
+from segdsl.sql.compiler import compile_membership
 
 ALL = ALL_CUSTOMERS
 

@@ -10,8 +10,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from segdsl import evaluate, stopping
-from segdsl.errors import SegdslError
+from segdsl.diagnostics import SegdslError
+from segdsl.evaluation import evaluate
+from segdsl.support import stopping
 
 
 def test_duckdb_reports_an_interrupted_query_in_a_way_we_recognise() -> None:
@@ -44,12 +45,12 @@ def test_an_interrupted_query_is_ctrl_c_or_sigterm_not_d002(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with pytest.raises(KeyboardInterrupt):
-        evaluate._run(_Interrupted(), "SELECT 1")  # type: ignore[arg-type]
+        evaluate.run_query(_Interrupted(), "SELECT 1")  # type: ignore[arg-type]
     monkeypatch.setattr(stopping, "_received", 15)
     with pytest.raises(SystemExit) as exit_:
-        evaluate._run(_Interrupted(), "SELECT 1")  # type: ignore[arg-type]
+        evaluate.run_query(_Interrupted(), "SELECT 1")  # type: ignore[arg-type]
     assert exit_.value.code == 143
     # Any other failure is still the database's answer.
     with pytest.raises(SegdslError) as err:
-        evaluate._run(_Broken(), "SELECT 1")  # type: ignore[arg-type]
+        evaluate.run_query(_Broken(), "SELECT 1")  # type: ignore[arg-type]
     assert err.value.diagnostics[0].code == "D002"

@@ -6,9 +6,9 @@
 >>> sql = project.compile("young_frequent_buyers", dialect="postgres", as_of="2026-06-30")
 """
 
-from segdsl.errors import Diagnostic, SegdslError, Source, Span
-from segdsl.parser import parse
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
 from segdsl.project import Project, load_project
+from segdsl.syntax.parser import parse
 
 __version__ = "0.1.0"
 

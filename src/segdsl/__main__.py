@@ -1,3 +1,3 @@
-from segdsl.cli import main
+from segdsl.cli.app import main
 
 main()

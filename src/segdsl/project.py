@@ -17,20 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from segdsl import ast, ir
-from segdsl.catalog import Catalog, load_catalog, parse_catalog
-from segdsl.errors import Diagnostic, SegdslError, Source, Span
-from segdsl.parser import MAX_FILE_BYTES, parse_source, too_large
-from segdsl.resolver import Resolver
-from segdsl.timecalc import parse_as_of
+from segdsl.catalog.model import Catalog, load_catalog, parse_catalog
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.semantic import ir
+from segdsl.semantic.resolver import Resolver
+from segdsl.semantic.timecalc import parse_as_of
+from segdsl.syntax import ast
+from segdsl.syntax.parser import MAX_FILE_BYTES, parse_source, too_large
 
 if TYPE_CHECKING:
-    from segdsl.evaluate import Evaluation
+    from segdsl.engines.base import Session
+    from segdsl.evaluation.evaluate import Evaluation
 
 CATALOG_FILE = "segdsl.toml"
 
 
-def _as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
+def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -112,7 +114,7 @@ class Project:
 
     def rule(self, text: str, entity: str | None = None) -> ir.Segment:
         """Resolve an unnamed rule (a condition) against this project's catalog."""
-        from segdsl.parser import parse_condition
+        from segdsl.syntax.parser import parse_condition
 
         expr = parse_condition(text)
         resolver = Resolver(self.catalog, self.modules)
@@ -133,10 +135,12 @@ class Project:
         as_of: str | dt.datetime | dt.date | None = None,
     ) -> str:
         """SQL text of one segment: a SELECT returning the entity key of each member."""
-        from segdsl.compiler import compile_segment
+        from segdsl.sql.compiler import compile_segment
 
         seg = name if isinstance(name, ir.Segment) else self.segment(name)
-        return compile_segment(seg, self.catalog, dialect or self.catalog.dialect, _as_of(as_of))
+        return compile_segment(
+            seg, self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
+        )
 
     def compile_membership(
         self,
@@ -145,28 +149,72 @@ class Project:
         as_of: str | dt.datetime | dt.date | None = None,
     ) -> str:
         """One SELECT: the key and one boolean column per segment."""
-        from segdsl.compiler import compile_membership
+        from segdsl.sql.compiler import compile_membership
 
         return compile_membership(
-            self.select(names), self.catalog, dialect or self.catalog.dialect, _as_of(as_of)
+            self.select(names), self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
         )
 
     # ---- evaluate -------------------------------------------------------------------
+    def for_data(self, session: Session) -> Project:
+        """This project resolved against its catalog as adapted to the data that
+        ``session`` reads (an event stamped with dates follows the date rules of
+        section 7); checks every source first (``D001``, ``D006``–``D009``)."""
+        from segdsl.engines.sources import adapt_to_data, check_sources
+
+        check_sources(self.catalog, session)
+        adapted = adapt_to_data(self.catalog, session)
+        return self if adapted is self.catalog else self.with_catalog(adapted)
+
+    def adapted(self) -> Project:
+        """:meth:`for_data` on the embedded DuckDB connection: what ``snapshot``,
+        ``explain`` and ``overlap`` use to build segments on the fly that evaluate as
+        they are."""
+        from segdsl.engines.sources import connect_engine
+
+        session = connect_engine(self.catalog, self.root, "duckdb")
+        try:
+            return self.for_data(session)
+        finally:
+            session.close()
+
     def evaluate(
         self,
         names: Sequence[str] | Sequence[ir.Segment] | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
         engine: str | None = None,
+        session: Session | None = None,
     ) -> Evaluation:
         """Evaluate segments on the embedded DuckDB database (or the catalog's files),
         or on another ``engine`` ("sqlite", "postgres", "clickhouse", "spark",
-        "datafusion") set up under ``[engine.NAME]`` in segdsl.toml."""
-        from segdsl.evaluate import evaluate
+        "datafusion") set up under ``[engine.NAME]`` in segdsl.toml, or on an open
+        ``session`` (which is left open)."""
+        from segdsl.engines import engine_name
+        from segdsl.engines.sources import connect_engine
+        from segdsl.evaluation.evaluate import evaluate
+        from segdsl.semantic.timecalc import now_utc
 
         segs = [n if isinstance(n, ir.Segment) else self.segment(n) for n in (names or [])] or list(
             self.segments.values()
         )
-        return evaluate(self, segs, _as_of(as_of), engine=engine)
+        instant = as_of_instant(as_of) or now_utc()
+        own = session is None
+        if session is None:
+            session = connect_engine(
+                self.catalog, self.root, engine_name(engine) if engine else "duckdb"
+            )
+        try:
+            project = self.for_data(session)
+            if project is not self:
+                # Resolve again against the adapted catalog.
+                segs = [
+                    project.rule(s.rule_text, s.entity) if s.rule_text else project.segment(s.name)
+                    for s in segs
+                ]
+            return evaluate(project.catalog, segs, instant, session)
+        finally:
+            if own:
+                session.close()
 
 
 def find_files(root: Path) -> list[Path]:

@@ -15,7 +15,7 @@ import pytest
 from engine_sessions import postgres_database, require
 from typer.testing import CliRunner
 
-import segdsl.cli_engines  # noqa: F401  (registers `segdsl load`)
+import segdsl.cli.engines  # noqa: F401  (registers `segdsl load`)
 from segdsl import SegdslError
 from segdsl.cli import app
 from segdsl.engines import DIALECTS

@@ -22,9 +22,10 @@ import pytest
 from engine_sessions import MATRIX_ENGINES
 from test_semantics import AS_OF_CASES, HAND_CASES, OTHER_AS_OF
 
-from segdsl import SegdslError, ir
-from segdsl.compiler import compile_membership, compile_segment
+from segdsl import SegdslError
 from segdsl.engines import DIALECTS
+from segdsl.semantic import ir
+from segdsl.sql.compiler import compile_membership, compile_segment
 
 AS_OFS = [edge_data.T, *OTHER_AS_OF]
 # Engines cheap enough to also run one statement per segment (Spark takes ~0.5 s each).

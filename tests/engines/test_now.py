@@ -14,12 +14,13 @@ import edge_data
 import pytest
 from engine_sessions import MATRIX_ENGINES
 
-from segdsl import SegdslError, ir
-from segdsl.compiler import compile_membership, literal
-from segdsl.dialects import capabilities, current_instant, minus_interval
+from segdsl import SegdslError
+from segdsl.catalog.types import Type
 from segdsl.engines import DIALECTS
-from segdsl.timecalc import minus
-from segdsl.types import Type
+from segdsl.semantic import ir
+from segdsl.semantic.timecalc import minus
+from segdsl.sql.compiler import compile_membership, literal
+from segdsl.sql.dialects import capabilities, current_instant, minus_interval
 
 ENGINES = ["duckdb", *MATRIX_ENGINES]
 

@@ -10,12 +10,12 @@ import pytest
 pytest.importorskip("sklearn")
 from sklearn.metrics import adjusted_rand_score
 
-from segdsl import ir
+from segdsl.semantic import ir
 from segdsl.tools.suggest import imm, kmeans, naming
 from segdsl.tools.suggest.clusters import Options, build
 from segdsl.tools.suggest.features import Feature, Sample
 from segdsl.tools.suggest.rounding import readable
-from segdsl.types import Type
+from segdsl.catalog.types import Type
 
 AS_OF = dt.datetime(2026, 6, 30)
 

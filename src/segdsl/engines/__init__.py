@@ -31,9 +31,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from segdsl.catalog import Catalog, _catalog_error
+from segdsl.catalog.model import Catalog, catalog_error
+from segdsl.diagnostics import Diagnostic, SegdslError, Source
 from segdsl.engines.base import Session
-from segdsl.errors import Diagnostic, SegdslError, Source
 
 ENGINES = ("duckdb", "sqlite", "postgres", "clickhouse", "spark", "datafusion")
 
@@ -129,7 +129,7 @@ def validate_engines(catalog: Catalog) -> dict[str, _Settings]:
         if name not in _MODELS:
             source = source or _catalog_source(catalog)
             diags.append(
-                _catalog_error(
+                catalog_error(
                     source,
                     ("engine", name),
                     f"unknown engine `{name}`",
@@ -141,7 +141,7 @@ def validate_engines(catalog: Catalog) -> dict[str, _Settings]:
         if not isinstance(value, dict):
             source = source or _catalog_source(catalog)
             diags.append(
-                _catalog_error(
+                catalog_error(
                     source,
                     ("engine", name),
                     f"`engine.{name}` must be a table of settings",
@@ -164,7 +164,7 @@ def validate_engines(catalog: Catalog) -> dict[str, _Settings]:
                 else:
                     msg = f"`{'.'.join(loc)}`: {err['msg'].removeprefix('Value error, ')}"
                     hint = "see docs/engines.md for the settings of each engine"
-                diags.append(_catalog_error(source, loc, msg, hint, code="C031"))
+                diags.append(catalog_error(source, loc, msg, hint, code="C031"))
     if diags:
         raise SegdslError(diags)
     return out

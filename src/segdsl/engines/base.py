@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from sqlglot import exp
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 
 LOGICAL_TYPES = (
     "integer",

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlglot import exp
 
-from segdsl.catalog import Catalog
-from segdsl.compiler import table_ref
+from segdsl.catalog.model import Catalog
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.engines.base import Session, logical_of
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.sql.compiler import table_ref
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _plain(value: Any) -> Any:
 
 def load_data(catalog: Catalog, root: Path, target: Session) -> list[Loaded]:
     """Create and fill, in ``target``, one table per catalog source."""
-    from segdsl.sources import check_sources, connect
+    from segdsl.engines.sources import check_sources, connect
 
     con = connect(catalog, root)
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from segdsl.engines.base import Columns, Row, engine_error, logical_of, quote, table_sql
-from segdsl.sqlite_support import prepare
+from segdsl.engines.sqlite_support import prepare
 
 TYPES = {
     "integer": "INTEGER",

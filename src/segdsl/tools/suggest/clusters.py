@@ -11,7 +11,7 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import NDArray
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.tools.suggest import imm, kmeans, naming, writer
 from segdsl.tools.suggest.features import Feature, Sample, draw_sample, resolve_features
@@ -78,7 +78,7 @@ def entity_name(project: Project, entity: str | None) -> str:
 
 
 def suggest_clusters(project: Project, o: Options) -> Suggestion:
-    from segdsl.timecalc import now_utc
+    from segdsl.semantic.timecalc import now_utc
 
     _check_options(o)
     entity = entity_name(project, o.entity)

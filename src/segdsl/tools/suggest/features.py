@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from segdsl import ir
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.semantic import ir
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.types import Type
+from segdsl.catalog.types import Type
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.+)", re.S)
@@ -135,9 +135,9 @@ def draw_sample(
     engine: str | None,
 ) -> Sample:
     """The features of a seeded sample of at most ``size`` entities, from the engine."""
-    from segdsl.compiler import table_ref, to_sql, values_query
-    from segdsl.evaluate import run_query
-    from segdsl.sources import adapt_to_data, check_sources, connect_engine
+    from segdsl.sql.compiler import table_ref, to_sql, values_query
+    from segdsl.evaluation.evaluate import run_query
+    from segdsl.engines.sources import adapt_to_data, check_sources, connect_engine
     from sqlglot import exp
 
     ent = project.catalog.entities[entity]

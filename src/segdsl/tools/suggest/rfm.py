@@ -28,10 +28,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from segdsl.catalog import EventDef
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.tools.suggest.rounding import plain
-from segdsl.types import Type
+from segdsl.catalog.types import Type
 
 PURCHASE_WORDS = re.compile(r"purchase|order|transaction|sale|payment|checkout|invoice", re.I)
 AMOUNT_WORDS = re.compile(r"amount|revenue|value|total|price|spend|sales", re.I)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from segdsl.errors import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
 from segdsl.tools.suggest.clusters import Options, suggest_clusters
 from segdsl.tools.suggest.features import split_features
@@ -31,7 +31,7 @@ def load_without(root: Path, out: Path) -> Project:
 
 def write_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (complete or not at all)."""
-    from segdsl.atomic import temp_beside
+    from segdsl.support.atomic import temp_beside
 
     if path.suffix != ".seg":
         raise SegdslError(
@@ -79,7 +79,7 @@ def run_suggest(
     text: bool = True,
 ) -> str | dict[str, Any]:
     """Write the suggestion to ``out``; the report as text (``text``) or JSON data."""
-    from segdsl.timecalc import parse_as_of
+    from segdsl.semantic.timecalc import parse_as_of
 
     instant = parse_as_of(as_of) if as_of is not None else None
     if rfm == (features is not None):

@@ -96,7 +96,7 @@ def segments_text(
 
 def language_has_segmentations() -> bool:
     """Whether this segdsl reads `segmentation` (language.md §15)."""
-    from segdsl.parser import KEYWORDS
+    from segdsl.syntax.parser import KEYWORDS
 
     return "segmentation" in KEYWORDS
 
@@ -104,7 +104,7 @@ def language_has_segmentations() -> bool:
 def format_seg(text: str) -> str:
     """``text`` in the canonical layout of `segdsl fmt` (left as written by a segdsl
     that does not read segmentations yet)."""
-    from segdsl.formatter import format_text
+    from segdsl.syntax.formatter import format_text
 
     if "segmentation " in text and not language_has_segmentations():
         return text

@@ -1,0 +1,197 @@
+"""`segdsl check`, `segdsl compile` and `segdsl eval`: the core commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from segdsl.cli.app import AsOfOpt, NamesArg, ProjectOpt, RuleOpt, app, plural, run, use_color
+from segdsl.diagnostics import Diagnostic, SegdslError
+
+
+@app.command()
+def check(project: ProjectOpt = Path(".")) -> None:
+    """Parse and resolve the whole project; exit 1 on any error.
+
+    Example: segdsl check -p examples/retail
+    """
+    from segdsl.project import load_project
+
+    def body() -> None:
+        p = load_project(project)
+        typer.echo(
+            f"ok: {plural(len(p.segments), 'segment')}, {plural(len(p.measures), 'measure')}, "
+            f"{plural(len(p.modules), 'file')} in {p.root}"
+        )
+
+    run(body)
+
+
+@app.command("compile")
+def compile_(
+    names: NamesArg = None,
+    project: ProjectOpt = Path("."),
+    dialect: Annotated[
+        str | None,
+        typer.Option(
+            "--dialect", "-d", help="SQL dialect (sqlglot's names). Default: the catalog's."
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    membership: Annotated[
+        bool,
+        typer.Option(
+            "--membership", help="One statement: the key and a boolean column per segment."
+        ),
+    ] = False,
+    rule: RuleOpt = None,
+) -> None:
+    """Compile segments to SQL.
+
+    Examples:
+
+      segdsl compile young_frequent_buyers -p examples/retail --dialect snowflake
+
+      segdsl compile -p examples/retail --membership --as-of 2026-06-30
+
+      segdsl compile -p examples/retail --rule 'age 25..34 and purchases_90d > 3'
+    """
+    from segdsl.project import as_of_instant, load_project
+
+    def body() -> None:
+        p = load_project(project)
+        instant = as_of_instant(as_of)
+        d = dialect or p.catalog.dialect
+        if rule is not None:
+            if names or membership:
+                raise SegdslError(
+                    Diagnostic(
+                        "U007", "--rule compiles one rule: give no NAMES and no --membership"
+                    )
+                )
+            typer.echo(p.compile(p.rule(rule), d, instant) + ";")
+            return
+        if membership:
+            typer.echo(p.compile_membership(names, d, instant) + ";")
+            return
+        parts = []
+        for seg in p.select(names):
+            sql = p.compile(seg, d, instant)
+            parts.append(
+                sql + ";" if len(names or p.segments) == 1 else f"-- segment: {seg.name}\n{sql};"
+            )
+        typer.echo("\n\n".join(parts))
+
+    run(body)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("eval")
+def eval_(
+    names: NamesArg = None,
+    project: ProjectOpt = Path("."),
+    as_of: AsOfOpt = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="How to print the sizes.")
+    ] = OutputFormat.table,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write members to FILE (.csv, .parquet or .jsonl)."),
+    ] = None,
+    rule: RuleOpt = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            "-e",
+            help="Where to evaluate: duckdb (default, embedded), sqlite, postgres, "
+            "clickhouse, spark or datafusion; settings in [engine.NAME] of segdsl.toml.",
+        ),
+    ] = None,
+) -> None:
+    """Evaluate segments on the project's data (embedded DuckDB, or --engine) and print
+    their sizes.
+
+    Examples:
+
+      segdsl eval -p examples/retail --as-of 2026-06-30
+
+      segdsl eval young_frequent_buyers -p examples/retail --out members.csv
+
+      segdsl eval -p examples/retail --rule 'country = "US"' --format json
+
+      segdsl eval -p examples/retail --as-of 2026-06-30 --engine spark
+    """
+    from segdsl.project import as_of_instant, load_project
+
+    def body() -> None:
+        from segdsl.engines import engine_name
+        from segdsl.evaluation.evaluate import check_export_path
+
+        instant = as_of_instant(as_of)
+        chosen = engine_name(engine) if engine is not None else None
+        if out is not None:
+            check_export_path(out)
+        p = load_project(project)
+        if rule is not None:
+            if names:
+                raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
+            result = p.evaluate([p.rule(rule)], instant, engine=chosen)
+        else:
+            result = p.evaluate(p.select(names), instant, engine=chosen)
+        if out is not None:
+            result.export(out)
+        _print_sizes(result, fmt)
+        if out is not None:
+            typer.echo(f"members written to {out}", err=True)
+
+    run(body)
+
+
+def _print_sizes(result: object, fmt: OutputFormat) -> None:
+    from segdsl.evaluation.evaluate import Evaluation
+
+    assert isinstance(result, Evaluation)
+    as_of = result.as_of.isoformat()
+    if fmt is OutputFormat.json:
+        doc = {
+            "as_of": as_of,
+            "segments": [
+                {
+                    "name": s.segment,
+                    "entity": s.entity,
+                    "members": s.members,
+                    "entity_count": s.entity_count,
+                    "share": round(s.share, 6),
+                }
+                for s in result.sizes.values()
+            ],
+        }
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    if fmt is OutputFormat.csv:
+        typer.echo("segment,entity,members,entity_count,share")
+        for s in result.sizes.values():
+            typer.echo(f"{s.segment},{s.entity},{s.members},{s.entity_count},{s.share:.6f}")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"as of {as_of} UTC", title_justify="left")
+    table.add_column("segment")
+    table.add_column("entity")
+    table.add_column("members", justify="right")
+    table.add_column("share", justify="right")
+    for s in result.sizes.values():
+        table.add_row(s.segment, s.entity, f"{s.members:,}", f"{s.share:.1%}")
+    Console(no_color=not use_color(sys.stdout)).print(table)

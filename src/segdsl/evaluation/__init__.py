@@ -1,0 +1,1 @@
+"""SQL → members: running compiled statements on an engine session and exporting members."""

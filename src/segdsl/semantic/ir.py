@@ -1,0 +1,373 @@
+"""The typed, resolved form of rules: what the compiler and the evaluators consume.
+
+Every name is bound (attribute → column, measure → its expression, `in segment` → the
+other segment's condition), every node has a type, and the negated surface forms are
+lowered to ``Not`` over the positive form. Nodes are frozen and hashable, so that equal
+aggregates can be computed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from segdsl.catalog.types import Type
+from segdsl.diagnostics import Span
+
+Scalar = int | Decimal | float | str | bool | dt.date | dt.datetime
+
+
+# ---- values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """An expression producing one value per entity (or per event, inside an event
+    condition)."""
+
+    @property
+    def type(self) -> Type:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Const(Value):
+    value: Scalar
+    const_type: Type
+
+    @property
+    def type(self) -> Type:
+        return self.const_type
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # day, week, month, year
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit}{'' if self.amount == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Ago(Value):
+    """The as-of instant (or its date, for a DATE) minus a duration."""
+
+    duration: Duration
+    point_type: Type  # DATE or TIMESTAMP: the type of what it is compared with
+
+    @property
+    def type(self) -> Type:
+        return self.point_type
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Attr(Value):
+    entity: str
+    name: str
+    column: str
+    attr_type: Type
+
+    @property
+    def type(self) -> Type:
+        return self.attr_type
+
+
+@dataclass(frozen=True)
+class EventField(Value):
+    """A field of the event being aggregated (only inside an aggregate's condition)."""
+
+    event: str
+    name: str
+    column: str
+    field_type: Type
+
+    @property
+    def type(self) -> Type:
+        return self.field_type
+
+
+@dataclass(frozen=True)
+class Arith(Value):
+    op: str  # + - * /
+    left: Value
+    right: Value
+
+    @property
+    def type(self) -> Type:
+        if self.op != "/" and self.left.type is Type.INTEGER and self.right.type is Type.INTEGER:
+            return Type.INTEGER
+        return Type.NUMBER
+
+    @property
+    def nullable(self) -> bool:
+        return self.op == "/" or self.left.nullable or self.right.nullable
+
+
+@dataclass(frozen=True)
+class Neg(Value):
+    operand: Value
+
+    @property
+    def type(self) -> Type:
+        return self.operand.type
+
+    @property
+    def nullable(self) -> bool:
+        return self.operand.nullable
+
+
+@dataclass(frozen=True)
+class Aggregate(Value):
+    """An aggregate over the as-of-visible events of one kind for each entity."""
+
+    func: str  # count, count_distinct, sum, avg, min, max, first, last
+    event: str
+    field: EventField | None
+    window: Duration | None
+    where: Cond | None
+    result_type: Type
+    # `between N unit ago and M unit ago`: ``window`` is the far end (N), ``until`` the
+    # near end (M); events stamped after T − M are left out.
+    until: Duration | None = None
+
+    @property
+    def type(self) -> Type:
+        return self.result_type
+
+    @property
+    def nullable(self) -> bool:
+        return self.func not in ("count", "count_distinct", "sum")
+
+
+@dataclass(frozen=True)
+class MeasureRef(Value):
+    """A named measure; ``expr`` is its resolved expression."""
+
+    name: str
+    expr: Value
+
+    @property
+    def type(self) -> Type:
+        return self.expr.type
+
+    @property
+    def nullable(self) -> bool:
+        return self.expr.nullable
+
+
+# ---- conditions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cond:
+    """A condition: true or false for every entity, never unknown."""
+
+
+@dataclass(frozen=True)
+class Compare(Cond):
+    op: str  # = < <= > >=   (`!=` is lowered to Not(=))
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True)
+class Between(Cond):
+    left: Value
+    low: Value
+    high: Value
+
+
+@dataclass(frozen=True)
+class InValues(Cond):
+    left: Value
+    values: tuple[Const, ...]
+
+
+@dataclass(frozen=True)
+class IsMissing(Cond):
+    left: Value
+
+
+@dataclass(frozen=True)
+class TextMatch(Cond):
+    op: str  # contains, starts, ends
+    left: Value
+    text: str
+
+
+@dataclass(frozen=True)
+class ListHas(Cond):
+    mode: str  # any, all
+    left: Value
+    values: tuple[Const, ...]
+
+
+@dataclass(frozen=True)
+class InLast(Cond):
+    left: Value
+    duration: Duration
+
+
+@dataclass(frozen=True)
+class IsTrue(Cond):
+    """A boolean value used as a condition."""
+
+    value: Value
+
+
+@dataclass(frozen=True)
+class InSegment(Cond):
+    name: str
+    cond: Cond
+
+
+@dataclass(frozen=True)
+class Rank(Cond):
+    direction: str  # top, bottom
+    percent: Decimal
+    by: Value
+    per: Attr | None = None  # `per G`: ranked within each value of G; missing G ranks nowhere
+
+
+@dataclass(frozen=True)
+class Sequence(Cond):
+    """`did E1 [window] [where (C1)] then [not] E2 within D [where (C2)]`.
+
+    Holds when some matching E1 (``first``, inside its window, at or before T) is
+    followed by a matching E2 with ``e1.ts < e2.ts <= e1.ts + D`` (and ``e2.ts <= T``);
+    with ``absent``, when some matching E1 with ``e1.ts + D <= T`` has no matching E2
+    in ``(e1.ts, e1.ts + D]``."""
+
+    first: str
+    window: Duration | None
+    until: Duration | None
+    first_where: Cond | None
+    absent: bool
+    second: str
+    within: Duration  # days or weeks: a fixed length
+    second_where: Cond | None
+
+
+@dataclass(frozen=True)
+class Within(Cond):
+    """`within D km of (LAT, LON)`: great-circle distance from the entity's location."""
+
+    lat: Attr
+    lon: Attr
+    center_lat: Decimal
+    center_lon: Decimal
+    km: Decimal
+
+
+@dataclass(frozen=True)
+class Sample(Cond):
+    """`sample P% [seed "s"]`: a pure function of (key, seed)."""
+
+    percent: Decimal
+    seed: str
+    key: str  # the entity's key column
+
+
+@dataclass(frozen=True)
+class Not(Cond):
+    operand: Cond
+
+
+@dataclass(frozen=True)
+class And(Cond):
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Or(Cond):
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Literal(Cond):
+    """`true` or `false` as a whole condition (after simplification)."""
+
+    value: bool
+
+
+# ---- resolved statements -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    entity: str
+    cond: Cond
+    span: Span | None = field(default=None, compare=False)
+    title: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    tags: tuple[str, ...] = ()
+    rule_text: str | None = None  # the text of an unnamed rule (`--rule`)
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    entity: str
+    expr: Value
+    span: Span | None = field(default=None, compare=False)
+
+
+def walk_values(node: Cond | Value) -> list[Value]:
+    """Every value node under ``node`` (pre-order), not descending into aggregates'
+    own conditions."""
+    out: list[Value] = []
+
+    def visit(n: Cond | Value) -> None:
+        if isinstance(n, Value):
+            out.append(n)
+        if isinstance(n, Arith):
+            visit(n.left)
+            visit(n.right)
+        elif isinstance(n, Neg):
+            visit(n.operand)
+        elif isinstance(n, MeasureRef):
+            visit(n.expr)
+        elif isinstance(n, Compare):
+            visit(n.left)
+            visit(n.right)
+        elif isinstance(n, Between):
+            visit(n.left)
+            visit(n.low)
+            visit(n.high)
+        elif isinstance(n, InValues | IsMissing | TextMatch | ListHas | InLast):
+            visit(n.left)
+        elif isinstance(n, IsTrue):
+            visit(n.value)
+        elif isinstance(n, InSegment):
+            visit(n.cond)
+        elif isinstance(n, Rank):
+            visit(n.by)
+            if n.per is not None:
+                visit(n.per)
+        elif isinstance(n, Within):
+            visit(n.lat)
+            visit(n.lon)
+        elif isinstance(n, Not):
+            visit(n.operand)
+        elif isinstance(n, And | Or):
+            for item in n.items:
+                visit(item)
+
+    visit(node)
+    return out

@@ -1,0 +1,323 @@
+"""The syntax tree: what the parser read, with a source span on every node.
+
+Nodes are small frozen dataclasses. Negated surface forms (`!=`, `not in`, `has none`,
+`did not`, `not in segment`) are kept as written so that the formatter can print them
+back; the resolver lowers them to `not` over the positive form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from segdsl.diagnostics import Span
+
+
+@dataclass(frozen=True)
+class Node:
+    span: Span = field(compare=False, repr=False)
+
+
+# ---- values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    """A literal value. ``kind`` is one of: integer, number, string, boolean, date,
+    timestamp."""
+
+    kind: str
+    value: int | Decimal | str | bool | dt.date | dt.datetime
+
+
+@dataclass(frozen=True)
+class Duration(Node):
+    """``90 days``; ``unit`` is normalised to day, week, month or year."""
+
+    amount: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class Ago(Node):
+    """``90 days ago``: the as-of instant minus a duration."""
+
+    duration: Duration
+
+
+Value = Literal | Ago
+
+
+@dataclass(frozen=True)
+class Percent(Node):
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ValueList(Node):
+    items: tuple[Value, ...]
+    brackets: str = field(default="()", compare=False)  # how it was written
+
+
+# ---- expressions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expr(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class FieldRef(Expr):
+    """``purchase.amount``"""
+
+    event: str
+    field_name: str
+    event_span: Span = field(compare=False, repr=False)
+    field_span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Number(Expr):
+    """A numeric literal inside arithmetic."""
+
+    value: int | Decimal
+
+
+@dataclass(frozen=True)
+class LiteralExpr(Expr):
+    """A non-numeric literal where a condition or number was expected (e.g. `where "x"`),
+    kept so that the resolver can say what is wrong with it."""
+
+    literal: Literal
+
+
+@dataclass(frozen=True)
+class Arith(Expr):
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Paren(Expr):
+    inner: Expr
+
+
+@dataclass(frozen=True)
+class Window(Node):
+    """``in last N unit``, or ``between N unit ago and M unit ago`` (``until`` = M)."""
+
+    duration: Duration
+    until: Duration | None = None
+
+
+@dataclass(frozen=True)
+class Aggregate(Expr):
+    """``count(E …)``, ``count distinct(E.f …)``, ``sum(E.f …)``, ``first(E …)`` …"""
+
+    func: str  # count, count_distinct, sum, avg, min, max, first, last
+    event: str
+    event_span: Span = field(compare=False, repr=False)
+    field_name: str | None
+    field_span: Span | None = field(compare=False, repr=False)
+    window: Window | None
+    where: Expr | None
+
+
+# ---- predicates --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str  # = != < <= > >=
+    left: Expr
+    right: Value
+
+
+@dataclass(frozen=True)
+class Range(Expr):
+    """``x A..B``, ``x A..``, ``x ..B`` and ``x between A and B``"""
+
+    left: Expr
+    low: Value | None
+    high: Value | None
+    style: str = ".."  # ".." or "between"
+
+
+@dataclass(frozen=True)
+class InList(Expr):
+    left: Expr
+    values: ValueList
+    negated: bool
+
+
+@dataclass(frozen=True)
+class InWindow(Expr):
+    left: Expr
+    window: Window
+    negated: bool
+
+
+@dataclass(frozen=True)
+class IsSet(Expr):
+    left: Expr
+    missing: bool  # True for `is missing` / `is null`
+    spelling: str = field(default="set", compare=False)  # set, missing, null, not null
+
+
+@dataclass(frozen=True)
+class TextMatch(Expr):
+    op: str  # contains, starts, ends
+    left: Expr
+    text: Literal
+
+
+@dataclass(frozen=True)
+class Has(Expr):
+    mode: str  # one, any, all, none
+    left: Expr
+    values: ValueList | Value
+
+
+@dataclass(frozen=True)
+class BeforeAfter(Expr):
+    op: str  # before, after
+    left: Expr
+    point: Value
+
+
+@dataclass(frozen=True)
+class InSegment(Expr):
+    name: str
+    name_span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Then(Node):
+    """``then [not] E2 within D [where (C)]`` after ``did E1 …``."""
+
+    negated: bool
+    event: str
+    event_span: Span = field(compare=False, repr=False)
+    within: Duration
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class Did(Expr):
+    event: str
+    event_span: Span = field(compare=False, repr=False)
+    negated: bool
+    window: Window | None
+    where: Expr | None
+    then: Then | None = None
+
+
+@dataclass(frozen=True)
+class Rank(Expr):
+    direction: str  # top, bottom
+    percent: Percent
+    by: Expr
+    per: str | None = None  # `per G`
+    per_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Within(Expr):
+    """``within D km of (LAT, LON)``"""
+
+    distance: Literal
+    lat: Literal
+    lon: Literal
+
+
+@dataclass(frozen=True)
+class Sample(Expr):
+    """``sample P% [seed "s"]``"""
+
+    percent: Percent
+    seed: Literal | None
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class And(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or(Expr):
+    items: tuple[Expr, ...]
+
+
+# ---- statements --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meta(Node):
+    key: str  # title, description, owner, tags
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SegmentDef(Node):
+    name: str
+    name_span: Span = field(compare=False, repr=False)
+    entity: str | None
+    entity_span: Span | None = field(compare=False, repr=False)
+    meta: tuple[Meta, ...]
+    where: Expr
+
+    def meta_value(self, key: str) -> str | None:
+        for m in self.meta:
+            if m.key == key:
+                return m.values[0] if m.values else None
+        return None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        for m in self.meta:
+            if m.key == "tags":
+                return m.values
+        return ()
+
+
+@dataclass(frozen=True)
+class MeasureDef(Node):
+    name: str
+    name_span: Span = field(compare=False, repr=False)
+    expr: Expr
+
+
+Statement = SegmentDef | MeasureDef
+
+
+@dataclass(frozen=True)
+class Comment:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """One parsed file."""
+
+    source_path: str
+    statements: tuple[Statement, ...]
+    comments: tuple[Comment, ...] = ()
