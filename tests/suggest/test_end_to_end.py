@@ -172,7 +172,13 @@ def test_cli_json_report_and_determinism(tmp_path: Path) -> None:
     assert out.read_text() == text and again.output == first.output
     data = json.loads(first.output)
     assert data["k"] == 3 and data["k_chosen_by"] == "given"
-    assert set(data) >= {"classes", "clusters", "kmeans_cost", "tree_cost", "price_of_explainability"}
+    assert set(data) >= {
+        "classes",
+        "clusters",
+        "kmeans_cost",
+        "tree_cost",
+        "price_of_explainability",
+    }
     assert sum(c["size"] for c in data["classes"]) == data["sample"]["drawn"]
     assert "segmentation suggested of customer" in text
 

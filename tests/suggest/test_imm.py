@@ -10,12 +10,12 @@ import pytest
 pytest.importorskip("sklearn")
 from sklearn.metrics import adjusted_rand_score
 
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.tools.suggest import imm, kmeans, naming
 from segdsl.tools.suggest.clusters import Options, build
 from segdsl.tools.suggest.features import Feature, Sample
 from segdsl.tools.suggest.rounding import readable
-from segdsl.catalog.types import Type
 
 AS_OF = dt.datetime(2026, 6, 30)
 
@@ -152,7 +152,7 @@ def test_refinement_adds_leaves_and_lowers_the_surrogate_cost() -> None:
 
 
 def test_leaves_option_and_fidelity() -> None:
-    x, truth = _planted(10, AXIS, AXIS_SPREAD * 4)
+    x, _ = _planted(10, AXIS, AXIS_SPREAD * 4)
     s4 = _suggest(x, 4)
     s8 = _suggest(x, 4, leaves=8)
     assert s8.report.leaves == 8

@@ -135,7 +135,11 @@ def test_rfm_of_retail_adds_up_to_the_customers_with_purchases(tmp_path: Path) -
         app, ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out)]
     )
     assert r.exit_code == 0, r.output
-    for args in (["check", "-p", str(root)], ["lint", "-p", str(root)], ["fmt", "--check", str(out)]):
+    for args in (
+        ["check", "-p", str(root)],
+        ["lint", "-p", str(root)],
+        ["fmt", "--check", str(out)],
+    ):
         done = CliRunner().invoke(app, args)
         assert done.exit_code == 0, (args, done.output)
     project = segdsl.load_project(root)

@@ -7,7 +7,10 @@
 See docs/suggest.md.
 """
 
-from segdsl.tools.suggest.clusters import Options, Suggestion, suggest_clusters
-from segdsl.tools.suggest.report import SuggestReport, render_text
+from segdsl.tools.suggest.rfm import RfmOptions, RfmSuggestion, suggest_rfm
+from segdsl.tools.suggest.run import run_suggest
 
-__all__ = ["Options", "SuggestReport", "Suggestion", "render_text", "suggest_clusters"]
+__all__ = ["RfmOptions", "RfmSuggestion", "run_suggest", "suggest_rfm"]
+
+# k-means suggestions need numpy and scikit-learn (the `suggest` extra):
+# segdsl.tools.suggest.clusters.suggest_clusters, Options, Suggestion.

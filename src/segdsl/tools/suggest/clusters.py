@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.tools.suggest import imm, kmeans, naming, writer
+from segdsl.tools.suggest.common import entity_name
 from segdsl.tools.suggest.features import Feature, Sample, draw_sample, resolve_features
 from segdsl.tools.suggest.report import ClassReport, ClusterReport, SuggestReport
 from segdsl.tools.suggest.rounding import readable
@@ -60,21 +61,6 @@ def _check_options(o: Options) -> None:
         raise bad(f"--leaves {o.leaves} is too many to read", "give at most 100 leaves")
     if not 100 <= o.sample <= 5_000_000:
         raise bad(f"--sample {o.sample} is out of range", "sample 100 to 5,000,000 entities")
-
-
-def entity_name(project: Project, entity: str | None) -> str:
-    name = entity or project.catalog.default_entity
-    if name is None or name not in project.catalog.entities:
-        raise SegdslError(
-            Diagnostic(
-                "K007",
-                f"no entity named `{name}` in the catalog"
-                if name
-                else "the catalog names no default entity",
-                hint="pass --entity; the entities are: " + ", ".join(project.catalog.entities),
-            )
-        )
-    return name
 
 
 def suggest_clusters(project: Project, o: Options) -> Suggestion:
@@ -246,7 +232,7 @@ def build(
         measures,
         header,
     )
-    report = SuggestReport(
+    summary = SuggestReport(
         o.name,
         entity,
         as_of_text,
@@ -268,4 +254,4 @@ def build(
         o.out,
         notes,
     )
-    return Suggestion(text, report, sample.keys, labels, leaf)
+    return Suggestion(text, summary, sample.keys, labels, leaf)

@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from segdsl.semantic import ir
+from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
-from segdsl.catalog.types import Type
+from segdsl.semantic import ir
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.+)", re.S)
@@ -108,7 +108,9 @@ def resolve_features(project: Project, specs: list[str], entity: str) -> list[Fe
         if name is None:
             name = text if bare else f"feature_{n}"
         new = not bare or name != text
-        if new and (name in project.measures or name in project.catalog.entities[entity].attributes):
+        if new and (
+            name in project.measures or name in project.catalog.entities[entity].attributes
+        ):
             raise _error(
                 "K003",
                 f"the feature name `{name}` is already an attribute or measure of the project",
@@ -135,10 +137,11 @@ def draw_sample(
     engine: str | None,
 ) -> Sample:
     """The features of a seeded sample of at most ``size`` entities, from the engine."""
-    from segdsl.sql.compiler import table_ref, to_sql, values_query
-    from segdsl.evaluation.evaluate import run_query
-    from segdsl.engines.sources import adapt_to_data, check_sources, connect_engine
     from sqlglot import exp
+
+    from segdsl.engines.sources import adapt_to_data, check_sources, connect_engine
+    from segdsl.evaluation.evaluate import run_query
+    from segdsl.sql.compiler import table_ref, to_sql, values_query
 
     ent = project.catalog.entities[entity]
     session = connect_engine(project.catalog, project.root, engine or "duckdb")

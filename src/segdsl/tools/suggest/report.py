@@ -139,9 +139,7 @@ def render_text(r: SuggestReport) -> str:
     lines.append(head + "  " + feats)
     for c in r.classes:
         share = c.size / r.sampled if r.sampled else 0.0
-        prof = "  ".join(
-            f"{_num(c.profile[f]) if f in c.profile else '-':>12}" for f in r.features
-        )
+        prof = "  ".join(f"{_num(c.profile[f]) if f in c.profile else '-':>12}" for f in r.features)
         lines.append(
             f"{c.name:<{w}}  {c.cluster or '-':>7}  {c.size:>8,}  {share:>6.1%}  "
             f"{c.precision:>9.1%}  {c.recall:>6.1%}  {prof}"

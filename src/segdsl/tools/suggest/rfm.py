@@ -28,10 +28,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from segdsl.catalog import EventDef
+from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
+from segdsl.tools.suggest.common import entity_name
 from segdsl.tools.suggest.rounding import plain
-from segdsl.catalog.types import Type
 
 PURCHASE_WORDS = re.compile(r"purchase|order|transaction|sale|payment|checkout|invoice", re.I)
 AMOUNT_WORDS = re.compile(r"amount|revenue|value|total|price|spend|sales", re.I)
@@ -205,12 +206,13 @@ def amount_field(ev: EventDef, field: str | None) -> str:
 
 
 def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
-    from segdsl.tools.suggest.clusters import entity_name
     from segdsl.tools.suggest.writer import ClassRule, Measure, segmentation_text
 
     if not 3 <= o.scores <= 10:
         raise SegdslError(
-            Diagnostic("K013", f"--scores {o.scores} is out of range", hint="give 3 to 10 (5 is usual)")
+            Diagnostic(
+                "K013", f"--scores {o.scores} is out of range", hint="give 3 to 10 (5 is usual)"
+            )
         )
     entity = entity_name(project, o.entity)
     ev = purchase_event(project, entity, o.event)
@@ -239,7 +241,7 @@ def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
         "RFM segmentation, suggested by `segdsl suggest --rfm`.",
         f"recency: when they last bought `{ev.name}` (the most recent score {n});",
         f"frequency and monetary: how often and how much in the last {period};",
-        "fm: the mean of frequency and monetary (the table's \"F & M\").",
+        'fm: the mean of frequency and monetary (the table\'s "F & M").',
         "Groups and ranges: Putler's RFM table (https://www.putler.com/rfm-analysis/),",
         "in an order where first match wins gives each group only cells of its own",
         "ranges and the last group closes the square: every entity that ever bought has",

@@ -8,9 +8,7 @@ from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
-from segdsl.tools.suggest.clusters import Options, suggest_clusters
-from segdsl.tools.suggest.features import split_features
-from segdsl.tools.suggest.report import render_text
+from segdsl.tools.suggest.common import missing_extra
 from segdsl.tools.suggest.rfm import RfmOptions, RfmSuggestion, suggest_rfm
 
 
@@ -22,9 +20,7 @@ def load_without(root: Path, out: Path) -> Project:
     if not root.is_dir() or not (root / CATALOG_FILE).is_file():
         return load_project(root)  # its own message
     skip = out.resolve()
-    files = {
-        str(f): read_source(f, str(f)).text for f in find_files(root) if f.resolve() != skip
-    }
+    files = {str(f): read_source(f, str(f)).text for f in find_files(root) if f.resolve() != skip}
     catalog = read_source(root / CATALOG_FILE, str(root / CATALOG_FILE)).text
     return project_from_texts(root, catalog, files)
 
@@ -39,7 +35,9 @@ def write_file(path: Path, text: str) -> None:
         )
     if not path.parent.is_dir():
         raise SegdslError(
-            Diagnostic("K014", f"no such folder: {path.parent}", hint="create it, or write elsewhere")
+            Diagnostic(
+                "K014", f"no such folder: {path.parent}", hint="create it, or write elsewhere"
+            )
         )
     with temp_beside(path) as (fd, tmp):
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -99,6 +97,12 @@ def run_suggest(
         write_file(out, r.text)
         return _rfm_text(r, out) if text else _rfm_json(r, out)
     assert features is not None
+    try:  # numpy and scikit-learn: the `suggest` extra
+        from segdsl.tools.suggest.clusters import Options, suggest_clusters
+        from segdsl.tools.suggest.features import split_features
+        from segdsl.tools.suggest.report import render_text
+    except ImportError:
+        raise missing_extra() from None
     o = Options(
         split_features(features),
         _k(k),
