@@ -204,3 +204,24 @@ def test_mistakes_are_reported_without_traceback(
     assert r.exit_code == 1, r.output
     assert f"error[{code}" in r.output
     assert "Traceback" not in r.output
+
+
+def test_features_on_sqlite_give_the_same_suggestion(tmp_path: Path) -> None:
+    # The sample is the language's `sample` (the same keys on every engine), so the
+    # features computed by SQLite give the same file as those computed by DuckDB.
+    root = tmp_path / "p"
+    _project(root)
+    with (root / "segdsl.toml").open("a") as f:
+        f.write('\n[engine.sqlite]\npath = "planted.sqlite"\n')
+    runner = CliRunner()
+    loaded = runner.invoke(app, ["load", "--engine", "sqlite", "-p", str(root)])
+    assert loaded.exit_code == 0, loaded.output
+    texts = []
+    for engine in ("duckdb", "sqlite"):
+        out = tmp_path / f"{engine}.seg"
+        args = ["suggest", "-p", str(root), "--features", "spend,age,orders_total", "--k", "3"]
+        args += ["--as-of", "2026-06-30", "--sample", "500", "--engine", engine]
+        r = runner.invoke(app, [*args, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        texts.append(out.read_text())
+    assert texts[0] == texts[1]

@@ -34,6 +34,8 @@ from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic import ir
+from segdsl.semantic.resolver import Resolver
+from segdsl.syntax.parser import parse_condition
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.+)", re.S)
@@ -94,8 +96,12 @@ def resolve_features(project: Project, specs: list[str], entity: str) -> list[Fe
     for n, spec in enumerate(specs, start=1):
         named = _NAMED.fullmatch(spec)
         name, text = (named.group(1), named.group(2).strip()) if named else (None, spec)
-        cond = project.rule(f"({text}) is missing", entity).cond
-        assert isinstance(cond, ir.IsMissing)
+        # Resolved as the condition `TEXT is missing` (`is missing` binds looser than
+        # arithmetic), so that messages point into the feature as written.
+        expr = parse_condition(f"{text} is missing", path="--features")
+        cond = Resolver(project.catalog, project.modules).rule(expr, entity).cond
+        if not isinstance(cond, ir.IsMissing):
+            raise _error("K002", f"feature `{text}` is not a number", "give one value per feature")
         value = cond.left
         if value.type not in (Type.INTEGER, Type.NUMBER):
             raise _error(
