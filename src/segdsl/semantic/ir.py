@@ -8,9 +8,12 @@ aggregates can be computed once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Span
@@ -144,6 +147,8 @@ class Aggregate(Value):
     # near end (M); events stamped after T − M are left out.
     until: Duration | None = None
 
+    EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("field", "where")
+
     @property
     def type(self) -> Type:
         return self.result_type
@@ -261,6 +266,8 @@ class Sequence(Cond):
     within: Duration  # days or weeks: a fixed length
     second_where: Cond | None
 
+    EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("first_where", "second_where")
+
 
 @dataclass(frozen=True)
 class Within(Cond):
@@ -328,46 +335,52 @@ class Measure:
     span: Span | None = field(default=None, compare=False)
 
 
-def walk_values(node: Cond | Value) -> list[Value]:
-    """Every value node under ``node`` (pre-order), not descending into aggregates'
-    own conditions."""
-    out: list[Value] = []
+Node = Value | Cond
 
-    def visit(n: Cond | Value) -> None:
-        if isinstance(n, Value):
-            out.append(n)
-        if isinstance(n, Arith):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, Neg):
-            visit(n.operand)
-        elif isinstance(n, MeasureRef):
-            visit(n.expr)
-        elif isinstance(n, Compare):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, Between):
-            visit(n.left)
-            visit(n.low)
-            visit(n.high)
-        elif isinstance(n, InValues | IsMissing | TextMatch | ListHas | InLast):
-            visit(n.left)
-        elif isinstance(n, IsTrue):
-            visit(n.value)
-        elif isinstance(n, InSegment):
-            visit(n.cond)
-        elif isinstance(n, Rank):
-            visit(n.by)
-            if n.per is not None:
-                visit(n.per)
-        elif isinstance(n, Within):
-            visit(n.lat)
-            visit(n.lon)
-        elif isinstance(n, Not):
-            visit(n.operand)
-        elif isinstance(n, And | Or):
-            for item in n.items:
-                visit(item)
 
-    visit(node)
-    return out
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields(cls: type[Value] | type[Cond]) -> tuple[tuple[str, bool], ...]:
+    """(field name, evaluated per event) for every field of a node class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        per_event: tuple[str, ...] = getattr(cls, "EVENT_FIELDS", ())
+        found = tuple((f.name, f.name in per_event) for f in dataclasses.fields(cls))
+        _FIELDS[cls] = found
+    return found
+
+
+def children(node: Node, *, per_event: bool = True) -> Iterator[Node]:
+    """The nodes directly under ``node``, in field order (also those inside tuples),
+    derived from the dataclass fields — never a hand-kept list. With
+    ``per_event=False``, the fields evaluated per event (an aggregate's field and
+    condition, a sequence's conditions) are left out."""
+    for name, event_field in _fields(type(node)):
+        if event_field and not per_event:
+            continue
+        v = getattr(node, name)
+        if isinstance(v, Value | Cond):
+            yield v
+        elif isinstance(v, tuple):
+            yield from (x for x in v if isinstance(x, Value | Cond))
+
+
+def walk(node: Node, *, per_event: bool = True) -> Iterator[Node]:
+    """Every node under ``node`` and itself, pre-order (see :func:`children`)."""
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(list(children(n, per_event=per_event))))
+
+
+def walk_values(node: Node) -> list[Value]:
+    """Every value node under ``node`` (pre-order), not descending into the fields
+    evaluated per event."""
+    return [n for n in walk(node, per_event=False) if isinstance(n, Value)]
+
+
+def walk_conds(node: Node) -> list[Cond]:
+    """Every condition under ``node`` (pre-order) at the entity's level."""
+    return [n for n in walk(node, per_event=False) if isinstance(n, Cond)]

@@ -7,7 +7,9 @@ back; the resolver lowers them to `not` over the positive form.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -321,3 +323,31 @@ class Module:
     source_path: str
     statements: tuple[Statement, ...]
     comments: tuple[Comment, ...] = ()
+
+
+# ---- walking the tree --------------------------------------------------------------
+
+
+def children(node: Node) -> Iterator[Node]:
+    """The nodes directly under ``node``, in field order (also those inside tuples),
+    derived from the dataclass fields."""
+    for f in dataclasses.fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            yield v
+        elif isinstance(v, tuple):
+            yield from (x for x in v if isinstance(x, Node))
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node under it, pre-order."""
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(list(children(n))))
+
+
+def walk_exprs(e: Expr) -> list[Expr]:
+    """Every expression node under ``e`` (and ``e``) in source order."""
+    return [n for n in walk(e) if isinstance(n, Expr)]

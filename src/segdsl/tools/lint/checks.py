@@ -18,7 +18,7 @@ from segdsl.catalog.model import EventDef
 from segdsl.diagnostics import Diagnostic, SegdslError, Span
 from segdsl.project import Project
 from segdsl.semantic import ir
-from segdsl.semantic.resolver import Resolver, _Ctx
+from segdsl.semantic.resolver import Ctx, Resolver
 from segdsl.syntax import ast
 from segdsl.tools.lint.intervals import (
     Formula,
@@ -232,7 +232,7 @@ class Linter:
         if seg is None:
             return
         entity = self.catalog.entities[seg.entity]
-        self._analyze(sdef.where, _Ctx(entity), seg.entity)
+        self._analyze(sdef.where, Ctx(entity), seg.entity)
         self._event_conditions(sdef.where)
         self._units(sdef.where, seg.entity)
 
@@ -250,10 +250,10 @@ class Linter:
                 if ev is None:
                     continue
                 entity = self.catalog.entities[ev.entity]
-                self._analyze(node.where, _Ctx(entity, ev), f"`{ev.name}` event")
+                self._analyze(node.where, Ctx(entity, ev), f"`{ev.name}` event")
 
     # ---- trees --------------------------------------------------------------------
-    def _build(self, e: ast.Expr, ctx: _Ctx) -> FNode:
+    def _build(self, e: ast.Expr, ctx: Ctx) -> FNode:
         e = _strip(e)
         if isinstance(e, ast.And | ast.Or):
             kind = "and" if isinstance(e, ast.And) else "or"
@@ -290,7 +290,7 @@ class Linter:
         tree.cache[key] = f
         return f
 
-    def _analyze(self, expr: ast.Expr, ctx: _Ctx, subject: str) -> None:
+    def _analyze(self, expr: ast.Expr, ctx: Ctx, subject: str) -> None:
         tree = _Tree(self._build(expr, ctx), subject)
         if unsat(self._f(tree, tree.root)):
             self._contradiction(tree, tree.root)

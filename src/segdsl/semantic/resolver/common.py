@@ -1,0 +1,136 @@
+"""Shared pieces of the resolver: its limits, the context a condition is resolved in,
+the result, and small conversions from the syntax tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from segdsl.catalog.model import EntityDef, EventDef
+from segdsl.catalog.types import Type
+from segdsl.diagnostics import Diagnostic, SegdslError, Span
+from segdsl.semantic import ir
+from segdsl.syntax import ast
+
+LITERAL_TYPES = {
+    "integer": Type.INTEGER,
+    "number": Type.NUMBER,
+    "string": Type.STRING,
+    "boolean": Type.BOOLEAN,
+    "date": Type.DATE,
+    "timestamp": Type.TIMESTAMP,
+}
+
+
+# Limits (docs/language.md, "Limits"): a condition the later stages (the compiler, sqlglot,
+# lint) can walk within Python's recursion limit and compile within seconds.
+MAX_DEPTH = 64  # E312: levels of a condition, counting the segments and measures it uses
+MAX_PARTS = 100_000  # E312: IR nodes of one segment once what it uses is written out
+MAX_ERRORS = 200  # errors reported before the resolver stops looking for more
+
+
+def err(
+    code: str,
+    message: str,
+    span: Span | None,
+    *,
+    label: str = "",
+    hint: str = "",
+    notes: Iterable[str] = (),
+) -> SegdslError:
+    return SegdslError(Diagnostic(code, message, span, label=label, hint=hint, notes=tuple(notes)))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    pool = set(choices)
+    if len(pool) > 1000:
+        # Among thousands of names (a generated project), only names of about the same
+        # length can be close enough: compare with those, not with every name.
+        pool = {c for c in pool if abs(len(c) - len(word)) <= max(2, len(word) // 3)}
+        if len(pool) > 5000:
+            pool = {c for c in pool if c[:1].lower() == word[:1].lower()}
+    near = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
+    return f"did you mean `{near[0]}`?" if near else ""
+
+
+@dataclass(frozen=True)
+class Ctx:
+    entity: EntityDef
+    event: EventDef | None = None  # inside an aggregate's or `did`'s condition
+    segment: str = "rule"  # the segment being resolved: the default seed of `sample`
+
+
+@dataclass
+class Resolved:
+    """A resolved project: segments and measures in source order."""
+
+    segments: dict[str, ir.Segment]
+    measures: dict[str, ir.Measure]
+
+
+def count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"more than {10**15:,}"
+
+
+def first_path(*defs: dict[str, ast.SegmentDef] | dict[str, ast.MeasureDef]) -> str | None:
+    for d in defs:
+        for node in d.values():
+            return node.span.path
+    return None
+
+
+def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Diagnostic] = []
+    for d in diags:
+        key = (d.code, d.message, str(d.span))
+        if d.code == "E301":
+            # One cycle, found from each of its members, is one mistake.
+            members = sorted(set(d.message.split(": ", 1)[-1].split(" → ")))
+            key = (d.code, " ".join(members), "")
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def as_date(v: ir.Value | None) -> ir.Value | None:
+    """A timestamp literal met by a date is compared by its calendar day."""
+    if isinstance(v, ir.Const) and v.type is Type.TIMESTAMP:
+        assert isinstance(v.value, dt.datetime)
+        return ir.Const(v.value.date(), Type.DATE)
+    return v
+
+
+def duration(d: ast.Duration) -> ir.Duration:
+    return ir.Duration(d.amount, d.unit)
+
+
+DAYS = {"day": 1.0, "week": 7.0, "month": 30.436875, "year": 365.2425}
+
+
+def approx_days(d: ir.Duration) -> float:
+    return d.amount * DAYS[d.unit]
+
+
+def const(v: ast.Literal) -> ir.Const:
+    return ir.Const(v.value, LITERAL_TYPES[v.kind])
+
+
+def after(a: ir.Value, b: ir.Value) -> bool:
+    """Whether a > b for two range ends known at compile time."""
+    if isinstance(a, ir.Const) and isinstance(b, ir.Const):
+        av, bv = a.value, b.value
+        if isinstance(av, dt.datetime) and not isinstance(bv, dt.datetime):
+            av = av.date()
+        if isinstance(bv, dt.datetime) and not isinstance(av, dt.datetime):
+            bv = bv.date()
+        try:
+            return bool(av > bv)  # type: ignore[operator]
+        except TypeError:
+            return False
+    if isinstance(a, ir.Ago) and isinstance(b, ir.Ago) and a.duration.unit == b.duration.unit:
+        return a.duration.amount < b.duration.amount
+    return False

@@ -1,0 +1,310 @@
+"""Conditions: and/or/not, comparisons (with the date/timestamp rules), ranges,
+lists, `has`, `in segment`, and the literal on the right of a comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from segdsl.catalog.types import Type, comparable, describe
+from segdsl.diagnostics import SegdslError
+from segdsl.semantic import ir
+from segdsl.semantic.resolver.common import (
+    Ctx,
+    after,
+    as_date,
+    const,
+    did_you_mean,
+    duration,
+    err,
+)
+from segdsl.semantic.resolver.state import ResolverState
+from segdsl.semantic.resolver.wording import (
+    condition_hint,
+    literal_hint,
+    show,
+    what_is,
+)
+from segdsl.syntax import ast
+
+
+class ConditionsMixin(ResolverState):
+    def cond(self, e: ast.Expr, ctx: Ctx) -> ir.Cond:
+        self._deeper(e)
+        try:
+            return self._cond(e, ctx)
+        finally:
+            self._depth -= 1
+
+    def _cond(self, e: ast.Expr, ctx: Ctx) -> ir.Cond:
+        if isinstance(e, ast.Paren):
+            return self.cond(e.inner, ctx)
+        if isinstance(e, ast.And):
+            return ir.And(tuple(self.cond(x, ctx) for x in e.items))
+        if isinstance(e, ast.Or):
+            return ir.Or(tuple(self.cond(x, ctx) for x in e.items))
+        if isinstance(e, ast.Not):
+            return ir.Not(self.cond(e.operand, ctx))
+        if isinstance(e, ast.Compare):
+            return self._compare(e, ctx)
+        if isinstance(e, ast.Range):
+            return self._range(e, ctx)
+        if isinstance(e, ast.InList):
+            left = self._scalar(e.left, ctx, "`in (…)`")
+            values = tuple(self._const_for(v, left, e.left) for v in e.values.items)
+            for item, val in zip(e.values.items, values, strict=True):
+                if isinstance(val, ir.Ago):
+                    raise err(
+                        "E303",
+                        "a list holds plain values, not `… ago`",
+                        item.span,
+                        hint="compare with a window instead, e.g. `x in last 30 days`",
+                    )
+            if left.type is Type.DATE:
+                values = tuple(as_date(v) or v for v in values)
+            if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
+                c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
+            else:
+                c = ir.InValues(left, tuple(v for v in values if isinstance(v, ir.Const)))
+            return ir.Not(c) if e.negated else c
+        if isinstance(e, ast.IsSet):
+            left = self.value(e.left, ctx)
+            c = ir.IsMissing(left)
+            return c if e.missing else ir.Not(c)
+        if isinstance(e, ast.TextMatch):
+            left = self.value(e.left, ctx)
+            if left.type is not Type.STRING:
+                raise self._type_error(e.left, left, "text", f"`{e.op}` works on text")
+            return ir.TextMatch(e.op, left, str(e.text.value))
+        if isinstance(e, ast.Has):
+            return self._has(e, ctx)
+        if isinstance(e, ast.InWindow):
+            left = self.value(e.left, ctx)
+            if not left.type.is_temporal:
+                raise self._type_error(
+                    e.left, left, "a date or timestamp", "`in last …` is a time window"
+                )
+            c = ir.InLast(left, duration(e.window.duration))
+            return ir.Not(c) if e.negated else c
+        if isinstance(e, ast.BeforeAfter):
+            left = self.value(e.left, ctx)
+            if not left.type.is_temporal:
+                raise self._type_error(
+                    e.left, left, "a date or timestamp", f"`{e.op}` compares times"
+                )
+            point = self._const_for(e.point, left, e.left)
+            return self._temporal_cmp("<" if e.op == "before" else ">", left, point)
+        if isinstance(e, ast.InSegment):
+            return self._in_segment(e, ctx)
+        if isinstance(e, ast.Did):
+            if e.then is not None:
+                c = self._sequence(e, e.then, ctx)
+                return ir.Not(c) if e.negated else c
+            agg = self._aggregate(
+                ast.Aggregate(
+                    e.span, "count", e.event, e.event_span, None, None, e.window, e.where
+                ),
+                ctx,
+            )
+            c = ir.Compare(">=", agg, ir.Const(1, Type.INTEGER))
+            return ir.Not(c) if e.negated else c
+        if isinstance(e, ast.Within):
+            return self._within(e, ctx)
+        if isinstance(e, ast.Sample):
+            return self._sample(e, ctx)
+        if isinstance(e, ast.Rank):
+            if ctx.event is not None:
+                raise err("E304", "`top`/`bottom` cannot be used inside an event condition", e.span)
+            pct = e.percent.value
+            if pct < 0 or pct > 100:
+                raise err(
+                    "E305",
+                    f"a percentage must be between 0% and 100%, not {pct}%",
+                    e.percent.span,
+                    hint="write e.g. `top 20% by spend_365d`",
+                )
+            by = self.value(e.by, ctx)
+            if not by.type.is_numeric:
+                raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")
+            per = self._group(e, ctx) if e.per is not None else None
+            return ir.Rank(e.direction, pct, by, per)
+        # A value used as a condition: only a boolean will do.
+        value = self.value(e, ctx)
+        if value.type is Type.BOOLEAN:
+            return ir.IsTrue(value)
+        raise err(
+            "E302",
+            f"{what_is(e)} is {describe(value.type)}, not a condition",
+            e.span,
+            label="this needs a comparison",
+            hint=condition_hint(e, value.type),
+        )
+
+    def _compare(self, e: ast.Compare, ctx: Ctx) -> ir.Cond:
+        left = self._scalar(e.left, ctx, f"`{e.op}`")
+        right = self._const_for(e.right, left, e.left)
+        if left.type is Type.BOOLEAN and e.op not in ("=", "!="):
+            raise err(
+                "E303",
+                f"yes/no values cannot be compared with `{e.op}`",
+                e.span,
+                hint="use `= true`, `= false`, or the name alone",
+            )
+        op = "=" if e.op == "!=" else e.op
+        if left.type.is_temporal:
+            c = self._temporal_cmp(op, left, right)
+        else:
+            c = ir.Compare(op, left, right)
+        return ir.Not(c) if e.op == "!=" else c
+
+    def _temporal_cmp(self, op: str, left: ir.Value, right: ir.Value) -> ir.Cond:
+        """A comparison of a date or timestamp with a date, timestamp or `N unit ago`.
+
+        When a timestamp meets a date, the comparison is made on the calendar day, which
+        is what a reader of `last_seen = 2024-03-01` or `ts 2024-03-01..2024-03-31`
+        expects. It is rewritten to bounds on the timestamp so that engines can use them.
+        """
+        if left.type is Type.TIMESTAMP and isinstance(right, ir.Const) and right.type is Type.DATE:
+            assert isinstance(right.value, dt.date)
+            day = dt.datetime.combine(right.value, dt.time())
+            start = ir.Const(day, Type.TIMESTAMP)
+            nxt = ir.Const(day + dt.timedelta(days=1), Type.TIMESTAMP)
+            if op == "=":
+                return ir.And((ir.Compare(">=", left, start), ir.Compare("<", left, nxt)))
+            if op == ">":
+                return ir.Compare(">=", left, nxt)
+            if op == ">=":
+                return ir.Compare(">=", left, start)
+            if op == "<":
+                return ir.Compare("<", left, start)
+            if op == "<=":
+                return ir.Compare("<", left, nxt)
+        if left.type is Type.DATE and isinstance(right, ir.Const) and right.type is Type.TIMESTAMP:
+            assert isinstance(right.value, dt.datetime)
+            right = ir.Const(right.value.date(), Type.DATE)
+        return ir.Compare(op, left, right)
+
+    def _range(self, e: ast.Range, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        if not (left.type.is_numeric or left.type.is_temporal):
+            raise self._type_error(
+                e.left, left, "a number, date or timestamp", "a range needs ordered values"
+            )
+        low = self._const_for(e.low, left, e.left) if e.low is not None else None
+        high = self._const_for(e.high, left, e.left) if e.high is not None else None
+        if left.type is Type.DATE:
+            low = as_date(low)
+            high = as_date(high)
+        if low is not None and high is not None and after(low, high):
+            assert e.low is not None and e.high is not None
+            raise err(
+                "E306",
+                "this range is empty: its low end is above its high end",
+                e.span,
+                label=f"{show(e.low)} > {show(e.high)}",
+                hint=f"write the smaller value first: `{show(e.high)}..{show(e.low)}`",
+            )
+        parts: list[ir.Cond] = []
+        if left.type is Type.TIMESTAMP:
+            if low is not None:
+                parts.append(self._temporal_cmp(">=", left, low))
+            if high is not None:
+                parts.append(self._temporal_cmp("<=", left, high))
+            return parts[0] if len(parts) == 1 else ir.And(tuple(parts))
+        if low is not None and high is not None:
+            return ir.Between(left, low, high)
+        if low is not None:
+            return (
+                self._temporal_cmp(">=", left, low)
+                if left.type.is_temporal
+                else ir.Compare(">=", left, low)
+            )
+        assert high is not None
+        return (
+            self._temporal_cmp("<=", left, high)
+            if left.type.is_temporal
+            else ir.Compare("<=", left, high)
+        )
+
+    def _has(self, e: ast.Has, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        if not left.type.is_list:
+            raise self._type_error(
+                e.left, left, "a list", "`has` tests a list attribute such as `interests`"
+            )
+        items = e.values.items if isinstance(e.values, ast.ValueList) else (e.values,)
+        values: list[ir.Const] = []
+        for item in items:
+            if not isinstance(item, ast.Literal):
+                raise err("E303", "a list holds plain values", item.span)
+            item_const = const(item)
+            if not comparable(item_const.type, left.type.element) or item_const.type is Type.NUMBER:
+                raise err(
+                    "E303",
+                    f"`{show(item)}` is {describe(item_const.type)}, but {what_is(e.left)} is "
+                    f"{describe(left.type)}",
+                    item.span,
+                    hint='write a value of the list\'s kind, e.g. has "running"'
+                    if left.type is Type.LIST_STRING
+                    else "write a whole number, e.g. has 3",
+                )
+            values.append(item_const)
+        c: ir.Cond = ir.ListHas("all" if e.mode == "all" else "any", left, tuple(values))
+        return ir.Not(c) if e.mode == "none" else c
+
+    def _in_segment(self, e: ast.InSegment, ctx: Ctx) -> ir.Cond:
+        if ctx.event is not None:
+            raise err("E304", "`in segment` cannot be used inside an event condition", e.span)
+        if e.name not in self.segment_defs:
+            hint = did_you_mean(e.name, self.segment_defs)
+            if e.name in self.measure_defs:
+                hint = f"`{e.name}` is a measure; compare it, e.g. `{e.name} > 0`"
+            raise err(
+                "E201",
+                f"unknown segment `{e.name}`",
+                e.name_span,
+                label="no segment has this name",
+                hint=hint or "define it with `segment " + e.name + " where …`",
+            )
+        self._enter("segment", e.name, e.name_span)
+        other = self.segment(e.name)
+        self._reuse(other.cond, e.name_span)
+        if other.entity != ctx.entity.name:
+            raise err(
+                "E307",
+                f"segment `{e.name}` is about `{other.entity}`, not `{ctx.entity.name}`",
+                e.name_span,
+                label="different entity",
+                hint="`in segment` combines segments of the same entity",
+            )
+        return ir.InSegment(e.name, other.cond)
+
+    def _const_for(self, v: ast.Value, left: ir.Value, left_ast: ast.Expr) -> ir.Value:
+        """A literal on the right of a comparison, checked against the left side's type."""
+        if isinstance(v, ast.Ago):
+            if not left.type.is_temporal:
+                raise err(
+                    "E303",
+                    f"`{show(v)}` is a point in time, but {what_is(left_ast)} is {describe(left.type)}",
+                    v.span,
+                    hint="compare times with times, numbers with numbers",
+                )
+            return ir.Ago(duration(v.duration), left.type)
+        c = const(v)
+        if not comparable(left.type, c.type):
+            raise err(
+                "E303",
+                f"{what_is(left_ast)} is {describe(left.type)}, but `{show(v)}` is {describe(c.type)}",
+                v.span,
+                label=f"expected {describe(left.type)}",
+                hint=literal_hint(left.type),
+            )
+        return c
+
+    def _type_error(self, e: ast.Expr, v: ir.Value, want: str, why: str) -> SegdslError:
+        return err(
+            "E303",
+            f"{what_is(e)} is {describe(v.type)}, not {want}",
+            e.span,
+            label=f"expected {want}",
+            hint=why,
+        )

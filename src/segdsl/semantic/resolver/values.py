@@ -1,0 +1,140 @@
+"""Values: literals, arithmetic, names, and aggregates over an entity's events."""
+
+from __future__ import annotations
+
+from segdsl.catalog.types import Type, describe
+from segdsl.semantic import ir
+from segdsl.semantic.resolver.common import (
+    Ctx,
+    err,
+)
+from segdsl.semantic.resolver.state import ResolverState
+from segdsl.semantic.resolver.wording import (
+    example_field,
+    func_word,
+    show,
+    show_expr,
+    what_is,
+)
+from segdsl.syntax import ast
+
+
+class ValuesMixin(ResolverState):
+    def value(self, e: ast.Expr, ctx: Ctx) -> ir.Value:
+        self._deeper(e)
+        try:
+            return self._value(e, ctx)
+        finally:
+            self._depth -= 1
+
+    def _scalar(self, e: ast.Expr, ctx: Ctx, what: str) -> ir.Value:
+        v = self.value(e, ctx)
+        if v.type.is_list:
+            raise err(
+                "E303",
+                f"{what_is(e)} is a list; {what} compares single values",
+                e.span,
+                hint=f'test a list with `has`, e.g. `{show_expr(e)} has "value"` or `has any (…)`',
+            )
+        return v
+
+    def _value(self, e: ast.Expr, ctx: Ctx) -> ir.Value:
+        if isinstance(e, ast.Paren):
+            return self.value(e.inner, ctx)
+        if isinstance(e, ast.Number):
+            if isinstance(e.value, int):
+                return ir.Const(e.value, Type.INTEGER)
+            return ir.Const(e.value, Type.NUMBER)
+        if isinstance(e, ast.Name):
+            return self._name(e, ctx)
+        if isinstance(e, ast.FieldRef):
+            return self._field_ref(e, ctx)
+        if isinstance(e, ast.Aggregate):
+            return self._aggregate(e, ctx)
+        if isinstance(e, ast.Arith):
+            left = self.value(e.left, ctx)
+            right = self.value(e.right, ctx)
+            for side, v in ((e.left, left), (e.right, right)):
+                if not v.type.is_numeric:
+                    raise self._type_error(side, v, "a number", f"`{e.op}` works on numbers")
+            return ir.Arith(e.op, left, right)
+        if isinstance(e, ast.Neg):
+            v = self.value(e.operand, ctx)
+            if not v.type.is_numeric:
+                raise self._type_error(e.operand, v, "a number", "`-` works on numbers")
+            return ir.Neg(v)
+        if isinstance(e, ast.LiteralExpr):
+            raise err(
+                "E302",
+                f"{show(e.literal)} cannot stand alone here",
+                e.span,
+                label="a value, not a condition",
+                hint='compare something with it, e.g. `country = "US"`',
+            )
+        raise err(
+            "E302",
+            "a condition is used where a number is needed",
+            e.span,
+            label="this is a condition",
+            hint="arithmetic and rankings work on numbers, e.g. `spend_365d / purchases_90d`",
+        )
+
+    def _aggregate(self, e: ast.Aggregate, ctx: Ctx) -> ir.Value:
+        if ctx.event is not None:
+            raise err(
+                "E304",
+                "an aggregate cannot be nested inside an event condition",
+                e.span,
+                hint="the condition of an aggregate tests one event's own fields",
+            )
+        ev = self._event(e.event, e.event_span, ctx)
+        ev_ctx = Ctx(ctx.entity, ev)
+        field: ir.EventField | None = None
+        fspan = e.field_span or e.event_span
+        if e.field_name is not None:
+            fv = self._name(ast.Name(fspan, e.field_name), ev_ctx)
+            assert isinstance(fv, ir.EventField)
+            field = fv
+        func = e.func
+        result: Type
+        if func in ("count", "first", "last"):
+            if field is not None:
+                hint = (
+                    f"count events with `count({e.event})`, or distinct values with "
+                    f"`count distinct({e.event}.{e.field_name})`"
+                    if func == "count"
+                    else f"`{func}({e.event})` gives the time of the {func} event"
+                )
+                raise err("E308", f"`{func}` takes an event, not a field", fspan, hint=hint)
+            result = Type.INTEGER if func == "count" else ev.timestamp_type
+        else:
+            if field is None:
+                raise err(
+                    "E308",
+                    f"`{func_word(func)}` needs a field of the event",
+                    e.event_span,
+                    label="which field?",
+                    hint=f"write e.g. `{func_word(func)}({e.event}.{example_field(ev)})`",
+                )
+            if func == "count_distinct":
+                result = Type.INTEGER
+            elif func in ("sum", "avg"):
+                if not field.type.is_numeric:
+                    raise err(
+                        "E303",
+                        f"`{func}` needs a numeric field; `{field.name}` is {describe(field.type)}",
+                        fspan,
+                        hint="use count distinct(…) for text, or min/max for dates",
+                    )
+                result = Type.NUMBER if func == "avg" else field.type
+            else:  # min, max
+                if not (field.type.is_numeric or field.type.is_temporal):
+                    raise err(
+                        "E303",
+                        f"`{func}` needs a number or a date; `{field.name}` is {describe(field.type)}",
+                        fspan,
+                    )
+                result = field.type
+        where = self.cond(e.where, ev_ctx) if e.where is not None else None
+        window, until = self._window(e.window)
+        return ir.Aggregate(func, ev.name, field, window, where, result, until)
