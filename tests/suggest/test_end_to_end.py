@@ -7,7 +7,12 @@ the same conditions; once it does, the segmentation file itself is checked, lint
 formatted and evaluated.
 """
 
+# ruff: noqa: E402 (scikit-learn is checked for before the imports that need it)
 from __future__ import annotations
+
+from suggest_needs import require_sklearn
+
+require_sklearn()
 
 import datetime as dt
 import json
@@ -16,8 +21,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-
-pytest.importorskip("sklearn")
 from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 

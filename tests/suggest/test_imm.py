@@ -1,13 +1,16 @@
 """IMM threshold trees, ExKMC refinement, rounding and naming on planted data."""
 
+# ruff: noqa: E402 (scikit-learn is checked for before the imports that need it)
 from __future__ import annotations
+
+from suggest_needs import require_sklearn
+
+require_sklearn()
 
 import datetime as dt
 
 import numpy as np
 import pytest
-
-pytest.importorskip("sklearn")
 from sklearn.metrics import adjusted_rand_score
 
 from segdsl.catalog.types import Type
