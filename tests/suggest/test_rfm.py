@@ -150,3 +150,20 @@ def test_rfm_of_retail_adds_up_to_the_customers_with_purchases(tmp_path: Path) -
     union: set[object] = set().union(*members)
     assert sum(len(m) for m in members) == len(union)  # disjoint
     assert union == set(result.members(buyers.name))  # exactly the buyers
+
+
+def test_without_scikit_learn_clusters_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    runner = CliRunner()
+    base = ["suggest", "-p", str(RETAIL), "--as-of", "2026-06-30"]
+    r = runner.invoke(app, [*base, "--features", "spend_365d", "--out", str(tmp_path / "a.seg")])
+    assert r.exit_code == 1
+    assert "error[K004]" in r.output and "pip install 'segdsl[suggest]'" in r.output
+    assert "Traceback" not in r.output
+    # RFM needs neither scikit-learn nor numpy.
+    r = runner.invoke(app, [*base, "--rfm", "--out", str(tmp_path / "rfm.seg")])
+    assert r.exit_code == 0, r.output

@@ -67,6 +67,7 @@ def suggest_clusters(project: Project, o: Options) -> Suggestion:
     from segdsl.semantic.timecalc import now_utc
 
     _check_options(o)
+    kmeans.sklearn_modules()  # before any work: K004 when it is missing
     entity = entity_name(project, o.entity)
     if o.name in project.segments or o.name in project.measures:
         raise SegdslError(

@@ -44,7 +44,8 @@ class Clustering:
     silhouettes: dict[int, float]  # k → silhouette, when k was chosen automatically
 
 
-def _sklearn() -> Any:
+def sklearn_modules() -> Any:
+    """scikit-learn (K004 when it is not installed)."""
     try:
         import sklearn.cluster
         import sklearn.metrics
@@ -61,7 +62,7 @@ def standardise(x: NDArray[np.float64]) -> Standardised:
 
 
 def _fit(z: NDArray[np.float64], k: int, seed: int) -> tuple[Any, NDArray[np.int64]]:
-    sk = _sklearn()
+    sk = sklearn_modules()
     model = sk.cluster.KMeans(n_clusters=k, n_init=N_INIT, random_state=seed)
     labels = model.fit_predict(z).astype(np.int64)
     return model, labels
@@ -69,7 +70,7 @@ def _fit(z: NDArray[np.float64], k: int, seed: int) -> tuple[Any, NDArray[np.int
 
 def cluster(z: NDArray[np.float64], k: int | None, seed: int) -> Clustering:
     """k-means with ``k`` clusters, or the k of the best silhouette when ``k`` is None."""
-    _sklearn()
+    sklearn_modules()
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
@@ -80,7 +81,7 @@ def _cluster(z: NDArray[np.float64], k: int | None, seed: int) -> Clustering:
     distinct = len(np.unique(z, axis=0))
     silhouettes: dict[int, float] = {}
     if k is None:
-        sk = _sklearn()
+        sk = sklearn_modules()
         rng = np.random.default_rng(seed)
         pick = np.sort(rng.permutation(len(z))[:SILHOUETTE_SAMPLE])
         zs = z[pick]
