@@ -161,7 +161,7 @@ def test_leaves_option_and_fidelity() -> None:
     assert s8.report.leaves == 8
     fid = [(imm_labels(s) == s.kmeans_labels).mean() for s in (s4, s8)]
     assert fid[1] >= fid[0]
-    assert len({c.name for c in s8.report.classes}) == 8
+    assert len({c.name for c in s8.report.classes if c.condition}) == 8
 
 
 def imm_labels(s) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -188,7 +188,9 @@ def build(
             f"rounding the thresholds to at most 3 significant digits moved {moved:,} sampled "
             "entities to another class"
         )
-    if sample.incomplete:
+    if sample.incomplete or any(f.nullable for f in features):
+        # A feature that can be missing: a catch-all class, so that the classes add up
+        # to the whole entity also where the sample had no such entity.
         rest = int((partial_leaf < 0).sum())
         rules.append(
             writer.ClassRule(
@@ -199,6 +201,7 @@ def build(
             )
         )
         classes.append(ClassReport(CATCH_ALL, "", 0, rest, 0.0, 0.0, {}))
+    if sample.incomplete:
         notes.append(
             f"{sample.incomplete:,} sampled entities miss a feature: they were left out of "
             f"the clustering, and the rules put {rest:,} of them in the last class, "

@@ -49,6 +49,11 @@ class Feature:
     integer: bool  # whole numbers: thresholds are whole numbers too
     new_measure: bool  # True: the suggested file defines `measure name = text`
 
+    @property
+    def nullable(self) -> bool:
+        """Whether the feature can be missing (an attribute, `avg`, a division, …)."""
+        return self.value.nullable
+
 
 @dataclass(frozen=True)
 class Sample:
