@@ -145,7 +145,9 @@ def test_rfm_of_retail_adds_up_to_the_customers_with_purchases(tmp_path: Path) -
     project = segdsl.load_project(root)
     names = [f"rfm.{c}" for c, _, _, _ in TABLE]
     buyers = project.rule("did purchase")
-    result = project.evaluate([*names, buyers], dt.datetime(2026, 6, 30))
+    result = project.evaluate(
+        [*(project.segment(n) for n in names), buyers], dt.datetime(2026, 6, 30)
+    )
     members = [set(result.members(n)) for n in names]
     union: set[object] = set().union(*members)
     assert sum(len(m) for m in members) == len(union)  # disjoint

@@ -84,6 +84,8 @@ class RfmOptions:
 @dataclass(frozen=True)
 class RfmSuggestion:
     text: str
+    name: str  # the segmentation's
+    entity: str
     event: str
     amount: str
     period: str  # as written in the rules: "365 days"
@@ -257,4 +259,4 @@ def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
         measures,
         header,
     )
-    return RfmSuggestion(text, ev.name, amount, period, conds)
+    return RfmSuggestion(text, o.name, entity, ev.name, amount, period, conds)

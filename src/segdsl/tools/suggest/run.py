@@ -10,6 +10,14 @@ from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
 from segdsl.tools.suggest.common import missing_extra
 from segdsl.tools.suggest.rfm import RfmOptions, RfmSuggestion, suggest_rfm
+from segdsl.tools.suggest.writer import language_has_segmentations
+
+
+def _texts(root: Path, out: Path) -> tuple[str, dict[str, str]]:
+    """The catalog's text and every rule file's text below ``root``, without ``out``."""
+    skip = out.resolve()
+    files = {str(f): read_source(f, str(f)).text for f in find_files(root) if f.resolve() != skip}
+    return read_source(root / CATALOG_FILE, str(root / CATALOG_FILE)).text, files
 
 
 def load_without(root: Path, out: Path) -> Project:
@@ -19,10 +27,25 @@ def load_without(root: Path, out: Path) -> Project:
 
     if not root.is_dir() or not (root / CATALOG_FILE).is_file():
         return load_project(root)  # its own message
-    skip = out.resolve()
-    files = {str(f): read_source(f, str(f)).text for f in find_files(root) if f.resolve() != skip}
-    catalog = read_source(root / CATALOG_FILE, str(root / CATALOG_FILE)).text
+    catalog, files = _texts(root, out)
     return project_from_texts(root, catalog, files)
+
+
+def rfm_sizes(
+    root: Path, out: Path, r: RfmSuggestion, as_of: Any, engine: str | None
+) -> tuple[dict[str, int], int, int]:
+    """Members of each RFM class, the entities that ever bought, and all entities: the
+    written file evaluated with the project (needs scores and segmentations, §14–15)."""
+    catalog, files = _texts(root, out)
+    files[str(out)] = r.text
+    project = project_from_texts(root, catalog, files)
+    buyers = project.rule(f"did {r.event}", r.entity)
+    names = [f"{r.name}.{c}" for c, _ in r.classes]
+    segments = [*(project.segment(n) for n in names), buyers]
+    result = project.evaluate(segments, as_of, engine=engine)
+    sizes = {c: result.sizes[n].members for (c, _), n in zip(r.classes, names, strict=True)}
+    size = result.sizes[buyers.name]
+    return sizes, size.members, size.entity_count
 
 
 def write_file(path: Path, text: str) -> None:
@@ -95,7 +118,10 @@ def run_suggest(
             RfmOptions(entity, event, amount, periods, scores, name or "rfm", str(out)),
         )
         write_file(out, r.text)
-        return _rfm_text(r, out) if text else _rfm_json(r, out)
+        sizes: tuple[dict[str, int], int, int] | None = None
+        if language_has_segmentations():
+            sizes = rfm_sizes(project, out, r, instant, engine)
+        return _rfm_text(r, out, sizes) if text else _rfm_json(r, out, sizes)
     assert features is not None
     try:  # numpy and scikit-learn: the `suggest` extra
         from segdsl.tools.suggest.clusters import Options, suggest_clusters
@@ -120,7 +146,7 @@ def run_suggest(
     return render_text(s.report) if text else s.report.to_json()
 
 
-def _rfm_text(r: RfmSuggestion, out: Path) -> str:
+def _rfm_text(r: RfmSuggestion, out: Path, sizes: tuple[dict[str, int], int, int] | None) -> str:
     w = max(len(c) for c, _ in r.classes)
     lines = [
         f"suggest --rfm → {out}",
@@ -128,17 +154,39 @@ def _rfm_text(r: RfmSuggestion, out: Path) -> str:
         f"last {r.period}",
         "",
         "classes (first match wins):",
-        *(f"  {c:<{w}}  {cond}" for c, cond in r.classes),
     ]
+    for c, cond in r.classes:
+        if sizes is None:
+            lines.append(f"  {c:<{w}}  {cond}")
+        else:
+            n, buyers = sizes[0][c], sizes[1]
+            share = n / buyers if buyers else 0.0
+            lines.append(f"  {c:<{w}}  {n:>9,}  {share:>6.1%}  {cond}")
+    if sizes is not None:
+        total = sum(sizes[0].values())
+        lines += [
+            "",
+            f"{total:,} in the classes; {sizes[1]:,} of {sizes[2]:,} entities ever bought "
+            + ("(the classes add up to them)" if total == sizes[1] else "(NOT equal: a bug)"),
+        ]
     return "\n".join(lines)
 
 
-def _rfm_json(r: RfmSuggestion, out: Path) -> dict[str, Any]:
-    return {
+def _rfm_json(
+    r: RfmSuggestion, out: Path, sizes: tuple[dict[str, int], int, int] | None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "kind": "rfm",
         "out": str(out),
         "event": r.event,
         "amount": r.amount,
         "period": r.period,
-        "classes": [{"name": c, "condition": cond} for c, cond in r.classes],
+        "classes": [
+            {"name": c, "condition": cond, **({"size": sizes[0][c]} if sizes else {})}
+            for c, cond in r.classes
+        ],
     }
+    if sizes is not None:
+        data["buyers"] = sizes[1]
+        data["entities"] = sizes[2]
+    return data
