@@ -147,7 +147,12 @@ def test_the_segmentation_file_passes_check_lint_fmt_and_eval(tmp_path: Path) ->
     ):
         r = runner.invoke(app, args)
         assert r.exit_code == 0, (args, r.output)
+    # The same suggestion in-process, for the tree's own assignment of the sample.
     project = segdsl.load_project(root)
+    s = suggest_clusters(
+        load_without(root, out), Options(["spend", "age", "orders_total"], k=3, as_of=AS_OF)
+    )
+    assert s.text == out.read_text()
     names = [f"suggested.{c['name']}" for c in report["classes"]]
     result = project.evaluate(names, AS_OF)
     label = np.full(len(truth), -1)
@@ -156,6 +161,8 @@ def test_the_segmentation_file_passes_check_lint_fmt_and_eval(tmp_path: Path) ->
             assert label[key] == -1  # no overlap
             label[key] = i
     assert (label >= 0).all()  # the catch-all takes the rest
+    # The rules are the model: the evaluated class of every sampled entity is its leaf.
+    assert [int(label[key]) for key in s.keys] == [int(c) for c in s.class_of]
     complete = np.array([i % 97 != 5 for i in range(len(truth))])
     assert adjusted_rand_score(truth[complete], label[complete]) >= 0.9
 
