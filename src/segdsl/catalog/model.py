@@ -3,6 +3,8 @@
 pydantic validates the file at the boundary; the rest of segdsl works on the plain,
 frozen :class:`Catalog` that :func:`load_catalog` returns. Every mistake is reported
 with the file, the TOML key path, the line, and what to write instead.
+
+Why this module is long: the pydantic schema of segdsl.toml and its conversion into the frozen Catalog, with the TOML positions for every message, are one boundary.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Every check works on a project that resolved without error. A condition is read 
 tree of ``and`` / ``or`` / ``not`` over predicates (``FNode``), built from the syntax
 tree (which keeps the spans and surface forms); each predicate is resolved to the IR
 by the core resolver, and the IR is what the reasoning in :mod:`.intervals` uses.
+
+Why this module is long: the checks share one walk over each rule's formula tree; each check is a short method, listed in lint/rules.py.
 """
 
 from __future__ import annotations
