@@ -77,8 +77,9 @@ def suggest(
 
     Examples:
 
-      segdsl suggest -p examples/retail --features spend_365d,orders_365d,views_30d
-      --k 4 --as-of 2026-06-30 --out examples/retail/suggested.seg
+      segdsl suggest -p examples/retail --features spend_365d,age --k 4 --out s.seg
+
+      segdsl suggest --features 'basket=spend_365d / orders_365d,age' --out s.seg
 
       segdsl suggest -p examples/retail --rfm --as-of 2026-06-30 --out rfm.seg
     """
