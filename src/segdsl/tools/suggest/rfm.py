@@ -4,10 +4,16 @@ Three `score` measures (language.md §14) from the purchase-like event:
 
 - ``recency``: ``score 1..N by last(purchase)`` — the most recent buyers score N;
   missing for an entity that never bought;
-- ``frequency``: ``score 1..N by count(purchase in last P)``;
-- ``monetary``: ``score 1..N by sum(purchase.amount in last P)``;
+- ``frequency``: ``score 1..N by rfm_buyer * count(purchase in last P)``;
+- ``monetary``: ``score 1..N by rfm_buyer * sum(purchase.amount in last P)``;
 
 and ``fm``, the mean of frequency and monetary (the "F & M" axis of the published table).
+``rfm_buyer = count(purchase) / count(purchase)`` is 1 for an entity that ever bought and
+missing for the others (division by zero), so that all three scores rank the buyers
+only: a customer who never bought would otherwise take the lowest frequency and
+monetary scores and push every buyer up (on the retail example, a quarter of the
+customers bought nothing in the year, and New, Promising, Hibernating and About to
+sleep were empty).
 
 The classes are the eleven groups of the RFM table published by Putler
 (https://www.putler.com/rfm-analysis/, also the default table of the R package `rfm`),
@@ -34,6 +40,7 @@ from segdsl.project import Project
 from segdsl.tools.suggest.common import entity_name
 from segdsl.tools.suggest.rounding import plain
 
+BUYER = "rfm_buyer"  # 1 for an entity that ever bought, else missing
 PURCHASE_WORDS = re.compile(r"purchase|order|transaction|sale|payment|checkout|invoice", re.I)
 AMOUNT_WORDS = re.compile(r"amount|revenue|value|total|price|spend|sales", re.I)
 
@@ -221,7 +228,7 @@ def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
     amount = amount_field(ev, o.amount)
     period = period_text(o.period)
     n = o.scores
-    names = ["recency", "frequency", "monetary", "fm", o.name]
+    names = [BUYER, "recency", "frequency", "monetary", "fm", o.name]
     taken = [x for x in names if x in project.measures or x in project.segments]
     if taken:
         raise SegdslError(
@@ -232,18 +239,22 @@ def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
             )
         )
     measures = [
+        Measure(BUYER, f"count({ev.name}) / count({ev.name})"),
         Measure("recency", f"score 1..{n} by last({ev.name})"),
-        Measure("frequency", f"score 1..{n} by count({ev.name} in last {period})"),
-        Measure("monetary", f"score 1..{n} by sum({ev.name}.{amount} in last {period})"),
+        Measure("frequency", f"score 1..{n} by {BUYER} * count({ev.name} in last {period})"),
+        Measure("monetary", f"score 1..{n} by {BUYER} * sum({ev.name}.{amount} in last {period})"),
         Measure("fm", "(frequency + monetary) / 2"),
     ]
     conds = class_conditions(n)
     rules = [ClassRule(c, cond) for c, cond in conds]
     header = [
         "RFM segmentation, suggested by `segdsl suggest --rfm`.",
-        f"recency: when they last bought `{ev.name}` (the most recent score {n});",
-        f"frequency and monetary: how often and how much in the last {period};",
-        'fm: the mean of frequency and monetary (the table\'s "F & M").',
+        f"Scores rank the entities that ever bought `{ev.name}` ({BUYER} is 1 for them;",
+        "a count divided by itself is missing where the count is 0, and so are the",
+        "scores of those who never bought).",
+        f"recency: when they last bought (the most recent score {n}); frequency and",
+        f"monetary: how often and how much in the last {period}; fm: the mean of",
+        'frequency and monetary (the table\'s "F & M").',
         "Groups and ranges: Putler's RFM table (https://www.putler.com/rfm-analysis/),",
         "in an order where first match wins gives each group only cells of its own",
         "ranges and the last group closes the square: every entity that ever bought has",
