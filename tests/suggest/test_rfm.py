@@ -169,3 +169,58 @@ def test_without_scikit_learn_clusters_say_what_to_install(
     # RFM needs neither scikit-learn nor numpy.
     r = runner.invoke(app, [*base, "--rfm", "--out", str(tmp_path / "rfm.seg")])
     assert r.exit_code == 0, r.output
+
+
+ORACLE = """
+SELECT c.customer_id, o.last, o.n, o.s
+FROM read_parquet(?) c
+LEFT JOIN (
+  SELECT customer_id, MAX(ordered_at) AS last,
+    COUNT(*) FILTER (WHERE ordered_at > TIMESTAMP '2025-06-30') AS n,
+    COALESCE(SUM(amount) FILTER (WHERE ordered_at > TIMESTAMP '2025-06-30'), 0) AS s
+  FROM read_parquet(?) WHERE ordered_at <= TIMESTAMP '2026-06-30' GROUP BY customer_id
+) o USING (customer_id)
+"""
+
+
+def _scores(values: list[object], n: int = 5) -> list[int | None]:
+    """language.md §14 in plain Python: 1 + floor(n × b / count) over the set values."""
+    import bisect
+
+    known = sorted(v for v in values if v is not None)
+    return [
+        None if v is None else 1 + (n * bisect.bisect_left(known, v)) // len(known) for v in values
+    ]
+
+
+def test_rfm_classes_of_retail_equal_a_python_oracle(tmp_path: Path) -> None:
+    if not language_has_segmentations():
+        pytest.skip("the language does not read scores and segmentations yet (§14-15)")
+    import duckdb
+
+    root = tmp_path / "retail"
+    shutil.copytree(RETAIL, root)
+    out = root / "rfm.seg"
+    r = CliRunner().invoke(
+        app, ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    data = RETAIL / "data"
+    rows = (
+        duckdb.connect()
+        .execute(ORACLE, [str(data / "customers.parquet"), str(data / "orders.parquet")])
+        .fetchall()
+    )
+    rs, fs, ms = (_scores([row[i] for row in rows]) for i in (1, 2, 3))
+    want: dict[str, set[object]] = {c: set() for c, _, _, _ in TABLE}
+    for row, rr, ff, mm in zip(rows, rs, fs, ms, strict=True):
+        if rr is not None:
+            assert ff is not None and mm is not None
+            c = classify(rr, Fraction(ff + mm, 2))
+            assert c is not None
+            want[c].add(row[0])
+    project = segdsl.load_project(root)
+    result = project.evaluate([f"rfm.{c}" for c in want], dt.datetime(2026, 6, 30))
+    for c, members in want.items():
+        assert set(result.members(f"rfm.{c}")) == members, c
+    assert all(want.values())  # every group has members on the retail example
