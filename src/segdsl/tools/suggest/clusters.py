@@ -116,7 +116,10 @@ def build(
     std = kmeans.standardise(sample.x)
     clustering = kmeans.cluster(std.z, o.k, o.seed)
     k = clustering.k
-    tree = imm.imm(std.z, clustering.centers, clustering.labels)
+    try:
+        tree = imm.imm(std.z, clustering.centers, clustering.labels)
+    except ValueError:  # two centers that no threshold separates
+        raise kmeans.too_few(len(np.unique(std.z, axis=0)), k) from None
     if o.leaves is not None and o.leaves > k:
         tree = imm.refine(tree, std.z, clustering.centers, o.leaves)
     units, chosen = _rounded_tree(tree, std, features)

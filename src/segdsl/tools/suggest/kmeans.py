@@ -87,7 +87,7 @@ def _cluster(z: NDArray[np.float64], k: int | None, seed: int) -> Clustering:
         zs = z[pick]
         dist = sk.metrics.pairwise_distances(zs)
         for cand in AUTO_KS:
-            if cand >= min(distinct, len(zs)):
+            if cand > min(distinct, len(zs) - 1):
                 break
             _, labels = _fit(zs, cand, seed)
             if len(np.unique(labels)) < 2:
@@ -95,10 +95,10 @@ def _cluster(z: NDArray[np.float64], k: int | None, seed: int) -> Clustering:
             score = sk.metrics.silhouette_score(dist, labels, metric="precomputed")
             silhouettes[cand] = float(score)
         if not silhouettes:
-            raise _too_few(distinct, 2)
+            raise too_few(distinct, 2)
         k = max(silhouettes, key=lambda c: (round(silhouettes[c], 9), -c))
     if k > distinct:
-        raise _too_few(distinct, k)
+        raise too_few(distinct, k)
     model, labels = _fit(z, k, seed)
     centers = np.asarray(model.cluster_centers_, dtype=np.float64)
     # Number the clusters by size (largest first), then by center, for stable output.
@@ -112,7 +112,7 @@ def _cluster(z: NDArray[np.float64], k: int | None, seed: int) -> Clustering:
     return Clustering(k, centers, labels, cost, silhouettes)
 
 
-def _too_few(distinct: int, k: int) -> SegdslError:
+def too_few(distinct: int, k: int) -> SegdslError:
     return SegdslError(
         Diagnostic(
             "K005",
