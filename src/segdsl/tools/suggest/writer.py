@@ -9,6 +9,7 @@ their own, whatever their order. The text goes through the project's formatter.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,8 +64,9 @@ def segmentation_text(
     lines = [f"# {h}" if h else "#" for h in header]
     if lines:
         lines.append("")
-    for m in measures:
-        lines.append(f"measure {m.name} = {m.text}")
+    width = max((len(m.name) for m in measures), default=0)
+    for m in measures:  # one block, aligned on `=` as `segdsl fmt` does
+        lines.append(f"measure {m.name:<{width}} = {m.text}")
     if measures:
         lines.append("")
     for c in classes:
@@ -94,11 +96,18 @@ def segments_text(
     return format_seg("\n".join(lines).lstrip("\n") + "\n")
 
 
+@functools.cache
 def language_has_segmentations() -> bool:
-    """Whether this segdsl reads `segmentation` (language.md §15)."""
-    from segdsl.syntax.parser import KEYWORDS
+    """Whether this segdsl reads `segmentation` and `score` (language.md §14–15)."""
+    from segdsl.diagnostics import SegdslError, Source
+    from segdsl.syntax.parser import parse_source
 
-    return "segmentation" in KEYWORDS
+    probe = "measure m = score 1..5 by x\n\nsegmentation s of e\n  a where m >= 1\n  b\n"
+    try:
+        parse_source(Source("<probe>", probe))
+    except SegdslError:
+        return False
+    return True
 
 
 def format_seg(text: str) -> str:
