@@ -3,10 +3,23 @@
 ``app`` holds the typer application, the shared options and the one place where errors
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
-history, explain, overlap), ``engines`` (load) and ``suggest``.
+history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
+``studio`` (the web app) and ``suggest``.
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, suggest
+from segdsl.cli import core, diff, engines, fmt, history, lint, lsp, studio, suggest
 from segdsl.cli.app import app, main
 
-__all__ = ["app", "core", "diff", "engines", "fmt", "history", "lint", "main", "suggest"]
+__all__ = [
+    "app",
+    "core",
+    "diff",
+    "engines",
+    "fmt",
+    "history",
+    "lint",
+    "lsp",
+    "main",
+    "studio",
+    "suggest",
+]
