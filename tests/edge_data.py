@@ -491,3 +491,147 @@ ALL_KEYS: dict[str, frozenset[Any]] = {
     "account": ALL_ACCOUNTS,
     "shopper": ALL_SHOPPERS,
 }
+
+
+# ---- the `person` entity: calendar time, zones and values of events (language.md §11–15) --
+# Its own tables again. The instants sit on the edges of calendar periods in the zones the
+# zoned corpus is evaluated in (tests/corpus_tz, Europe/Berlin and America/New_York), around
+# both 2026 switches of summer time in each:
+#
+#   Berlin:   2026-03-29 01:00Z (02:00 → 03:00, a 23-hour day)
+#             2026-10-25 01:00Z (03:00 → 02:00, a 25-hour day)
+#   New York: 2026-03-08 07:00Z (02:00 → 03:00)   2026-11-01 06:00Z (02:00 → 01:00)
+#
+# Every local midnight of the days around them (and of month, quarter and year starts) is
+# turned into its UTC instant; orders sit exactly on it, one second before and one hour
+# after, spread over the persons. Ties (two orders of one person at one instant), missing
+# amounts and categories, and persons with no orders are built in.
+
+SCHEMA.update(
+    {
+        "tz_people": [
+            ("person_id", "integer"),
+            ("city", "string"),
+            ("birth_city", "string"),
+            ("grp", "string"),
+            ("points", "number"),
+            ("bonus", "number"),
+            ("born_on", "date"),
+            ("last_login", "timestamp"),
+        ],
+        "tz_orders": [
+            ("order_id", "integer"),
+            ("person_id", "integer"),
+            ("at", "timestamp"),
+            ("amount", "number"),
+            ("category", "string"),
+        ],
+        "tz_visits": [
+            ("visit_id", "integer"),
+            ("person_id", "integer"),
+            ("day", "date"),
+            ("store", "string"),
+        ],
+    }
+)
+
+TZ_ZONES = ("Europe/Berlin", "America/New_York")
+_TZ_DAYS = [
+    "2025-12-31", "2026-01-01", "2026-02-28", "2026-03-01", "2026-03-07", "2026-03-08",
+    "2026-03-09", "2026-03-10", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31",
+    "2026-04-01", "2026-06-29", "2026-06-30", "2026-07-01", "2026-10-24", "2026-10-25",
+    "2026-10-26", "2026-10-27", "2026-10-31", "2026-11-01", "2026-11-02", "2026-11-03",
+    "2025-06-30", "2026-04-30", "2026-05-01", "2026-05-31", "2026-06-01", "2026-06-22",
+    "2026-06-28",
+]  # fmt: skip
+
+
+def _local_midnight_utc(day: str, zone: str) -> dt.datetime:
+    import zoneinfo
+
+    local = dt.datetime.combine(d(day), dt.time()).replace(tzinfo=zoneinfo.ZoneInfo(zone))
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _tz_instants() -> list[dt.datetime]:
+    out: set[dt.datetime] = set()
+    for zone in ("UTC", *TZ_ZONES):
+        for day in _TZ_DAYS:
+            m = _local_midnight_utc(day, zone)
+            out |= {m, m - dt.timedelta(seconds=1), m + dt.timedelta(hours=1)}
+    # the switches themselves, and the hours around them
+    for switch in ("2026-03-29T01:00", "2026-10-25T01:00", "2026-03-08T07:00", "2026-11-01T06:00"):
+        s = ts(switch)
+        out |= {s, s - dt.timedelta(minutes=30), s + dt.timedelta(minutes=30)}
+    return sorted(out)
+
+
+TZ_INSTANTS = _tz_instants()
+_CATEGORIES = ["books", "toys", "sports", None, "books", "toys", "Toys"]
+_TZ_PEOPLE = 16  # persons 15 and 16 have no orders
+
+
+def _tz_tables() -> dict[str, list[dict[str, Any]]]:
+    orders: list[tuple[Any, ...]] = []
+    for i, at in enumerate(TZ_INSTANTS):
+        person = (i // 2) % 14 + 1  # neighbouring instants: often the same person
+        amount = None if i % 9 == 4 else float((i * 7) % 50 + 1)
+        orders.append((1000 + i, person, at, amount, _CATEGORIES[i % len(_CATEGORIES)]))
+        if i % 11 == 3:
+            # a tie: a second order of the same person at the same instant
+            tie_cat = _CATEGORIES[(i + 2) % len(_CATEGORIES)]
+            tie_amount = None if i % 2 else float((i * 3) % 50 + 1)
+            orders.append((5000 + i, person, at, tie_amount, tie_cat))
+    visits: list[tuple[Any, ...]] = []
+    days = sorted({d(x) + dt.timedelta(days=k) for x in _TZ_DAYS for k in (0, 6)})
+    for i, day in enumerate(days):
+        visits.append((7000 + i, i % 13 + 1, day, ["north", "south", None][i % 3]))
+    people: list[tuple[Any, ...]] = []
+    cities = ["Berlin", "Paris", None, "Rome"]
+    # Persons 1–9 logged in and were born around T (2026-06-30T00:00, a Tuesday), on the
+    # edges of its day, week, month, quarter and year; 10–16 around the switches.
+    near_t = [
+        ts("2026-06-29T23:59:59"), ts("2026-06-30T00:00:00"), ts("2026-06-29T10:00:00"),
+        ts("2026-06-28T10:00:00"), None, ts("2026-06-22T00:00:00"), ts("2026-06-01T00:00:00"),
+        ts("2026-05-31T23:00:00"), ts("2026-04-01T00:00:00"),
+    ]  # fmt: skip
+    born_near_t = [
+        d("2026-06-30"), d("2026-06-29"), d("2026-06-28"), d("2026-06-22"), None,
+        d("2026-05-31"), d("2026-03-01"), d("2026-02-28"), d("2025-12-31"),
+    ]  # fmt: skip
+    for p in range(1, _TZ_PEOPLE + 1):
+        if p <= len(near_t):
+            login, born = near_t[p - 1], born_near_t[p - 1]
+        else:
+            login = TZ_INSTANTS[(p * 37) % len(TZ_INSTANTS)] if p % 5 else None
+            born = days[(p * 11) % len(days)] if p % 6 else None
+        login = {
+            11: ts("2025-12-31T23:30:00"),  # last year in UTC; 2026-01-01 in Berlin
+            13: ts("2026-11-01T06:00:00"),  # the New York switch
+            14: ts("2026-10-25T00:30:00"),  # Berlin's 25-hour day
+            16: ts("2026-03-08T06:30:00"),  # New York's 23-hour day
+        }.get(p, login)
+        points = None if p % 7 == 0 else float((p * 13) % 11)  # some ties
+        bonus = None if p % 4 == 0 else float((p * 5) % 4)
+        people.append(
+            (
+                p,
+                cities[p % 4],
+                cities[(p * 3) % 4],
+                ["a", "b", None][p % 3],
+                points,
+                bonus,
+                born,
+                login,
+            )
+        )
+    return {
+        "tz_people": _rows("tz_people", people),
+        "tz_orders": _rows("tz_orders", orders),
+        "tz_visits": _rows("tz_visits", visits),
+    }
+
+
+TABLES.update(_tz_tables())
+ALL_PERSONS = frozenset(r["person_id"] for r in TABLES["tz_people"])
+ALL_KEYS["person"] = ALL_PERSONS

@@ -35,6 +35,21 @@ where it is silent (docs/language.md):
 - ``sample P% seed s``: ``int(md5("s:key")[:8], 16) < floor(P/100 · 2³²)``, integer keys
   as their decimal text.
 
+Wave 2 (§11–15), with the choices written down in docs/language.md:
+
+- the project zone Z (catalog ``timezone``): date(T) is T's calendar date in Z; a
+  rolling window steps days and weeks as exact 24 hours and months/years on Z's wall
+  clock; ``in this UNIT`` is ``start(P) ≤ ts ≤ T`` and ``in previous N UNITs`` is
+  ``start(P) − N periods ≤ ts < start(P)``, period starts being local midnights (Monday
+  weeks, January/April/July/October quarters), found here by walking back day by day;
+- ``day_of_week``/``hour_of_day``: ``isoweekday()``/``hour`` of the event time in Z (a
+  date's own weekday);
+- ``first/last(E.f)``: f of the earliest/latest matching event, the largest non-missing
+  f among events at that instant; ``most_frequent``: the non-missing value carried by
+  most matching events, the smallest on a tie;
+- ``score 1..N by X [per G]``: ``1 + floor(N·b/n)`` counted by brute force;
+- a segmentation's value: the first class whose condition holds, else its catch-all.
+
 The catalog is read only for where rows live (source table, key column, timestamp
 column and type, kind filter). The IR is evaluated as given: where the resolver has
 rewritten a timestamp-vs-date comparison into bounds, the bounds are evaluated (the
@@ -48,6 +63,7 @@ import calendar
 import datetime as dt
 import hashlib
 import math
+import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -137,14 +153,53 @@ def fixed_length(d: ir.Duration) -> dt.timedelta:
     raise ValueError(f"not a fixed length: {d!r}")
 
 
+def to_local(t: dt.datetime, zone: str) -> dt.datetime:
+    """Naive UTC → naive wall-clock time in ``zone``."""
+    return t.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def from_local(t: dt.datetime, zone: str) -> dt.datetime:
+    """Naive wall-clock time in ``zone`` → naive UTC (the earlier offset on a gap or fold)."""
+    aware = t.replace(tzinfo=zoneinfo.ZoneInfo(zone), fold=0)
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def period_first_day(day: dt.date, unit: str) -> dt.date:
+    """Walk back one day at a time to the first day of the period holding ``day``."""
+    if unit == "day":
+        return day
+    first = day
+    while True:
+        if unit == "week" and first.isoweekday() == 1:
+            return first
+        if unit == "month" and first.day == 1:
+            return first
+        if unit == "quarter" and first.day == 1 and first.month in (1, 4, 7, 10):
+            return first
+        if unit == "year" and first.day == 1 and first.month == 1:
+            return first
+        first -= dt.timedelta(days=1)
+
+
+def period_back(first: dt.date, unit: str, n: int) -> dt.date:
+    """The first day of the period n periods before the one starting on ``first``."""
+    day = first
+    for _ in range(n):
+        day = period_first_day(day - dt.timedelta(days=1), unit)
+    return day
+
+
 class Oracle:
     def __init__(self, tables: dict[str, list[dict[str, Any]]], catalog: Catalog, as_of):
         self.tables = tables
         self.catalog = catalog
         self.as_of: dt.datetime = as_of
-        self.as_of_date: dt.date = as_of.date()
+        self.zone: str = getattr(catalog, "timezone", "UTC")
+        self.as_of_local: dt.datetime = to_local(as_of, self.zone)
+        self.as_of_date: dt.date = self.as_of_local.date()
         self._events: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._rank_cache: dict[tuple[str, ir.Rank], frozenset[Any]] = {}
+        self._score_cache: dict[tuple[str, ir.Score], dict[Any, Fraction]] = {}
 
     # ---- entities and events ------------------------------------------------------------
     def entity_rows(self, entity: str) -> list[dict[str, Any]]:
@@ -162,7 +217,25 @@ class Oracle:
         if is_date:
             start = dt.datetime.combine(self.as_of_date, dt.time())
             return step_back(start, duration).date()
-        return step_back(self.as_of, duration)
+        if duration.unit in ("day", "week"):
+            return step_back(self.as_of, duration)
+        return from_local(step_back(self.as_of_local, duration), self.zone)
+
+    def in_period(self, x: Any, period: ir.Period) -> bool:
+        """Whether a date or timestamp lies inside a calendar window at T."""
+        first = period_first_day(self.as_of_date, period.unit)
+        if period.previous == 0:
+            lo, hi = first, self.as_of_date
+        else:
+            lo, hi = period_back(first, period.unit, period.previous), first
+        if isinstance(x, dt.datetime):
+            start = from_local(dt.datetime.combine(lo, dt.time()), self.zone)
+            if period.previous == 0:
+                return start <= x <= self.as_of
+            return start <= x < from_local(dt.datetime.combine(hi, dt.time()), self.zone)
+        if period.previous == 0:
+            return lo <= x <= hi
+        return lo <= x < hi
 
     def visible_events(self, event: str) -> dict[Any, list[dict[str, Any]]]:
         """The events of one kind that exist at T (stamped ≤ T), grouped by entity key."""
@@ -263,6 +336,9 @@ class Oracle:
                 return False
             is_date = not isinstance(x, dt.datetime)
             return self.ago(c.duration, is_date) < x <= self.now(is_date)
+        if isinstance(c, ir.InPeriod):
+            x = val(c.left)
+            return x is not None and self.in_period(x, c.period)
         if isinstance(c, ir.IsTrue):
             return val(c.value) is True
         if isinstance(c, ir.Rank):
@@ -347,11 +423,72 @@ class Oracle:
             raise ValueError(v.op)
         if isinstance(v, ir.Aggregate):
             return self.aggregate(v, row, entity)
+        if isinstance(v, ir.TimePart):
+            if ev_row is None:
+                raise TypeError(f"{v.part} outside an event condition")
+            stamp = ev_row[v.column]
+            if stamp is None:
+                return None
+            if isinstance(stamp, dt.datetime):
+                stamp = to_local(stamp, self.zone)
+            if v.part == "day_of_week":
+                return Fraction(stamp.isoweekday())
+            return Fraction(stamp.hour)
+        if isinstance(v, ir.Score):
+            key = self.catalog.entities[entity].key
+            return self.scores(v, entity).get(row[key])
+        if isinstance(v, ir.ClassOf):
+            for name, cond in zip(v.names, v.conds, strict=True):
+                if self.truth(cond, row, entity, None):
+                    return name
+            return v.catchall
         raise TypeError(f"oracle: unknown value {v!r}")
+
+    def scores(self, s: ir.Score, entity: str) -> dict[Any, Fraction]:
+        """Every entity's score, by brute force over the entity's rows."""
+        cached = self._score_cache.get((entity, s))
+        if cached is not None:
+            return cached
+        key = self.catalog.entities[entity].key
+        groups: dict[Any, dict[Any, Any]] = {}
+        for r in self.entity_rows(entity):
+            group = None if s.per is None else r[s.per.column]
+            if s.per is not None and group is None:
+                continue
+            x = self.value(s.by, r, entity, None)
+            if x is not None:
+                groups.setdefault(group, {})[r[key]] = x
+        out: dict[Any, Fraction] = {}
+        for xs in groups.values():
+            n = len(xs)
+            for k, x in xs.items():
+                below = sum(1 for y in xs.values() if y < x)
+                out[k] = Fraction(1 + (s.n * below) // n)
+        self._score_cache[(entity, s)] = out
+        return out
 
     def aggregate(self, a: ir.Aggregate, row: dict[str, Any], entity: str) -> Any:
         ev = self.catalog.events[a.event]
-        events = self.matching_events(a.event, row, entity, a.window, a.until, a.where)
+        events = self.matching_events(a.event, row, entity, a.window, a.until, a.where, a.period)
+        if a.func in ("first", "last") and a.field is not None:
+            stamps = [e[ev.timestamp] for e in events]
+            if not stamps:
+                return None
+            at = min(stamps) if a.func == "first" else max(stamps)
+            values = [_num(e[a.field.column]) for e in events if e[ev.timestamp] == at]
+            present = [x for x in values if x is not None]
+            return max(present) if present else None
+        if a.func == "most_frequent":
+            assert a.field is not None
+            counts: dict[Any, int] = {}
+            for e in events:
+                x = _num(e[a.field.column])
+                if x is not None:
+                    counts[x] = counts.get(x, 0) + 1
+            if not counts:
+                return None
+            top = max(counts.values())
+            return min(x for x, c in counts.items() if c == top)
         if a.func == "count":
             return Fraction(len(events))
         if a.func in ("first", "last"):
@@ -384,6 +521,7 @@ class Oracle:
         window: ir.Duration | None,
         until: ir.Duration | None,
         where: ir.Cond | None,
+        period: ir.Period | None = None,
     ) -> list[dict[str, Any]]:
         """The entity's events of one kind that exist at T, inside the window (far end
         exclusive, near end inclusive) and satisfying the condition."""
@@ -397,6 +535,8 @@ class Oracle:
         if until is not None:
             end = self.ago(until, is_date)
             events = [e for e in events if e[ev.timestamp] <= end]
+        if period is not None:
+            events = [e for e in events if self.in_period(e[ev.timestamp], period)]
         if where is not None:
             events = [e for e in events if self.truth(where, row, entity, e)]
         return list(events)
@@ -406,7 +546,9 @@ class Oracle:
         ev1, ev2 = self.catalog.events[s.first], self.catalog.events[s.second]
         now = self.now(ev1.timestamp_type.value == "date")
         span = fixed_length(s.within)
-        firsts = self.matching_events(s.first, row, entity, s.window, s.until, s.first_where)
+        firsts = self.matching_events(
+            s.first, row, entity, s.window, s.until, s.first_where, s.period
+        )
         seconds = self.matching_events(s.second, row, entity, None, None, s.second_where)
         later = [e[ev2.timestamp] for e in seconds]
         for e1 in firsts:

@@ -378,7 +378,7 @@ def test_revision_that_does_not_parse(repo: Repo, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo.root), str(clone))
     seg = clone / "shop" / "new.seg"
-    seg.write_text(diff_repo.NEW + "\nsegment broken\n  where age = 25-34\n")
+    seg.write_text(diff_repo.NEW + "\nsegment broken\n  where age = 2 34\n")
     bad = diff_repo.commit(clone, "broken")
     seg.write_text(diff_repo.NEW)  # the working tree is fine
     result = run("-p", str(clone / "shop"), "--base", "HEAD")
@@ -387,7 +387,7 @@ def test_revision_that_does_not_parse(repo: Repo, tmp_path: Path) -> None:
     assert "--> HEAD:shop/new.seg:5:17" in result.stderr
     assert f"in revision HEAD ({bad[:7]})" in result.stderr
     # The same mistake in the working tree is named as such.
-    seg.write_text(diff_repo.NEW + "segment broken where age = 25-34\n")
+    seg.write_text(diff_repo.NEW + "segment broken where age = 2 34\n")
     result = run("-p", str(clone / "shop"), "--base", repo.c3)
     assert result.exit_code == 1 and "in the working tree" in result.stderr
 

@@ -172,10 +172,14 @@ def test_dates_and_timestamps_iso_utc() -> None:
         "segment s where a after 2024-03-01 and b before 2024-03-01T12:30Z "
         "and c = 2024-03-01T12:30:00.5+02:00"
     )
+    # A timestamp written with an offset is an exact instant: printed in UTC with `Z`
+    # (without it, it would be read in the project's time zone, language.md §11).
     assert fmt(src) == (
-        "segment s\n  where a after 2024-03-01\n    and b before 2024-03-01T12:30:00\n"
-        "    and c = 2024-03-01T10:30:00.500000\n"
+        "segment s\n  where a after 2024-03-01\n    and b before 2024-03-01T12:30:00Z\n"
+        "    and c = 2024-03-01T10:30:00.500000Z\n"
     )
+    local = "segment s where b before 2024-03-01T12:30"
+    assert fmt(local) == "segment s\n  where b before 2024-03-01T12:30:00\n"
 
 
 def test_durations_plural_correct() -> None:

@@ -21,7 +21,7 @@ from segdsl.catalog.model import Catalog, load_catalog, parse_catalog
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
 from segdsl.semantic import ir
 from segdsl.semantic.resolver import Resolver
-from segdsl.semantic.timecalc import parse_as_of
+from segdsl.semantic.timecalc import local_to_utc, parse_as_of
 from segdsl.syntax import ast
 from segdsl.syntax.parser import MAX_FILE_BYTES, parse_source, too_large
 
@@ -32,7 +32,12 @@ if TYPE_CHECKING:
 CATALOG_FILE = "segdsl.toml"
 
 
-def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
+def as_of_instant(
+    value: str | dt.datetime | dt.date | None, zone: str = "UTC"
+) -> dt.datetime | None:
+    """The as-of instant as a naive UTC datetime. Text (``--as-of``) and a date without
+    an offset are read in ``zone``, the project's time zone (language.md §11); a Python
+    datetime is an instant (naive ones are UTC)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -40,8 +45,8 @@ def as_of_instant(value: str | dt.datetime | dt.date | None) -> dt.datetime | No
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return parse_as_of(value)
+        return local_to_utc(dt.datetime.combine(value, dt.time()), zone)
+    return parse_as_of(value, zone)
 
 
 def read_source(path: Path, display: str) -> Source:
@@ -87,6 +92,17 @@ class Project:
     modules: list[ast.Module]
     segments: dict[str, ir.Segment]
     measures: dict[str, ir.Measure]
+    # Segmentations (§15); their classes are in ``segments`` as `NAME.CLASS`.
+    segmentations: dict[str, ir.Segmentation] = dataclasses.field(default_factory=dict)
+
+    def as_of(self, value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
+        """An as-of value read in this project's time zone (see :func:`as_of_instant`)."""
+        return as_of_instant(value, self.catalog.timezone)
+
+    def segmentation_of(self, segment: str) -> ir.Segmentation | None:
+        """The segmentation whose class ``segment`` (`NAME.CLASS`) is, if any."""
+        name, dot, _cls = segment.partition(".")
+        return self.segmentations.get(name) if dot else None
 
     # ---- lookup ---------------------------------------------------------------------
     def segment(self, name: str) -> ir.Segment:
@@ -108,9 +124,18 @@ class Project:
         return seg
 
     def select(self, names: Sequence[str] | None) -> list[ir.Segment]:
+        """Segments by name (all without names); a segmentation's name stands for its
+        classes, in order."""
         if not names:
             return list(self.segments.values())
-        return [self.segment(n) for n in names]
+        out: list[ir.Segment] = []
+        for n in names:
+            g = self.segmentations.get(n)
+            if g is not None and n not in self.segments:
+                out.extend(self.segments[g.segment_name(c)] for c in g.classes)
+            else:
+                out.append(self.segment(n))
+        return out
 
     def rule(self, text: str, entity: str | None = None) -> ir.Segment:
         """Resolve an unnamed rule (a condition) against this project's catalog."""
@@ -125,7 +150,14 @@ class Project:
         """The same rules resolved against another catalog (e.g. one adapted to the
         column types found in the data)."""
         resolved = Resolver(catalog, self.modules).resolve_all()
-        return Project(self.root, catalog, self.modules, resolved.segments, resolved.measures)
+        return Project(
+            self.root,
+            catalog,
+            self.modules,
+            resolved.segments,
+            resolved.measures,
+            resolved.segmentations,
+        )
 
     # ---- compile --------------------------------------------------------------------
     def compile(
@@ -139,7 +171,7 @@ class Project:
 
         seg = name if isinstance(name, ir.Segment) else self.segment(name)
         return compile_segment(
-            seg, self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
+            seg, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of)
         )
 
     def compile_membership(
@@ -148,12 +180,33 @@ class Project:
         dialect: str | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
     ) -> str:
-        """One SELECT: the key and one boolean column per segment."""
+        """One SELECT: the key and one boolean column per segment; a segmentation named
+        (or, without names, every one) is one text column, the name of each entity's
+        class, instead of a column per class."""
         from segdsl.sql.compiler import compile_membership
 
+        segments, groupings = self.select_with_segmentations(names)
         return compile_membership(
-            self.select(names), self.catalog, dialect or self.catalog.dialect, as_of_instant(as_of)
+            segments, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of), groupings
         )
+
+    def select_with_segmentations(
+        self, names: Sequence[str] | None
+    ) -> tuple[list[ir.Segment], list[ir.Segmentation]]:
+        """Segments and segmentations named (all when ``names`` is empty): the classes
+        of a segmentation listed are not listed as segments of their own."""
+        if not names:
+            groupings = list(self.segmentations.values())
+            taken = {g.segment_name(c) for g in groupings for c in g.classes}
+            return [s for s in self.segments.values() if s.name not in taken], groupings
+        segments: list[ir.Segment] = []
+        found: list[ir.Segmentation] = []
+        for n in names:
+            if n in self.segmentations and n not in self.segments:
+                found.append(self.segmentations[n])
+            else:
+                segments.append(self.segment(n))
+        return segments, found
 
     # ---- evaluate -------------------------------------------------------------------
     def for_data(self, session: Session) -> Project:
@@ -197,7 +250,7 @@ class Project:
         segs = [n if isinstance(n, ir.Segment) else self.segment(n) for n in (names or [])] or list(
             self.segments.values()
         )
-        instant = as_of_instant(as_of) or now_utc()
+        instant = self.as_of(as_of) or now_utc()
         own = session is None
         if session is None:
             session = connect_engine(
@@ -291,7 +344,9 @@ def _resolve_project(
         # elsewhere: report the syntax errors alone.
         raise SegdslError(diags)
     resolved = Resolver(catalog, modules).resolve_all()
-    return Project(root, catalog, modules, resolved.segments, resolved.measures)
+    return Project(
+        root, catalog, modules, resolved.segments, resolved.measures, resolved.segmentations
+    )
 
 
 def _plain_text(text: str) -> str:

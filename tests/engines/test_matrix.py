@@ -20,7 +20,9 @@ import edge_data
 import matrix_stats
 import pytest
 from engine_sessions import MATRIX_ENGINES
+from oracle import Oracle
 from test_semantics import AS_OF_CASES, HAND_CASES, OTHER_AS_OF
+from zoned import ZONED_AS_OF, ZONES, zoned_instant, zoned_project
 
 from segdsl import SegdslError
 from segdsl.engines import DIALECTS
@@ -168,3 +170,35 @@ def test_hand_written_expectations(engine: str, edge_session, project) -> None:
             if got[seg.name] != expected:
                 wrong[f"{as_of} {seg.rule_text}"] = sorted(got[seg.name] ^ expected)
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("local", ZONED_AS_OF)
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("engine", MATRIX_ENGINES)
+def test_zoned_corpus_matches_duckdb_and_oracle(
+    engine: str, zone: str, local: str, edge_session, run_duckdb
+) -> None:
+    """The corpus in a time zone (language.md §11), at local instants around both 2026
+    switches of summer time: the entity whose rules use calendar windows, weekdays and
+    hours, values of events, scores and segmentations, with S / not S in one statement."""
+    project = zoned_project(zone)
+    as_of = zoned_instant(zone, local)
+    session = edge_session(engine)
+    oracle = Oracle(edge_data.TABLES, project.catalog, as_of)
+    segs = [s for s in project.segments.values() if s.entity == "person"]
+    if engine != "spark":
+        segs = _with_complements(project, segs)
+    rows = session.query(compile_membership(segs, project.catalog, DIALECTS[engine], as_of))
+    duck = _columns(run_duckdb(compile_membership(segs, project.catalog, "duckdb", as_of)), segs)
+    got = _columns(rows, segs)
+    problems: dict[str, Any] = {}
+    for s in segs:
+        if any(not _truth(r[i]) for i, r in ((segs.index(s) + 1, r) for r in rows)):
+            problems[f"{s.name}: not two-valued"] = True
+        want = oracle.members(s)
+        if got[s.name] != want:
+            problems[s.name] = (sorted(got[s.name] - want), sorted(want - got[s.name]))
+        elif got[s.name] != duck[s.name]:
+            problems[f"{s.name} vs duckdb"] = sorted(got[s.name] ^ duck[s.name])
+    matrix_stats.COMPARISONS[engine] += sum(1 for s in segs if not s.name.startswith("not__"))
+    assert not problems, f"{engine} in {zone} at {local}: {problems}"

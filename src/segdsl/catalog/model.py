@@ -4,7 +4,8 @@ pydantic validates the file at the boundary; the rest of segdsl works on the pla
 frozen :class:`Catalog` that :func:`load_catalog` returns. Every mistake is reported
 with the file, the TOML key path, the line, and what to write instead.
 
-Why this module is long: the pydantic schema of segdsl.toml and its conversion into the frozen Catalog, with the TOML positions for every message, are one boundary.
+Why this module is long: the catalog's schema, its validation and the wording of each
+catalog error (with the TOML key path it points at) belong together.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class ProjectModel(_Strict):
     default_entity: str | None = None
     dialect: str = "duckdb"
     database: str | None = None
+    timezone: str = "UTC"
 
 
 class LocationModel(_Strict):
@@ -151,6 +153,32 @@ class Catalog:
     lint: dict[str, Any] | None = field(default=None, hash=False)
     engine: dict[str, Any] | None = field(default=None, hash=False)
     history: dict[str, Any] | None = field(default=None, hash=False)
+    # The IANA zone that gives calendar periods, weekdays and hours their meaning, and in
+    # which literals and --as-of values without an offset are read (language.md §11).
+    timezone: str = "UTC"
+
+
+# The parts of an event's time usable in its condition; they cannot be field names.
+TIME_PARTS = frozenset({"day_of_week", "hour_of_day"})
+
+
+def valid_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this Python knows."""
+    import zoneinfo
+
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _zone_names() -> set[str]:
+    import zoneinfo
+
+    return set(zoneinfo.available_timezones())
 
 
 # ---- locating a key path in the TOML text ------------------------------------------
@@ -413,6 +441,17 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
             ts_col, ts_type = ev.timestamp, Type.TIMESTAMP
         else:
             ts_col, ts_type = ev.timestamp.column, Type(ev.timestamp.type)
+        for reserved in sorted(TIME_PARTS & set(fields)):
+            diags.append(
+                catalog_error(
+                    source,
+                    ("event", name, "fields", reserved),
+                    f"`{reserved}` is reserved for a part of the event's time",
+                    f"name the field differently (e.g. `{reserved}_field`); in an event "
+                    f"condition `{reserved}` is always computed from the event's time",
+                    code="E315",
+                )
+            )
         if "timestamp" in fields:
             diags.append(
                 catalog_error(
@@ -446,6 +485,18 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                 code="C004",
             )
         )
+    zone = model.project.timezone
+    if not valid_zone(zone):
+        diags.append(
+            catalog_error(
+                source,
+                ("project", "timezone"),
+                f"unknown time zone `{zone}`",
+                _suggest(zone, sorted(_zone_names()))
+                + 'write an IANA zone name such as "Europe/Berlin", "America/New_York" or "UTC"',
+                code="E314",
+            )
+        )
     if diags:
         raise SegdslError(diags)
     return Catalog(
@@ -459,6 +510,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         lint=model.lint,
         engine=model.engine,
         history=model.history,
+        timezone=zone,
     )
 
 

@@ -65,7 +65,7 @@ def compile_(
 
     def body() -> None:
         p = load_project(project)
-        instant = as_of_instant(as_of)
+        instant = as_of_instant(as_of, p.catalog.timezone)
         d = dialect or p.catalog.dialect
         if rule is not None:
             if names or membership:
@@ -138,11 +138,12 @@ def eval_(
         from segdsl.engines import engine_name
         from segdsl.evaluation.evaluate import check_export_path
 
-        instant = as_of_instant(as_of)
+        as_of_instant(as_of)  # a mistake in --as-of is reported before the project is read
         chosen = engine_name(engine) if engine is not None else None
         if out is not None:
             check_export_path(out)
         p = load_project(project)
+        instant = as_of_instant(as_of, p.catalog.timezone)
         if rule is not None:
             if names:
                 raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
@@ -173,6 +174,15 @@ def _print_sizes(result: object, fmt: OutputFormat) -> None:
                     "members": s.members,
                     "entity_count": s.entity_count,
                     "share": round(s.share, 6),
+                    # a class of a segmentation (`rfm.champions`) says so
+                    **(
+                        {
+                            "segmentation": s.segment.partition(".")[0],
+                            "class": s.segment.partition(".")[2],
+                        }
+                        if "." in s.segment
+                        else {}
+                    ),
                 }
                 for s in result.sizes.values()
             ],
@@ -192,6 +202,21 @@ def _print_sizes(result: object, fmt: OutputFormat) -> None:
     table.add_column("entity")
     table.add_column("members", justify="right")
     table.add_column("share", justify="right")
-    for s in result.sizes.values():
-        table.add_row(s.segment, s.entity, f"{s.members:,}", f"{s.share:.1%}")
+    sizes = list(result.sizes.values())
+    group = None
+    for s in sizes:
+        name = s.segment
+        if "." in name:
+            # The classes of a segmentation, listed under it (with how many have a class).
+            seg, _dot, cls = name.partition(".")
+            if seg != group:
+                group = seg
+                classes = [x for x in sizes if x.segment.partition(".")[0] == seg]
+                total = sum(x.members for x in classes)
+                share = total / s.entity_count if s.entity_count else 0.0
+                table.add_row(f"{seg} (segmentation)", s.entity, f"{total:,}", f"{share:.1%}")
+            name = f"  .{cls}"
+        else:
+            group = None
+        table.add_row(name, s.entity, f"{s.members:,}", f"{s.share:.1%}")
     Console(no_color=not use_color(sys.stdout)).print(table)

@@ -103,7 +103,7 @@ def diff(
         from segdsl.tools.review.diff import diff_revisions
         from segdsl.tools.review.report import render
 
-        instant = as_of_instant(as_of)
+        instant = as_of_instant(as_of, _zone_of(project))
         report = diff_revisions(
             project,
             base,
@@ -124,3 +124,16 @@ def diff(
     code = run(body)
     if code:
         raise typer.Exit(code)
+
+
+def _zone_of(project: Path) -> str:
+    """The time zone of the project in the working tree (an --as-of without an offset
+    is read in it, for both versions compared); UTC when it cannot be read."""
+    from segdsl.catalog.model import load_catalog
+    from segdsl.diagnostics import SegdslError
+
+    root = project if project.is_dir() else project.parent
+    try:
+        return load_catalog(root / "segdsl.toml").timezone
+    except (SegdslError, OSError):
+        return "UTC"

@@ -177,8 +177,9 @@ def explain(
         if (name is None) == (rule is None):
             both = "not both" if name is not None else "one of them"
             raise SegdslError(Diagnostic("U007", f"give a segment NAME or --rule ({both})"))
-        instant = as_of_instant(as_of)
+        as_of_instant(as_of)  # a mistake in --as-of is reported before the project is read
         p = load_project(project)
+        instant = as_of_instant(as_of, p.catalog.timezone)
         x = run_explain(p, name, instant, rule=rule)
         query = None
         if sql:
@@ -226,10 +227,11 @@ def overlap(
     from segdsl.tools.overlap import overlap as run_overlap
 
     def body() -> None:
-        instant = as_of_instant(as_of)
+        as_of_instant(as_of)  # a mistake in --as-of is reported before the project is read
         if html is not None:
             check_html_path(html)
-        o = run_overlap(load_project(project), names, instant)
+        p = load_project(project)
+        o = run_overlap(p, names, as_of_instant(as_of, p.catalog.timezone))
         if html is not None:
             write_html(o, html)
         if fmt is TextOrJson.json:

@@ -8,13 +8,19 @@
   same lower-case hex text as DuckDB, PostgreSQL, Spark and ClickHouse.
 - ``SIN`` and ``COS`` (for `within … km`) exist only when SQLite was built with its
   math functions; they are registered when missing.
+- Time zones (``day_of_week`` / ``hour_of_day`` of an event in the project's zone):
+  ``segdsl_local_time(ts, zone)`` gives the wall-clock time in an IANA zone of a UTC
+  timestamp stored as ISO text, computed with ``zoneinfo`` (daylight-saving correct).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import math
 import sqlite3
+import zoneinfo
 from collections.abc import Callable
 
 
@@ -36,10 +42,30 @@ def _math(fn: Callable[[float], float]) -> Callable[[float | int | None], float 
     return call
 
 
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+def _local_time(value: str | bytes | int | float | None, zone: str | None) -> str | None:
+    """ISO text of a UTC timestamp → ISO text of its wall-clock time in ``zone``."""
+    if not isinstance(value, str) or zone is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=dt.UTC)
+        local = t.astimezone(_zone(zone)).replace(tzinfo=None)
+    except (ValueError, OverflowError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+    return local.isoformat(sep=" ")
+
+
 def prepare(con: sqlite3.Connection) -> sqlite3.Connection:
     """Register segdsl's functions on a SQLite connection; returns it."""
     con.create_function("lower", 1, _lower, deterministic=True)
     con.create_function("md5", 1, _md5, deterministic=True)
+    con.create_function("segdsl_local_time", 2, _local_time, deterministic=True)
     for name, fn in (("sin", math.sin), ("cos", math.cos)):
         try:
             con.execute(f"SELECT {name}(0.5)").fetchone()

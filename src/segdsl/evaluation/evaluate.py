@@ -195,10 +195,21 @@ def check_export_path(path: Path) -> str:
 def export(result: Evaluation, path: Path) -> None:
     fmt = check_export_path(path)
     single = len(result.sizes) == 1
-    if single:
+    grouping = _one_segmentation(list(result.sizes))
+    rows: list[tuple[Any, ...]]
+    if grouping is not None and not single:
+        # The classes of one segmentation (`segdsl eval rfm --out …`): one row per
+        # entity that has a class, with the class in a column named after it.
+        first = next(iter(result.sizes))
+        header = [result.keys[first], grouping]
+        rows = sorted(
+            ((k, name.partition(".")[2]) for name in result.sizes for k in result.members(name)),
+            key=lambda r: _sort_key(r[0]),
+        )
+    elif single:
         name = next(iter(result.sizes))
         header = [result.keys[name]]
-        rows: list[tuple[Any, ...]] = [(k,) for k in result.members(name)]
+        rows = [(k,) for k in result.members(name)]
     else:
         header = ["segment", "key"]
         rows = list(result.rows())
@@ -252,3 +263,11 @@ def _write_parquet(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -
             con.sql(empty.sql("duckdb")).write_parquet(str(path))
     finally:
         con.close()
+
+
+def _one_segmentation(names: list[str]) -> str | None:
+    """The segmentation when every name is one of its classes (`NAME.CLASS`)."""
+    prefixes = {n.partition(".")[0] for n in names}
+    if names and all("." in n for n in names) and len(prefixes) == 1:
+        return prefixes.pop()
+    return None

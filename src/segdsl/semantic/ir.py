@@ -26,7 +26,9 @@ Scalar = int | Decimal | float | str | bool | dt.date | dt.datetime
 Unit = Lit["day", "week", "month", "year"]
 ArithOp = Lit["+", "-", "*", "/"]
 CompareOp = Lit["=", "<", "<=", ">", ">="]
-AggFunc = Lit["count", "count_distinct", "sum", "avg", "min", "max", "first", "last"]
+AggFunc = Lit[
+    "count", "count_distinct", "sum", "avg", "min", "max", "first", "last", "most_frequent"
+]
 TextOp = Lit["contains", "starts", "ends"]
 ListMode = Lit["any", "all"]
 Direction = Lit["top", "bottom"]
@@ -109,6 +111,23 @@ class Duration:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A calendar window (§11): ``previous`` = 0 is `in this UNIT` (from the start of
+    the period of T up to T); N ≥ 1 is `in previous N UNITs` (the N whole periods
+    before it). ``unit`` is day, week, month, quarter or year."""
+
+    unit: str
+    previous: int
+
+    def __str__(self) -> str:
+        if self.previous == 0:
+            return f"this {self.unit}"
+        if self.previous == 1:
+            return f"previous {self.unit}"
+        return f"previous {self.previous} {self.unit}s"
+
+
+@dataclass(frozen=True)
 class Ago(Value):
     """The as-of instant (or its date, for a DATE) minus a duration."""
 
@@ -148,6 +167,21 @@ class EventField(Value):
     @property
     def type(self) -> Type:
         return self.field_type
+
+
+@dataclass(frozen=True)
+class TimePart(Value):
+    """``day_of_week`` (1 = Monday … 7 = Sunday) or ``hour_of_day`` (0–23) of the time of
+    the event being tested, in the project's zone (only inside an event condition)."""
+
+    part: str  # day_of_week, hour_of_day
+    event: str
+    column: str
+    stamp_type: Type  # DATE or TIMESTAMP: the type of the event's time
+
+    @property
+    def type(self) -> Type:
+        return Type.INTEGER
 
 
 @dataclass(frozen=True)
@@ -193,6 +227,8 @@ class Aggregate(Value):
     # `between N unit ago and M unit ago`: ``window`` is the far end (N), ``until`` the
     # near end (M); events stamped after T − M are left out.
     until: Duration | None = None
+    # A calendar window (`in this month`, `in previous 2 quarters`) instead of ``window``.
+    period: Period | None = None
 
     EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("field", "where")
 
@@ -203,6 +239,48 @@ class Aggregate(Value):
     @property
     def nullable(self) -> bool:
         return self.func not in ("count", "count_distinct", "sum")
+
+    @property
+    def of_values(self) -> bool:
+        """first/last of a field, most_frequent: a value carried by some event, not a
+        plain GROUP BY aggregate."""
+        return self.func == "most_frequent" or (
+            self.func in ("first", "last") and self.field is not None
+        )
+
+
+@dataclass(frozen=True)
+class Score(Value):
+    """``score 1..N by X [per G]`` (§14): ``1 + floor(N × b / n)`` where b counts the
+    entities (of the group) with a strictly smaller X and n those with X set; missing
+    where X (or G) is missing."""
+
+    n: int
+    by: Value
+    per: Attr | None = None
+
+    @property
+    def type(self) -> Type:
+        return Type.INTEGER
+
+
+@dataclass(frozen=True)
+class ClassOf(Value):
+    """The name of the entity's class in a segmentation (§15): the first class whose
+    condition holds, else the catch-all (missing without one)."""
+
+    segmentation: str
+    names: tuple[str, ...]  # the classes with a condition, in order
+    conds: tuple[Cond, ...]
+    catchall: str | None
+
+    @property
+    def type(self) -> Type:
+        return Type.STRING
+
+    @property
+    def nullable(self) -> bool:
+        return self.catchall is None
 
 
 @dataclass(frozen=True)
@@ -275,6 +353,14 @@ class InLast(Cond):
 
 
 @dataclass(frozen=True)
+class InPeriod(Cond):
+    """A date or timestamp inside a calendar window (§11)."""
+
+    left: Value
+    period: Period
+
+
+@dataclass(frozen=True)
 class IsTrue(Cond):
     """A boolean value used as a condition."""
 
@@ -312,6 +398,7 @@ class Sequence(Cond):
     second: str
     within: Duration  # days or weeks: a fixed length
     second_where: Cond | None
+    period: Period | None = None  # a calendar window on the first event
 
     EVENT_FIELDS: ClassVar[tuple[str, ...]] = ("first_where", "second_where")
 
@@ -372,6 +459,25 @@ class Segment:
     owner: str | None = None
     tags: tuple[str, ...] = ()
     rule_text: str | None = None  # the text of an unnamed rule (`--rule`)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A segmentation (§15): its classes are the segments ``NAME.CLASS`` (each holding
+    its own condition and not any earlier one); ``value`` is the class name as text."""
+
+    name: str
+    entity: str
+    classes: tuple[str, ...]  # every class in order, the catch-all (if any) last
+    value: ClassOf
+    span: Span | None = field(default=None, compare=False)
+    title: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def segment_name(self, cls: str) -> str:
+        return f"{self.name}.{cls}"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,21 @@ from sqlglot import exp
 
 from segdsl.catalog.types import Type
 from segdsl.semantic import ir
-from segdsl.semantic.timecalc import minus, minus_date
-from segdsl.sql.dialects import capabilities, current_instant, minus_interval, timestamp_type
+from segdsl.semantic.timecalc import (
+    UTC,
+    local_date,
+    minus_date,
+    minus_in_zone,
+    period_dates,
+    period_instants,
+)
+from segdsl.sql.dialects import (
+    capabilities,
+    current_instant,
+    minus_interval,
+    timestamp_type,
+    unsupported,
+)
 from segdsl.sql.nodes import cast, num
 
 
@@ -55,21 +68,68 @@ class AsOf:
     # The dialect decides the literal's type and, without an instant, how the current
     # UTC time and intervals are spelled (dialects.current_instant, minus_interval).
     dialect: str | None = None
+    # The project's time zone: date(T) is T's date there, and months step on its clock.
+    zone: str = UTC
+
+    def today(self) -> dt.date:
+        assert self.instant is not None
+        return local_date(self.instant, self.zone)
 
     def now(self, t: Type) -> exp.Expr:
         if self.instant is None:
-            return current_instant(capabilities(self.dialect or ""), t)
+            caps = capabilities(self.dialect or "")
+            if t is Type.DATE and self.zone != UTC:
+                if caps.now != "at_time_zone":
+                    raise unsupported(
+                        self.dialect or "this dialect",
+                        f"today's date in the time zone {self.zone} without --as-of",
+                        hint="pass --as-of (a date or timestamp) to compile this rule",
+                    )
+                here = exp.AtTimeZone(
+                    this=exp.CurrentTimestamp(), zone=exp.Literal.string(self.zone)
+                )
+                return exp.cast(here, exp.DataType.Type.DATE)
+            return current_instant(caps, t)
         if t is Type.DATE:
-            return literal(self.instant.date(), Type.DATE)
+            return literal(self.today(), Type.DATE)
         return literal(self.instant, Type.TIMESTAMP, self.dialect)
 
     def ago(self, d: ir.Duration, t: Type) -> exp.Expr:
         if self.instant is not None:
             if t is Type.DATE:
-                return literal(minus_date(self.instant.date(), d), Type.DATE)
-            return literal(minus(self.instant, d), Type.TIMESTAMP, self.dialect)
+                return literal(minus_date(self.today(), d), Type.DATE)
+            return literal(minus_in_zone(self.instant, d, self.zone), Type.TIMESTAMP, self.dialect)
         caps = capabilities(self.dialect or "")
         return minus_interval(caps, self.now(t), d.amount, d.unit, t)
 
     def sort_key(self, d: ir.Duration) -> dt.datetime | None:
-        return minus(self.instant, d) if self.instant is not None else None
+        return minus_in_zone(self.instant, d, self.zone) if self.instant is not None else None
+
+    def period(self, p: ir.Period, t: Type) -> tuple[exp.Expr, exp.Expr, bool]:
+        """A calendar window as literals ``(start, end, end_included)``: `in this UNIT`
+        is ``start ≤ x ≤ T``, `in previous N UNITs` is ``start ≤ x < end`` (§11). The
+        bounds are computed here from T and the zone, so they need a known T."""
+        if self.instant is None:
+            raise unsupported(
+                self.dialect or "this dialect",
+                f"the calendar window `in {p}` without --as-of",
+                hint="calendar windows are computed from the as-of instant when compiling: "
+                "pass --as-of with a date or timestamp",
+            )
+        if t is Type.DATE:
+            first, last, inc = period_dates(self.instant, p, self.zone)
+            return literal(first, Type.DATE), literal(last, Type.DATE), inc
+        start, end, inc = period_instants(self.instant, p, self.zone)
+        return (
+            literal(start, Type.TIMESTAMP, self.dialect),
+            literal(end, Type.TIMESTAMP, self.dialect),
+            inc,
+        )
+
+    def in_period(self, x: exp.Expr, p: ir.Period, t: Type) -> exp.Expr:
+        """``x`` inside the calendar window ``p``."""
+        start, end, inc = self.period(p, t)
+        upper: exp.Expr = (
+            exp.LTE(this=x.copy(), expression=end) if inc else exp.LT(this=x.copy(), expression=end)
+        )
+        return exp.And(this=exp.GTE(this=x, expression=start), expression=upper)

@@ -126,15 +126,39 @@ class Window(Node):
 
 
 @dataclass(frozen=True)
+class CalendarWindow(Node):
+    """``in this UNIT`` (``previous`` = 0) or ``in previous [N] UNIT(s)`` (§11);
+    ``unit`` is day, week, month, quarter or year."""
+
+    unit: str
+    previous: int
+    written: bool = field(default=False, compare=False)  # whether N was written
+
+
+AnyWindow = Window | CalendarWindow
+
+
+@dataclass(frozen=True)
+class Score(Expr):
+    """``score 1..N by X [per G]`` (§14)."""
+
+    low: Literal
+    high: Literal
+    by: Expr
+    per: str | None = None
+    per_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Aggregate(Expr):
     """``count(E …)``, ``count distinct(E.f …)``, ``sum(E.f …)``, ``first(E …)`` …"""
 
-    func: str  # count, count_distinct, sum, avg, min, max, first, last
+    func: str  # count, count_distinct, sum, avg, min, max, first, last, most_frequent
     event: str
     event_span: Span = field(compare=False, repr=False)
     field_name: str | None
     field_span: Span | None = field(compare=False, repr=False)
-    window: Window | None
+    window: AnyWindow | None
     where: Expr | None
 
 
@@ -145,7 +169,7 @@ class Aggregate(Expr):
 class Compare(Expr):
     op: str  # = != < <= > >=
     left: Expr
-    right: Value
+    right: Value | Expr  # a literal value, or an expression of the same type (§13)
 
 
 @dataclass(frozen=True)
@@ -168,7 +192,7 @@ class InList(Expr):
 @dataclass(frozen=True)
 class InWindow(Expr):
     left: Expr
-    window: Window
+    window: AnyWindow
     negated: bool
 
 
@@ -202,7 +226,7 @@ class BeforeAfter(Expr):
 
 @dataclass(frozen=True)
 class InSegment(Expr):
-    name: str
+    name: str  # `rfm.champions` for a class of a segmentation
     name_span: Span = field(compare=False, repr=False)
 
 
@@ -222,7 +246,7 @@ class Did(Expr):
     event: str
     event_span: Span = field(compare=False, repr=False)
     negated: bool
-    window: Window | None
+    window: AnyWindow | None
     where: Expr | None
     then: Then | None = None
 
@@ -307,7 +331,82 @@ class MeasureDef(Node):
     expr: Expr
 
 
-Statement = SegmentDef | MeasureDef
+@dataclass(frozen=True)
+class ClassDef(Node):
+    """One class of a segmentation: ``NAME where C``, or the catch-all ``NAME``."""
+
+    name: str
+    name_span: Span = field(compare=False, repr=False)
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class SegmentationDef(Node):
+    """``segmentation NAME [of E] meta* CLASS where C … [CATCHALL]`` (§15)."""
+
+    name: str
+    name_span: Span = field(compare=False, repr=False)
+    entity: str | None
+    entity_span: Span | None = field(compare=False, repr=False)
+    meta: tuple[Meta, ...]
+    classes: tuple[ClassDef, ...]
+
+    def meta_value(self, key: str) -> str | None:
+        for m in self.meta:
+            if m.key == key:
+                return m.values[0] if m.values else None
+        return None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        for m in self.meta:
+            if m.key == "tags":
+                return m.values
+        return ()
+
+    @property
+    def catchall(self) -> ClassDef | None:
+        last = self.classes[-1] if self.classes else None
+        return last if last is not None and last.where is None else None
+
+    def class_segments(self) -> tuple[SegmentDef, ...]:
+        """Each class as the segment `NAME.CLASS` it stands for: its own condition and
+        none of the earlier ones (the catch-all: none of them) — for the tools that
+        work on segment definitions (diff, history, explain)."""
+        out: list[SegmentDef] = []
+        earlier: list[Expr] = []
+        for c in self.classes:
+            parts: list[Expr] = [c.where] if c.where is not None else []
+            if earlier:
+                taken = (
+                    earlier[0] if len(earlier) == 1 else Paren(c.span, Or(c.span, tuple(earlier)))
+                )
+                parts.append(Not(c.span, taken))
+            where: Expr = (
+                parts[0]
+                if len(parts) == 1
+                else And(c.span, tuple(parts))
+                if parts
+                else Name(c.span, "true")
+            )
+            meta = tuple(m for m in self.meta if m.key in ("owner", "tags"))
+            out.append(
+                SegmentDef(
+                    c.span,
+                    f"{self.name}.{c.name}",
+                    c.name_span,
+                    self.entity,
+                    self.entity_span,
+                    meta,
+                    where,
+                )
+            )
+            if c.where is not None:
+                earlier.append(Paren(c.where.span, c.where))
+        return tuple(out)
+
+
+Statement = SegmentDef | MeasureDef | SegmentationDef
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,10 @@ def fmt_literal(lit: ast.Literal) -> str:
         return "true" if v else "false"
     if lit.kind == "timestamp":
         assert isinstance(v, dt.datetime)
+        if v.tzinfo is not None:
+            # An exact instant (written with an offset): printed in UTC with `Z`, so that
+            # it is not read in the project's time zone.
+            return v.replace(tzinfo=None).isoformat() + "Z"
         return v.isoformat()
     if lit.kind == "date":
         assert isinstance(v, dt.date)
@@ -90,7 +94,13 @@ def fmt_list(values: ast.ValueList) -> str:
     return "(" + ", ".join(fmt_value(v) for v in values.items) + ")"
 
 
-def fmt_window(w: ast.Window) -> str:
+def fmt_window(w: ast.AnyWindow) -> str:
+    if isinstance(w, ast.CalendarWindow):
+        if w.previous == 0:
+            return f"in this {w.unit}"
+        if w.previous == 1 and not w.written:
+            return f"in previous {w.unit}"
+        return f"in previous {w.previous} {w.unit}{'' if w.previous == 1 else 's'}"
     if w.until is not None:
         return f"between {fmt_duration(w.duration)} ago and {fmt_duration(w.until)} ago"
     return f"in last {fmt_duration(w.duration)}"
@@ -121,7 +131,13 @@ def fmt_expr(e: ast.Expr) -> str:
     if isinstance(e, ast.Aggregate):
         return fmt_aggregate(e)
     if isinstance(e, ast.Compare):
-        return f"{fmt_expr(e.left)} {e.op} {fmt_value(e.right)}"
+        right = (
+            fmt_value(e.right) if isinstance(e.right, ast.Literal | ast.Ago) else fmt_expr(e.right)
+        )
+        return f"{fmt_expr(e.left)} {e.op} {right}"
+    if isinstance(e, ast.Score):
+        out = f"score 1..{fmt_literal(e.high)} by {fmt_expr(e.by)}"
+        return out + (f" per {e.per}" if e.per is not None else "")
     if isinstance(e, ast.Range):
         left = fmt_expr(e.left)
         if e.style == "between":
@@ -278,7 +294,8 @@ def _statement_lines(stmt: ast.Statement, off: _Offsets) -> list[_Line]:
     if isinstance(stmt, ast.MeasureDef):
         text = f"measure {stmt.name} = {fmt_expr(stmt.expr)}"
         return [_Line("", text, start, off.end(stmt))]
-    head = f"segment {stmt.name}"
+    kind = "segmentation" if isinstance(stmt, ast.SegmentationDef) else "segment"
+    head = f"{kind} {stmt.name}"
     head_end = off.at(stmt.name_span.end_line, stmt.name_span.end_column)
     if stmt.entity is not None:
         head += f" of {stmt.entity}"
@@ -288,6 +305,19 @@ def _statement_lines(stmt: ast.Statement, off: _Offsets) -> list[_Line]:
     for m in sorted(stmt.meta, key=lambda m: _META_ORDER.get(m.key, 99)):
         values = ", ".join(fmt_string(v) for v in m.values)
         lines.append(_Line("  ", f"{m.key} {values}", off.start(m), off.end(m)))
+    if isinstance(stmt, ast.SegmentationDef):
+        # One class per line, the `where`s aligned after the longest class name.
+        width = max((len(c.name) for c in stmt.classes if c.where is not None), default=0)
+        for c in stmt.classes:
+            if c.where is None:
+                lines.append(_Line("  ", c.name, off.start(c), off.end(c)))
+                continue
+            prefix = f"{c.name.ljust(width)} where "
+            # A class that does not fit breaks at its and/or, aligned under its condition.
+            laid = _lay(c.where, "  ", prefix, " " * (2 + len(prefix)), off, split=True)
+            laid[0].start = off.start(c)
+            lines.extend(laid)
+        return lines
     lines.extend(_condition_lines(stmt.where, off))
     return lines
 

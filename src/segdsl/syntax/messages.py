@@ -66,9 +66,14 @@ _TOKEN_RE = re.compile(
 )
 
 
+_STATEMENT_STARTS = {"SEGMENT", "MEASURE", "SEGMENTATION", "$END"}
+
+
 def _expected_words(expected: set[str]) -> list[str]:
     if {"DID", "TOP", "NAME"} <= expected:
         return ["a condition"]
+    if {"STRING", "COUNT", "NAME", "NUMBER"} <= expected:
+        return ["a value (a number, a text in quotes, a date) or an expression"]
     if {"COUNT", "NAME", "NUMBER"} <= expected:
         return ["a name, a number or an aggregate such as `count(…)`"]
     names = sorted(expected, key=lambda n: (_ORDER.index(n) if n in _ORDER else 99, n))
@@ -156,7 +161,13 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
     offset = _offset(text, line, column) if got_text else len(text.rstrip())
     prev = _previous_tokens(text, offset)
     last = prev[-1].lower() if prev else ""
+    if expected and expected <= _STATEMENT_STARTS and "where" in (p.lower() for p in prev):
+        # After a complete condition (LALR reduces it early, as a segmentation's next
+        # class may follow): what the reader can still write is `and`/`or`.
+        expected = expected | {"AND", "OR"}
     words = _expected_words(expected)
+    if expected and expected <= _STATEMENT_STARTS | {"AND", "OR"} and {"AND", "OR"} <= expected:
+        words = ["`and`", "`or`", "the end of the rule"]
     label = ("expected " + _join_or(words)) if words else ""
     hint = ""
     message = f"unexpected {got}" if got_text else "the rule ends too early"
@@ -181,6 +192,48 @@ def describe_syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
         span_line = text.count("\n", 0, to_at) + 1
         span_col = to_at - (text.rfind("\n", 0, to_at) + 1) + 1
         width = len(prev[-1])
+    elif got_text.lower() == "to" and "between" in (p.lower() for p in prev[-3:]):
+        message = "`between` takes `and`, not `to`"
+        label = "expected `and`"
+        hint = "write `age between 25 and 34` (or `age 25..34`)"
+        width = len(got_text)
+    elif got_text.lower() == "within" and (
+        m := re.match(r"within\s+(\d+)\s+(days?|weeks?|months?|years?)\b", rest, re.I)
+    ):
+        message = "a time window cannot follow a comparison"
+        label = "the window goes inside the aggregate"
+        agg = _aggregate_before([p.lower() for p in prev])
+        func, event = agg if agg is not None else ("count", "purchase")
+        hint = (
+            f"put the window inside the aggregate's parentheses: "
+            f"`{func}({event} in last {m.group(1)} {m.group(2).lower()})`"
+        )
+        width = len(m.group(0))
+    elif last == "this" and re.fullmatch(r"\d+", got_text):
+        message = "`in this …` names one period, without a number"
+        label = "expected day, week, month, quarter or year"
+        unit = re.match(r"\d+\s+([A-Za-z]+)", rest)
+        u = (unit.group(1).lower().rstrip("s") if unit else "month") or "month"
+        hint = f"write `in this {u}`, or `in previous {got_text} {u}s` for whole {u}s before it"
+    elif last == "in" and re.match(r"-?\d[\d_.]*\.\.", rest):
+        message = "a range is written without `in`"
+        label = "`in` takes a list in parentheses or a window"
+        subject = prev[-2] if len(prev) >= 2 and prev[-2].isidentifier() else "age"
+        bounds = re.match(r"-?\d[\d_.]*\.\.(-?\d[\d_.]*)?", rest)
+        shown = bounds.group(0) if bounds else "20..30"
+        hint = (
+            f"write `{subject} {shown}` (both ends included), or `{subject} in (20, 30)` for a list"
+        )
+    elif last == "in" and got_text[:1] in ('"', "'"):
+        message = "a list after `in` goes in parentheses"
+        label = "expected `(`"
+        items = re.match(
+            r"((?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')(?:\s*,\s*(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'))*)",
+            rest,
+        )
+        shown = items.group(1) if items else got_text
+        subject = prev[-2] if len(prev) >= 2 and prev[-2].isidentifier() else "country"
+        hint = f"write `{subject} in ({shown})`"
     elif expected == {"STRING"} and last == "seed":
         message = "the seed of `sample` is a text in quotes"
         label = "expected a text"
@@ -291,16 +344,44 @@ def _form_hint(recent: list[str], got: str) -> str:
             "a sequence reads `did add_to_cart then not purchase within 1 day` "
             "(or `then purchase within 2 days where (amount > 0)`)"
         )
+    units = {"day", "days", "week", "weeks", "month", "months", "year", "years"}
+    if after("within") and units & set(recent[recent.index("within") :]) and "then" not in recent:
+        # `count(purchase) > 2 within 30 days`: a time window belongs inside the aggregate.
+        i = recent.index("within")
+        amount = recent[i + 1] if i + 1 < len(recent) else "30"
+        unit = recent[i + 2] if i + 2 < len(recent) and recent[i + 2] in units else "days"
+        agg = _aggregate_before(recent[:i])
+        if agg is not None:
+            func, event = agg
+            return (
+                f"a time window goes inside the aggregate's parentheses: "
+                f"`{func}({event} in last {amount} {unit})`"
+            )
+        return f"a time window reads `in last {amount} {unit}`, e.g. `did purchase in last 30 days`"
     if after("within") or got == "within":
         return "write a distance in km and a point (latitude, longitude): `within 25 km of (48.8566, 2.3522)`"
     if after("sample") or got == "sample":
         return 'write `sample 10%` or `sample 10% seed "spring-2026"`'
     if after("per") or got == "per":
         return "rank within groups of an attribute: `top 10% by spend_365d per country`"
-    units = {"day", "days", "week", "weeks", "month", "months", "year", "years"}
     if "between" in recent and units & set(recent[recent.index("between") :]):
         return "an event window reads `between 120 days ago and 30 days ago` (the older time first)"
     return ""
+
+
+_AGGREGATES = ("count", "sum", "avg", "min", "max", "first", "last", "most_frequent")
+
+
+def _aggregate_before(tokens: list[str]) -> tuple[str, str] | None:
+    """The last aggregate written in ``tokens`` (lower-cased), as (function, what it
+    aggregates: `purchase` or `purchase.amount`)."""
+    for j in range(len(tokens) - 3, -1, -1):
+        if tokens[j] in _AGGREGATES and tokens[j + 1] == "(" and tokens[j + 2].isidentifier():
+            what = tokens[j + 2]
+            if j + 4 < len(tokens) and tokens[j + 3] == "." and tokens[j + 4].isidentifier():
+                what += "." + tokens[j + 4]
+            return tokens[j], what
+    return None
 
 
 def _join_or(words: list[str]) -> str:

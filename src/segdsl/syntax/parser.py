@@ -1,7 +1,8 @@
 """Text → syntax tree. Syntax errors become messages in the reader's words.
 
-Why this module is long: one Lark Transformer whose methods map the grammar's rules one to one; splitting it would split the grammar's mirror image.
-"""
+Why this module is long: it is one lark Transformer with a method per grammar rule,
+each checking what the grammar cannot (names that are keywords, units, limits) with a
+message in the reader's words; splitting it would split the grammar's mirror image."""
 
 from __future__ import annotations
 
@@ -63,6 +64,11 @@ KEYWORDS = frozenset(
         "per",
         "sample",
         "seed",
+        "segmentation",
+        "score",
+        "this",
+        "previous",
+        "most_frequent",
     ]
 )
 
@@ -77,6 +83,22 @@ UNITS = {
     "years": "year",
 }
 
+# The units of calendar windows (`in this quarter`, `in previous 2 months`).
+CALENDAR_UNITS = {
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "quarter": "quarter",
+    "quarters": "quarter",
+    "year": "year",
+    "years": "year",
+}
+MAX_PERIODS = {"day": 365_250, "week": 52_178, "month": 12_000, "quarter": 4_000, "year": 1_000}
+MAX_SCORE = 100
+
 
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 
@@ -90,8 +112,16 @@ MAX_DIGITS = 100  # E108: digits of a number
 MAX_DURATION = {"day": 365_250, "week": 52_178, "month": 12_000, "year": 1_000}
 
 
-def _bad(code: str, message: str, span: Span, *, label: str = "", hint: str = "") -> SegdslError:
-    return SegdslError(Diagnostic(code, message, span, label=label, hint=hint))
+def _bad(
+    code: str,
+    message: str,
+    span: Span,
+    *,
+    label: str = "",
+    hint: str = "",
+    notes: tuple[str, ...] = (),
+) -> SegdslError:
+    return SegdslError(Diagnostic(code, message, span, label=label, hint=hint, notes=notes))
 
 
 class _Builder(Transformer[Token, Any]):
@@ -158,6 +188,72 @@ class _Builder(Transformer[Token, Any]):
         )
 
     @v_args(meta=True)
+    def segmentation_def(self, meta: LarkMeta, c: list[Any]) -> ast.SegmentationDef:
+        _kw, name_tok, _of, entity_tok, *rest = c
+        metas = [x for x in rest if isinstance(x, ast.Meta)]
+        classes = [x for x in rest if isinstance(x, ast.ClassDef)]
+        name, name_span = self.name_tok(name_tok, "a segmentation name")
+        entity = entity_span = None
+        if entity_tok is not None:
+            entity, entity_span = self.name_tok(entity_tok, "an entity name")
+        seen: dict[str, ast.Meta] = {}
+        for m in metas:
+            if m.key in seen:
+                raise _bad(
+                    "E104",
+                    f"`{m.key}` is given twice for segmentation `{name}`",
+                    m.span,
+                    label="second time",
+                    hint=f"keep one `{m.key}` clause",
+                )
+            seen[m.key] = m
+        names: dict[str, ast.ClassDef] = {}
+        for i, cls in enumerate(classes):
+            if cls.where is None and i < len(classes) - 1:
+                nxt = classes[i + 1]
+                raise _bad(
+                    "E115",
+                    f"class `{nxt.name}` comes after the catch-all class `{cls.name}`",
+                    nxt.name_span,
+                    label="never reached: the catch-all takes everyone left",
+                    hint=f"move `{cls.name}` (the class without `where`) to the end of "
+                    f"segmentation `{name}`, or give it a condition: `{cls.name} where …`",
+                )
+            prev = names.get(cls.name)
+            if prev is not None:
+                raise _bad(
+                    "E120",
+                    f"class `{cls.name}` is defined twice in segmentation `{name}`",
+                    cls.name_span,
+                    label="same name as an earlier class",
+                    notes=(f"first defined at {prev.name_span}",),
+                    hint="each class needs its own name; rename one of them",
+                )
+            names[cls.name] = cls
+        return ast.SegmentationDef(
+            self.mspan(meta), name, name_span, entity, entity_span, tuple(metas), tuple(classes)
+        )
+
+    @v_args(meta=True)
+    def class_where(self, meta: LarkMeta, c: list[Any]) -> ast.ClassDef:
+        name_tok, _where, cond = c
+        name, span = self.name_tok(name_tok, "a class name")
+        return ast.ClassDef(self.mspan(meta), name, span, _expr(cond))
+
+    @v_args(meta=True)
+    def class_catchall(self, meta: LarkMeta, c: list[Any]) -> ast.ClassDef:
+        name, span = self.name_tok(c[0], "a class name")
+        if name.lower() in META_KEYS:
+            raise _bad(
+                "E103",
+                f"`{name}` needs a text after it",
+                span,
+                label="expected a text in quotes",
+                hint=f'write e.g. {name.lower()} "…"',
+            )
+        return ast.ClassDef(self.mspan(meta), name, span, None)
+
+    @v_args(meta=True)
     def meta(self, meta: LarkMeta, c: list[Token]) -> ast.Meta:
         key_tok, *rest = c
         key = str(key_tok).lower()
@@ -210,7 +306,9 @@ class _Builder(Transformer[Token, Any]):
     def compare(self, meta: LarkMeta, c: list[Any]) -> ast.Compare:
         left, op, value = c
         op = "!=" if op == "<>" else op
-        return ast.Compare(self.mspan(meta), op, _expr(left), value)
+        # A plain literal stays a value; anything else is an expression (§13).
+        right = value if isinstance(value, ast.Literal | ast.Ago) else _expr(value)
+        return ast.Compare(self.mspan(meta), op, _expr(left), right)
 
     def cmp_op(self, c: list[Token]) -> str:
         return str(c[0])
@@ -297,8 +395,46 @@ class _Builder(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def in_segment(self, meta: LarkMeta, c: list[Any]) -> ast.InSegment:
-        name, span = self.name_tok(c[2], "a segment name")
+        _in, _seg, name_tok, _dot, class_tok = c
+        name, span = self.name_tok(name_tok, "a segment name")
+        if class_tok is not None:
+            cls, cspan = self.name_tok(class_tok, "a class name")
+            return ast.InSegment(self.mspan(meta), f"{name}.{cls}", span.to(cspan))
         return ast.InSegment(self.mspan(meta), name, span)
+
+    @v_args(meta=True)
+    def score(self, meta: LarkMeta, c: list[Any]) -> ast.Score:
+        _score, low_tok, _range, high_tok, _by, by, _per, group = c
+        low, high = self.number_literal(low_tok), self.number_literal(high_tok)
+        span = self.tspan(low_tok).to(self.tspan(high_tok))
+        n = high.value
+        if low.kind != "integer" or low.value != 1:
+            raise _bad(
+                "E118",
+                f"a score runs from 1, not from {low_tok}",
+                span,
+                label="expected 1..N",
+                hint="write e.g. `score 1..5 by spend_365d` (scores 1 to 5)",
+            )
+        if not isinstance(n, int) or not (2 <= n <= MAX_SCORE):
+            if not isinstance(n, int):
+                message = f"`score 1..{high_tok}` needs a whole number of steps"
+            elif n < 2:
+                message = f"`score 1..{high_tok}` gives everyone the same score"
+            else:
+                message = f"`score 1..{high_tok}` has more than {MAX_SCORE} steps"
+            raise _bad(
+                "E118",
+                message,
+                span,
+                label=f"N must be a whole number from 2 to {MAX_SCORE}",
+                hint="write e.g. `score 1..5 by spend_365d` (quintiles) or "
+                "`score 1..10 by spend_365d` (deciles)",
+            )
+        if group is None:
+            return ast.Score(self.mspan(meta), low, high, _expr(by))
+        name, gspan = self.name_tok(group, "an attribute name")
+        return ast.Score(self.mspan(meta), low, high, _expr(by), name, gspan)
 
     @v_args(meta=True)
     def did(self, meta: LarkMeta, c: list[Any]) -> ast.Did:
@@ -456,6 +592,58 @@ class _Builder(Transformer[Token, Any]):
         _between, n, n_unit, _ago, _and, m, m_unit, _ago2 = c
         return ast.Window(self.mspan(meta), self.duration(n, n_unit), self.duration(m, m_unit))
 
+    def calendar_unit(self, tok: Token, plural_ok: bool) -> str:
+        u = CALENDAR_UNITS.get(str(tok).lower())
+        if u is None:
+            raise _bad(
+                "E117",
+                f"unknown calendar unit `{tok}`",
+                self.tspan(tok),
+                label="expected day, week, month, quarter or year",
+                hint="write e.g. `in this month`, `in this quarter` or `in previous 2 weeks`",
+            )
+        return u
+
+    @v_args(meta=True)
+    def this_window(self, meta: LarkMeta, c: list[Token]) -> ast.CalendarWindow:
+        _this, unit = c
+        u = self.calendar_unit(unit, False)
+        if str(unit).lower() != u:
+            raise _bad(
+                "E117",
+                f"`in this {unit}` names one period",
+                self.tspan(unit),
+                label=f"expected `{u}`",
+                hint=f"write `in this {u}`, or `in previous 2 {u}s` for whole periods before it",
+            )
+        return ast.CalendarWindow(self.mspan(meta), u, 0)
+
+    @v_args(meta=True)
+    def previous_window(self, meta: LarkMeta, c: list[Token]) -> ast.CalendarWindow:
+        _prev, num, unit = c
+        u = self.calendar_unit(unit, True)
+        if num is None:
+            return ast.CalendarWindow(self.mspan(meta), u, 1)
+        lit = self.number_literal(num)
+        if lit.kind != "integer" or int(lit.value) < 1:  # type: ignore[arg-type]
+            raise _bad(
+                "E116",
+                f"`in previous {num} {unit}` holds no period",
+                self.tspan(num),
+                label="expected a whole number, 1 or more",
+                hint=f"write `in previous {u}` (the one before this {u}), "
+                f"`in previous 3 {u}s`, or `in this {u}` for the current one",
+            )
+        if int(lit.value) > MAX_PERIODS[u]:  # type: ignore[arg-type]
+            raise _bad(
+                "E106",
+                f"`{num} {unit}` is longer than 1,000 years",
+                self.tspan(num).to(self.tspan(unit)),
+                label="too long",
+                hint=f"at most {MAX_PERIODS[u]:,} {u}s (1,000 years)",
+            )
+        return ast.CalendarWindow(self.mspan(meta), u, int(lit.value), True)  # type: ignore[arg-type]
+
     @v_args(meta=True)
     def last_window(self, meta: LarkMeta, c: list[Token]) -> ast.Window:
         _last, num, unit = c
@@ -492,9 +680,15 @@ class _Builder(Transformer[Token, Any]):
             )
         return ast.Duration(span, int(lit.value), u)  # type: ignore[arg-type]
 
-    @v_args(meta=True)
-    def ago(self, meta: LarkMeta, c: list[Token]) -> ast.Ago:
-        return ast.Ago(self.mspan(meta), self.duration(c[0], c[1]))
+    def ago(self, c: list[Token]) -> ast.Ago:
+        # One token `30 days ago`: split it into the number and the unit, with their spans.
+        tok = c[0]
+        text = str(tok)
+        m = re.match(r"(-?[\d_.]+)((?:\s|#[^\n]*)+)([A-Za-z_]\w*)", text)
+        assert m is not None
+        num = Token.new_borrow_pos("NUMBER", m.group(1), tok)
+        unit = _token_at(tok, "NAME", m.group(3), m.start(3))
+        return ast.Ago(self.tspan(tok), self.duration(num, unit))
 
     def number_literal(self, tok: Token) -> ast.Literal:
         text = str(tok).replace("_", "")
@@ -571,8 +765,10 @@ class _Builder(Transformer[Token, Any]):
                 hint="write YYYY-MM-DDTHH:MM:SS, e.g. 2024-03-01T12:30:00 (UTC)",
             ) from None
         if value.tzinfo is not None:
+            # An exact instant: kept in UTC, marked as such (tzinfo UTC), so that the
+            # resolver does not read it in the project's zone as it does a local time.
             try:
-                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+                value = value.astimezone(dt.UTC)
             except OverflowError:
                 raise _bad(
                     "E110",
@@ -593,6 +789,24 @@ class _Builder(Transformer[Token, Any]):
         items = tuple(x for x in c if x is not None and not isinstance(x, Token))
         brackets = "[]" if c and isinstance(c[0], Token) and c[0].type == "LSQB" else "()"
         return ast.ValueList(self.mspan(meta), items, brackets)
+
+
+def _token_at(tok: Token, type_: str, text: str, offset: int) -> Token:
+    """A token for ``text`` found ``offset`` characters into ``tok`` (line and column
+    recomputed over any line breaks before it)."""
+    before = str(tok)[:offset]
+    line = (tok.line or 1) + before.count("\n")
+    column = len(before) - before.rfind("\n") if "\n" in before else (tok.column or 1) + offset
+    return Token(
+        type_,
+        text,
+        (tok.start_pos or 0) + offset,
+        line,
+        column,
+        line,
+        column + len(text),
+        (tok.start_pos or 0) + offset + len(text),
+    )
 
 
 def _expr(node: Any) -> ast.Expr:
@@ -701,6 +915,7 @@ def parse(text: str, path: str = "<text>") -> ast.Module:
 
 
 __all__ = [
+    "CALENDAR_UNITS",
     "KEYWORDS",
     "MAX_FILE_BYTES",
     "MAX_SYNTAX_DEPTH",

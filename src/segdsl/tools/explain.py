@@ -103,6 +103,10 @@ def _segment_where(project: Project, name: str) -> ast.Expr:
         for stmt in module.statements:
             if isinstance(stmt, ast.SegmentDef) and stmt.name == name:
                 return stmt.where
+            if isinstance(stmt, ast.SegmentationDef) and name.startswith(stmt.name + "."):
+                for cls in stmt.class_segments():
+                    if cls.name == name:
+                        return cls.where
     raise SegdslError(Diagnostic("U004", f"no segment named `{name}` in {project.root}"))
 
 
@@ -140,7 +144,7 @@ def explain(
     def adapted(p: Project) -> Project:
         return p.adapted() if session is None else p.for_data(session)
 
-    instant = as_of_instant(as_of)
+    instant = as_of_instant(as_of, project.catalog.timezone)
     if rule is not None:
         where = parse_condition(rule)
         project.rule(rule)  # report mistakes before reading the data

@@ -622,7 +622,7 @@ def take_snapshot(
     from segdsl.semantic.timecalc import now_utc
 
     config = history_config(project)
-    instant = as_of_instant(as_of) or now_utc()
+    instant = as_of_instant(as_of, project.catalog.timezone) or now_utc()
     segments = project.select(names)  # unknown names fail before any work
     _precheck(config.path, create=True)
     project = project.adapted()

@@ -93,7 +93,7 @@ def overlap(
     """Pairwise overlaps of the segments ``names`` (every segment when empty)."""
     from segdsl.project import as_of_instant
 
-    instant = as_of_instant(as_of)
+    instant = as_of_instant(as_of, project.catalog.timezone)
     chosen = project.select(names)
     seen: set[str] = set()
     unique: list[ir.Segment] = []

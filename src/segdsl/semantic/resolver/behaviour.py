@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from segdsl.catalog.types import Type
+from segdsl.diagnostics import Span
 from segdsl.semantic import ir
 from segdsl.semantic.resolver.common import (
     Ctx,
@@ -14,6 +15,7 @@ from segdsl.semantic.resolver.common import (
     duration,
     err,
 )
+from segdsl.semantic.resolver.forms import period
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.syntax import ast
 
@@ -22,22 +24,26 @@ class BehaviourMixin(ResolverState):
     def _group(self, e: ast.Rank, ctx: Ctx) -> ir.Attr:
         """The attribute of `top … per G`."""
         assert e.per is not None and e.per_span is not None
-        col = ctx.entity.attributes.get(e.per)
+        return self._group_attr(e.per, e.per_span, ctx)
+
+    def _group_attr(self, per: str, span: Span, ctx: Ctx) -> ir.Attr:
+        """The attribute of `… per G` (rankings and scores)."""
+        col = ctx.entity.attributes.get(per)
         if col is None:
-            what = "a measure" if e.per in self.measure_defs else "not an attribute"
+            what = "a measure" if per in self.measure_defs else "not an attribute"
             raise err(
                 "E201",
-                f"`per {e.per}`: `{e.per}` is {what} of `{ctx.entity.name}`",
-                e.per_span,
-                label="rankings are grouped by an attribute",
-                hint=did_you_mean(e.per, ctx.entity.attributes)
+                f"`per {per}`: `{per}` is {what} of `{ctx.entity.name}`",
+                span,
+                label="rankings and scores are grouped by an attribute",
+                hint=did_you_mean(per, ctx.entity.attributes)
                 or "group by an attribute such as country: `top 10% by spend per country`",
             )
         if col.type.is_list:
             raise err(
                 "E303",
-                f"`{e.per}` is a list; `per` groups by a single value",
-                e.per_span,
+                f"`{per}` is a list; `per` groups by a single value",
+                span,
                 hint="group by an attribute with one value per entity, such as a country",
             )
         return ir.Attr(ctx.entity.name, col.name, col.column, col.type)
@@ -78,13 +84,15 @@ class BehaviourMixin(ResolverState):
         window, until = self._window(e.window)
         w1 = self.cond(e.where, Ctx(ctx.entity, first)) if e.where is not None else None
         w2 = self.cond(then.where, Ctx(ctx.entity, second)) if then.where is not None else None
+        cal = period(e.window) if isinstance(e.window, ast.CalendarWindow) else None
         return ir.Sequence(
-            first.name, window, until, w1, then.negated, second.name, duration(d), w2
+            first.name, window, until, w1, then.negated, second.name, duration(d), w2, cal
         )
 
-    def _window(self, w: ast.Window | None) -> tuple[ir.Duration | None, ir.Duration | None]:
-        """The far and near ends of a window; the near end is None when it is T."""
-        if w is None:
+    def _window(self, w: ast.AnyWindow | None) -> tuple[ir.Duration | None, ir.Duration | None]:
+        """The far and near ends of a window; the near end is None when it is T. A
+        calendar window has neither (see :func:`forms.period`)."""
+        if w is None or isinstance(w, ast.CalendarWindow):
             return None, None
         far = duration(w.duration)
         if w.until is None or w.until.amount == 0:

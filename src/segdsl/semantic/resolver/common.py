@@ -3,6 +3,7 @@ the result, and small conversions from the syntax tree."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable
@@ -12,6 +13,8 @@ from segdsl.catalog.model import EntityDef, EventDef
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError, Span
 from segdsl.semantic import ir
+from segdsl.semantic.resolver.forms import zoned_instant
+from segdsl.semantic.timecalc import utc_to_local
 from segdsl.syntax import ast
 
 LITERAL_TYPES = {
@@ -68,6 +71,8 @@ class Resolved:
 
     segments: dict[str, ir.Segment]
     measures: dict[str, ir.Measure]
+    # Each segmentation's classes are also in ``segments`` as `NAME.CLASS`.
+    segmentations: dict[str, ir.Segmentation] = dataclasses.field(default_factory=dict)
 
 
 def count(n: int) -> str:
@@ -96,11 +101,12 @@ def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def as_date(v: ir.Value | None) -> ir.Value | None:
-    """A timestamp literal met by a date is compared by its calendar day."""
+def as_date(v: ir.Value | None, zone: str = "UTC") -> ir.Value | None:
+    """A timestamp literal met by a date is compared by its calendar day (in the
+    project's zone)."""
     if isinstance(v, ir.Const) and v.type is Type.TIMESTAMP:
         assert isinstance(v.value, dt.datetime)
-        return ir.Const(v.value.date(), Type.DATE)
+        return ir.Const(utc_to_local(v.value, zone).date(), Type.DATE)
     return v
 
 
@@ -115,7 +121,12 @@ def approx_days(d: ir.Duration) -> float:
     return d.amount * DAYS[d.unit]
 
 
-def const(v: ast.Literal) -> ir.Const:
+def const(v: ast.Literal, zone: str = "UTC") -> ir.Const:
+    """A literal as an IR constant; a timestamp becomes a naive UTC instant (read in
+    ``zone`` when it was written without an offset, language.md §11)."""
+    if v.kind == "timestamp":
+        assert isinstance(v.value, dt.datetime)
+        return ir.Const(zoned_instant(v.value, zone), Type.TIMESTAMP)
     return ir.Const(v.value, LITERAL_TYPES[v.kind])
 
 

@@ -17,11 +17,20 @@ from segdsl.semantic.resolver.common import (
     duration,
     err,
 )
+from segdsl.semantic.resolver.forms import (
+    compare_types,
+    constant_range,
+    day_start,
+    local_day,
+    nested_ranking,
+    period,
+)
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.semantic.resolver.wording import (
     condition_hint,
     literal_hint,
     show,
+    show_expr,
     what_is,
 )
 from segdsl.syntax import ast
@@ -60,7 +69,7 @@ class ConditionsMixin(ResolverState):
                         hint="compare with a window instead, e.g. `x in last 30 days`",
                     )
             if left.type is Type.DATE:
-                values = tuple(as_date(v) or v for v in values)
+                values = tuple(as_date(v, self.catalog.timezone) or v for v in values)
             if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
                 c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
             else:
@@ -83,7 +92,10 @@ class ConditionsMixin(ResolverState):
                 raise self._type_error(
                     e.left, left, "a date or timestamp", "`in last …` is a time window"
                 )
-            c = ir.InLast(left, duration(e.window.duration))
+            if isinstance(e.window, ast.CalendarWindow):
+                c = ir.InPeriod(left, period(e.window))
+            else:
+                c = ir.InLast(left, duration(e.window.duration))
             return ir.Not(c) if e.negated else c
         if isinstance(e, ast.BeforeAfter):
             left = self.value(e.left, ctx)
@@ -125,12 +137,30 @@ class ConditionsMixin(ResolverState):
             by = self.value(e.by, ctx)
             if not by.type.is_numeric:
                 raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")
+            if nested_ranking(by):
+                raise err(
+                    "E319",
+                    "a ranking cannot be computed from a score, another ranking or a segmentation",
+                    e.by.span,
+                    label="already computed over the whole entity",
+                    hint="rank by the plain value instead, e.g. `top 10% by spend_365d`",
+                )
             per = self._group(e, ctx) if e.per is not None else None
             return ir.Rank(ir.direction(e.direction), pct, by, per)
         # A value used as a condition: only a boolean will do.
         value = self.value(e, ctx)
         if value.type is Type.BOOLEAN:
             return ir.IsTrue(value)
+        if isinstance(value, ir.ClassOf):
+            first = value.names[0] if value.names else (value.catchall or "…")
+            raise err(
+                "E302",
+                f"`{value.segmentation}` is a segmentation: its value is the name of a class",
+                e.span,
+                label="this needs a comparison",
+                hint=f'compare it, e.g. `{value.segmentation} = "{first}"`, or write '
+                f"`in segment {value.segmentation}.{first}`",
+            )
         raise err(
             "E302",
             f"{what_is(e)} is {describe(value.type)}, not a condition",
@@ -141,7 +171,10 @@ class ConditionsMixin(ResolverState):
 
     def _compare(self, e: ast.Compare, ctx: Ctx) -> ir.Cond:
         left = self._scalar(e.left, ctx, f"`{e.op}`")
-        right = self._const_for(e.right, left, e.left)
+        if isinstance(e.right, ast.Literal | ast.Ago):
+            right = self._const_for(e.right, left, e.left)
+        else:
+            right = self._right_expr(e, left, ctx)
         if left.type is Type.BOOLEAN and e.op not in ("=", "!="):
             raise err(
                 "E303",
@@ -156,6 +189,40 @@ class ConditionsMixin(ResolverState):
             c = ir.Compare(op, left, right)
         return ir.Not(c) if e.op == "!=" else c
 
+    def _right_expr(self, e: ast.Compare, left: ir.Value, ctx: Ctx) -> ir.Value:
+        """An expression on the right of a comparison (§13): the same type as the left."""
+        assert isinstance(e.right, ast.Expr)
+        bounds = constant_range(e.right)
+        if bounds is not None and e.op == "=":
+            low, high = bounds
+            raise err(
+                "E317",
+                f"`{low}-{high}` is a subtraction; a range is written with `..`",
+                e.right.span,
+                label=f"this is {low} minus {high}",
+                hint=f"write a range with `..` (both ends included), e.g. `{show_expr(e.left)} "
+                f"{low}..{high}`",
+            )
+        if isinstance(e.right, ast.Name) and left.type is Type.STRING:
+            known = (
+                e.right.name in ctx.entity.attributes
+                or e.right.name in self.measure_defs
+                or e.right.name in self.segmentation_defs
+                or (ctx.event is not None and e.right.name in ctx.event.fields)
+            )
+            if not known:
+                raise err(
+                    "E201",
+                    f"unknown name `{e.right.name}`",
+                    e.right.span,
+                    label="expected a value",
+                    hint=f'text values need quotes: "{e.right.name}" (or compare with '
+                    "an attribute or measure of the same kind)",
+                )
+        right = self._scalar(e.right, ctx, f"`{e.op}`")
+        compare_types(e.op, left, right, e.left, e.right, what_is)
+        return right
+
     def _temporal_cmp(self, op: ir.CompareOp, left: ir.Value, right: ir.Value) -> ir.Cond:
         """A comparison of a date or timestamp with a date, timestamp or `N unit ago`.
 
@@ -165,9 +232,10 @@ class ConditionsMixin(ResolverState):
         """
         if left.type is Type.TIMESTAMP and isinstance(right, ir.Const) and right.type is Type.DATE:
             assert isinstance(right.value, dt.date)
-            day = dt.datetime.combine(right.value, dt.time())
-            start = ir.Const(day, Type.TIMESTAMP)
-            nxt = ir.Const(day + dt.timedelta(days=1), Type.TIMESTAMP)
+            # The day as it runs in the project's zone (23 or 25 hours across a switch).
+            zone = self.catalog.timezone
+            start = ir.Const(day_start(right.value, zone), Type.TIMESTAMP)
+            nxt = ir.Const(day_start(right.value + dt.timedelta(days=1), zone), Type.TIMESTAMP)
             if op == "=":
                 return ir.And((ir.Compare(">=", left, start), ir.Compare("<", left, nxt)))
             if op == ">":
@@ -180,7 +248,7 @@ class ConditionsMixin(ResolverState):
                 return ir.Compare("<", left, nxt)
         if left.type is Type.DATE and isinstance(right, ir.Const) and right.type is Type.TIMESTAMP:
             assert isinstance(right.value, dt.datetime)
-            right = ir.Const(right.value.date(), Type.DATE)
+            right = ir.Const(local_day(right.value, self.catalog.timezone), Type.DATE)
         return ir.Compare(op, left, right)
 
     def _range(self, e: ast.Range, ctx: Ctx) -> ir.Cond:
@@ -192,8 +260,8 @@ class ConditionsMixin(ResolverState):
         low = self._const_for(e.low, left, e.left) if e.low is not None else None
         high = self._const_for(e.high, left, e.left) if e.high is not None else None
         if left.type is Type.DATE:
-            low = as_date(low)
-            high = as_date(high)
+            low = as_date(low, self.catalog.timezone)
+            high = as_date(high, self.catalog.timezone)
         if low is not None and high is not None and after(low, high):
             assert e.low is not None and e.high is not None
             raise err(
@@ -254,6 +322,19 @@ class ConditionsMixin(ResolverState):
     def _in_segment(self, e: ast.InSegment, ctx: Ctx) -> ir.Cond:
         if ctx.event is not None:
             raise err("E304", "`in segment` cannot be used inside an event condition", e.span)
+        if "." in e.name:
+            return self._in_class(e, ctx)
+        if e.name in self.segmentation_defs:
+            g = self.segmentation_defs[e.name]
+            first = g.classes[0].name if g.classes else "…"
+            raise err(
+                "E321",
+                f"`{e.name}` is a segmentation, not a segment",
+                e.name_span,
+                label="name one of its classes",
+                hint=f"write `in segment {e.name}.{first}`; its classes are: "
+                + ", ".join(c.name for c in g.classes),
+            )
         if e.name not in self.segment_defs:
             hint = did_you_mean(e.name, self.segment_defs)
             if e.name in self.measure_defs:
@@ -289,7 +370,7 @@ class ConditionsMixin(ResolverState):
                     hint="compare times with times, numbers with numbers",
                 )
             return ir.Ago(duration(v.duration), left.type)
-        c = const(v)
+        c = const(v, self.catalog.timezone)
         if not comparable(left.type, c.type):
             raise err(
                 "E303",

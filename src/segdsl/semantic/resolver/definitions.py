@@ -21,22 +21,30 @@ from segdsl.semantic.resolver.common import (
 from segdsl.semantic.resolver.conditions import ConditionsMixin
 from segdsl.semantic.resolver.limits import LimitsMixin
 from segdsl.semantic.resolver.names import NamesMixin
+from segdsl.semantic.resolver.segmentations import SegmentationsMixin
 from segdsl.semantic.resolver.values import ValuesMixin
 from segdsl.syntax import ast
 
 
-class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsMixin):
+class Resolver(
+    ConditionsMixin,
+    ValuesMixin,
+    NamesMixin,
+    BehaviourMixin,
+    SegmentationsMixin,
+    LimitsMixin,
+):
     """Resolves a project's statements against its catalog; each construct's work is in
     the module of its mixin."""
 
     def _collect(self, modules: Iterable[ast.Module]) -> None:
-        first: dict[str, ast.SegmentDef | ast.MeasureDef] = {}
+        first: dict[str, ast.Statement] = {}
         for module in modules:
             for stmt in module.statements:
                 prev = first.get(stmt.name)
                 if prev is not None:
-                    kind = "segment" if isinstance(stmt, ast.SegmentDef) else "measure"
-                    prev_kind = "segment" if isinstance(prev, ast.SegmentDef) else "measure"
+                    kind = statement_kind(stmt)
+                    prev_kind = statement_kind(prev)
                     self.diagnostics.append(
                         Diagnostic(
                             "E202",
@@ -51,6 +59,10 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
                 first[stmt.name] = stmt
                 if isinstance(stmt, ast.SegmentDef):
                     self.segment_defs[stmt.name] = stmt
+                elif isinstance(stmt, ast.SegmentationDef):
+                    self.segmentation_defs[stmt.name] = stmt
+                    for c in stmt.classes:
+                        self.class_names[f"{stmt.name}.{c.name}"] = (stmt.name, c.name)
                 else:
                     self.measure_defs[stmt.name] = stmt
         for name, mdef in self.measure_defs.items():
@@ -67,8 +79,12 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
                     )
 
     def resolve_all(self) -> Resolved:
-        for kind, names in (("measure", self.measure_defs), ("segment", self.segment_defs)):
-            fn = self.measure if kind == "measure" else self.segment
+        steps: list[tuple[Callable[[str], object], Iterable[str]]] = [
+            (self.measure, self.measure_defs),
+            (self.segment, self.segment_defs),
+            (self.segmentation, self.segmentation_defs),
+        ]
+        for fn, names in steps:
             for name in names:
                 if len(self.diagnostics) >= MAX_ERRORS:
                     # Past this many, more messages do not help and cost time (each
@@ -85,7 +101,7 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
                 self._guard(fn, name)
         if self.diagnostics:
             raise SegdslError(dedupe(self.diagnostics))
-        return Resolved(dict(self._segments), dict(self._measures))
+        return Resolved(dict(self._segments), dict(self._measures), dict(self._segmentations))
 
     def _guard(self, fn: Callable[[str], object], name: str) -> None:
         try:
@@ -98,6 +114,9 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
         done = self._segments.get(name)
         if done is not None:
             return done
+        if name in self.class_names:
+            self.segmentation(self.class_names[name][0])
+            return self._segments[name]
         sdef = self.segment_defs[name]
         entity_name = sdef.entity or self.catalog.default_entity
         entity = self.catalog.entities.get(entity_name)
@@ -149,7 +168,11 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
         if done is not None:
             return done
         mdef = self.measure_defs[name]
-        entity_name = self._measure_entity(mdef.expr, set()) or self.catalog.default_entity
+        entity_name = (
+            self._measure_entity(mdef.expr, set())
+            or self._attribute_entity(mdef.expr)
+            or self.catalog.default_entity
+        )
         entity = self.catalog.entities[entity_name]
         self._stack.append(("measure", name))
         try:
@@ -168,6 +191,23 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
         self._measures[name] = m
         return m
 
+    def _attribute_entity(self, expr: ast.Expr) -> str | None:
+        """For a measure over attributes alone (e.g. `score 1..5 by points`): the
+        default entity if it has every attribute named, else the first entity that
+        has the first of them."""
+        names = [
+            n.name
+            for n in ast.walk_exprs(expr)
+            if isinstance(n, ast.Name) and n.name not in self.measure_defs
+        ]
+        default = self.catalog.entities.get(self.catalog.default_entity)
+        if not names or (default is not None and all(n in default.attributes for n in names)):
+            return None
+        for entity in self.catalog.entities.values():
+            if names[0] in entity.attributes:
+                return entity.name
+        return None
+
     def _measure_entity(self, expr: ast.Expr, seen: set[str]) -> str | None:
         """The entity a measure is about: the entity of the first event it aggregates."""
         for node in ast.walk_exprs(expr):
@@ -183,3 +223,11 @@ class Resolver(ConditionsMixin, ValuesMixin, NamesMixin, BehaviourMixin, LimitsM
                 if found:
                     return found
         return None
+
+
+def statement_kind(stmt: ast.Statement) -> str:
+    if isinstance(stmt, ast.SegmentDef):
+        return "segment"
+    if isinstance(stmt, ast.SegmentationDef):
+        return "segmentation"
+    return "measure"

@@ -10,6 +10,7 @@ from segdsl.semantic.resolver.common import (
     did_you_mean,
     err,
 )
+from segdsl.semantic.resolver.forms import TIME_PARTS, time_part
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.syntax import ast
 
@@ -20,6 +21,8 @@ class NamesMixin(ResolverState):
             ev = ctx.event
             if e.name == "timestamp":
                 return ir.EventField(ev.name, "timestamp", ev.timestamp, ev.timestamp_type)
+            if e.name in TIME_PARTS:
+                return time_part(e.name, ev, e.span)
             col = ev.fields.get(e.name)
             if col is not None:
                 return ir.EventField(ev.name, col.name, col.column, col.type)
@@ -28,8 +31,9 @@ class NamesMixin(ResolverState):
                 f"unknown field `{e.name}` of event `{ev.name}`",
                 e.span,
                 label=f"not a field of `{ev.name}`",
-                hint=did_you_mean(e.name, [*ev.fields, "timestamp"])
-                or f"the fields of `{ev.name}` are: " + ", ".join([*ev.fields, "timestamp"]),
+                hint=did_you_mean(e.name, [*ev.fields, "timestamp", *TIME_PARTS])
+                or f"the fields of `{ev.name}` are: "
+                + ", ".join([*ev.fields, "timestamp", *TIME_PARTS]),
                 notes=("inside an event condition, names are the event's own fields",),
             )
         entity = ctx.entity
@@ -48,6 +52,28 @@ class NamesMixin(ResolverState):
                     hint="use measures of the segment's own entity",
                 )
             return ir.MeasureRef(e.name, m.expr)
+        if e.name in self.segmentation_defs:
+            # §15: the name of the entity's class, as text
+            self._enter("segmentation", e.name, e.span)
+            g = self.segmentation(e.name)
+            if g.entity != entity.name:
+                raise err(
+                    "E307",
+                    f"segmentation `{e.name}` is about `{g.entity}`, not `{entity.name}`",
+                    e.span,
+                    hint="use segmentations of the segment's own entity",
+                )
+            self._reuse(g.value, e.span)
+            return g.value
+        if e.name in TIME_PARTS:
+            raise err(
+                "E302",
+                f"`{e.name}` is a part of an event's time",
+                e.span,
+                label="only inside an event condition",
+                hint=f"use it in an aggregate's or `did`'s condition, e.g. "
+                f"`count(purchase where {e.name} >= 6) >= 1`",
+            )
         if e.name in self.segment_defs:
             raise err(
                 "E302",

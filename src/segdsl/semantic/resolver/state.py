@@ -21,6 +21,10 @@ class ResolverState(ABC):
         self.catalog = catalog
         self.segment_defs: dict[str, ast.SegmentDef] = {}
         self.measure_defs: dict[str, ast.MeasureDef] = {}
+        self.segmentation_defs: dict[str, ast.SegmentationDef] = {}
+        # `rfm.champions` → (segmentation, class)
+        self.class_names: dict[str, tuple[str, str]] = {}
+        self._segmentations: dict[str, ir.Segmentation] = {}
         self.diagnostics: list[Diagnostic] = []
         self._segments: dict[str, ir.Segment] = {}
         self._measures: dict[str, ir.Measure] = {}
@@ -74,7 +78,16 @@ class ResolverState(ABC):
     def _type_error(self, e: ast.Expr, v: ir.Value, want: str, why: str) -> SegdslError: ...
 
     @abstractmethod
-    def _window(self, w: ast.Window | None) -> tuple[ir.Duration | None, ir.Duration | None]: ...
+    def _window(self, w: ast.AnyWindow | None) -> tuple[ir.Duration | None, ir.Duration | None]: ...
+
+    @abstractmethod
+    def segmentation(self, name: str) -> ir.Segmentation: ...
+
+    @abstractmethod
+    def _in_class(self, e: ast.InSegment, ctx: Ctx) -> ir.Cond: ...
+
+    @abstractmethod
+    def _group_attr(self, name: str, span: Span, ctx: Ctx) -> ir.Attr: ...
 
     @abstractmethod
     def _within(self, e: ast.Within, ctx: Ctx) -> ir.Cond: ...

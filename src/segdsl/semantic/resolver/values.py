@@ -8,6 +8,7 @@ from segdsl.semantic.resolver.common import (
     Ctx,
     err,
 )
+from segdsl.semantic.resolver.forms import nested_ranking, period
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.semantic.resolver.wording import (
     example_field,
@@ -51,6 +52,8 @@ class ValuesMixin(ResolverState):
             return self._field_ref(e, ctx)
         if isinstance(e, ast.Aggregate):
             return self._aggregate(e, ctx)
+        if isinstance(e, ast.Score):
+            return self._score(e, ctx)
         if isinstance(e, ast.Arith):
             left = self.value(e.left, ctx)
             right = self.value(e.right, ctx)
@@ -97,7 +100,24 @@ class ValuesMixin(ResolverState):
             field = fv
         func = e.func
         result: Type
-        if func in ("count", "first", "last"):
+        if func in ("first", "last", "most_frequent") and field is not None:
+            # §12: the value of a field carried by an event
+            if field.type.is_list:
+                raise err(
+                    "E303",
+                    f"`{func}` takes a field with one value per event; `{field.name}` is a list",
+                    fspan,
+                )
+            result = field.type
+        elif func == "most_frequent":
+            raise err(
+                "E308",
+                "`most_frequent` needs a field of the event",
+                e.event_span,
+                label="which field?",
+                hint=f"write e.g. `most_frequent({e.event}.{example_field(ev)})`",
+            )
+        elif func in ("count", "first", "last"):
             if field is not None:
                 hint = (
                     f"count events with `count({e.event})`, or distinct values with "
@@ -137,4 +157,26 @@ class ValuesMixin(ResolverState):
                 result = field.type
         where = self.cond(e.where, ev_ctx) if e.where is not None else None
         window, until = self._window(e.window)
-        return ir.Aggregate(ir.agg_func(func), ev.name, field, window, where, result, until)
+        cal = period(e.window) if isinstance(e.window, ast.CalendarWindow) else None
+        return ir.Aggregate(ir.agg_func(func), ev.name, field, window, where, result, until, cal)
+
+    def _score(self, e: ast.Score, ctx: Ctx) -> ir.Value:
+        """`score 1..N by X [per G]` (§14)."""
+        if ctx.event is not None:
+            raise err("E304", "`score` cannot be used inside an event condition", e.span)
+        by = self.value(e.by, ctx)
+        if not (by.type.is_numeric or by.type.is_temporal):
+            raise self._type_error(
+                e.by, by, "a number, date or timestamp", "a score orders entities by a value"
+            )
+        if nested_ranking(by):
+            raise err(
+                "E319",
+                "a score cannot be computed from another score, ranking or segmentation",
+                e.by.span,
+                label="already computed over the whole entity",
+                hint="score the plain value instead, e.g. `score 1..5 by spend_365d`",
+            )
+        per = self._group_attr(e.per, e.per_span, ctx) if e.per and e.per_span else None
+        assert isinstance(e.high.value, int)
+        return ir.Score(e.high.value, by, per)

@@ -33,6 +33,8 @@ def what_is(e: ast.Expr) -> str:
     if isinstance(e, ast.Name):
         return f"`{e.name}`"
     if isinstance(e, ast.Aggregate):
+        if e.field_name is not None:
+            return f"`{func_word(e.func)}({e.event}.{e.field_name}…)`"
         return f"`{func_word(e.func)}({e.event}…)`"
     if isinstance(e, ast.FieldRef):
         return f"`{e.event}.{e.field_name}`"

@@ -21,7 +21,9 @@ class AggregatesMixin(BuilderState):
             groups.setdefault((ev.source, ev.key), []).append(agg)
         return groups
 
-    def _agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expr:
+    def _agg_filter(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expr | None:
+        """Which rows of the source an aggregate reads (kind, window, condition); a new
+        tree on each call."""
         ev = self.catalog.events[agg.event]
         conds: list[exp.Expr] = []
         if multi_kind and ev.kind is not None:
@@ -40,9 +42,23 @@ class AggregatesMixin(BuilderState):
                     expression=self.as_of.ago(agg.until, ev.timestamp_type),
                 )
             )
+        if agg.period is not None:
+            p = agg.period
+            if p.previous == 0:
+                # `in this UNIT`: from the start of the period; ≤ T holds for every row read.
+                start, _end, _inc = self.as_of.period(p, ev.timestamp_type)
+                conds.append(exp.GTE(this=col(ev.timestamp), expression=start))
+            else:
+                conds.append(self.as_of.in_period(col(ev.timestamp), p, ev.timestamp_type))
         if agg.where is not None:
             conds.append(self.cond(agg.where, False, ev))
-        cond = and_(*conds) if conds else None
+        return and_(*conds) if conds else None
+
+    def _agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expr:
+        ev = self.catalog.events[agg.event]
+        if agg.of_values:
+            return self._value_agg_sql(agg, multi_kind)
+        cond = self._agg_filter(agg, multi_kind)
 
         def when(then: exp.Expr, other: exp.Expr | None = None) -> exp.Expr:
             if cond is None:
@@ -68,6 +84,74 @@ class AggregatesMixin(BuilderState):
             return exp.Count(this=exp.Distinct(expressions=[inner]))
         return {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[f](this=inner)
 
+    # -- values carried by events (§12) ------------------------------------------------------
+    def _matching(self, agg: ir.Aggregate, multi_kind: bool, *extra: exp.Expr) -> exp.Expr:
+        """The row matches the aggregate (and ``extra``): a fresh tree each time."""
+        cond = self._agg_filter(agg, multi_kind)
+        parts = ([cond] if cond is not None else []) + list(extra)
+        return and_(*parts) if parts else exp.true()
+
+    def _value_agg_sql(self, agg: ir.Aggregate, multi_kind: bool) -> exp.Expr:
+        """first/last(E.f): the largest f among the matching rows at the first/last
+        matching instant (``<alias>_at``, a window column); most_frequent(E.f): the
+        smallest f among the values carried by the most matching rows (``<alias>_cnt``
+        per value, ``<alias>_top`` per entity)."""
+        ev = self.catalog.events[agg.event]
+        assert agg.field is not None
+        alias = self.needs.aggregates[agg]
+        f = col(agg.field.column)
+        if agg.func in ("first", "last"):
+            at = exp.EQ(this=col(ev.timestamp), expression=col(alias + "_at"))
+            hit = self._matching(agg, multi_kind, at)
+            return exp.Max(this=exp.Case(ifs=[exp.If(this=hit, true=f)]))
+        top = exp.EQ(this=col(alias + "_cnt"), expression=col(alias + "_top"))
+        hit = self._matching(agg, multi_kind, _is_set(f.copy()), top)
+        return exp.Min(this=exp.Case(ifs=[exp.If(this=hit, true=f)]))
+
+    def _value_windows(
+        self, key: str, aggs: list[ir.Aggregate], multi_kind: bool
+    ) -> tuple[list[exp.Expr], list[exp.Expr]]:
+        """The window columns the value aggregates need, in two layers (a window over a
+        window column must be computed one SELECT further out)."""
+        first: list[exp.Expr] = []
+        second: list[exp.Expr] = []
+        for agg in aggs:
+            if not agg.of_values:
+                continue
+            ev = self.catalog.events[agg.event]
+            assert agg.field is not None
+            alias = self.needs.aggregates[agg]
+            f = col(agg.field.column)
+            if agg.func in ("first", "last"):
+                stamp = exp.Case(
+                    ifs=[exp.If(this=self._matching(agg, multi_kind), true=col(ev.timestamp))]
+                )
+                extreme = exp.Min(this=stamp) if agg.func == "first" else exp.Max(this=stamp)
+                window = exp.Window(this=extreme, partition_by=[col(key)])
+                first.append(aliased(window, ident(alias + "_at")))
+                continue
+            counted = exp.Case(
+                ifs=[exp.If(this=self._matching(agg, multi_kind, _is_set(f.copy())), true=num(1))],
+                default=num(0),
+            )
+            per_value = exp.Window(this=exp.Sum(this=counted), partition_by=[col(key), f.copy()])
+            first.append(aliased(per_value, ident(alias + "_cnt")))
+            best = exp.Case(
+                ifs=[
+                    exp.If(
+                        this=self._matching(agg, multi_kind, _is_set(f.copy())),
+                        true=col(alias + "_cnt"),
+                    )
+                ]
+            )
+            second.append(
+                aliased(
+                    exp.Window(this=exp.Max(this=best), partition_by=[col(key)]),
+                    ident(alias + "_top"),
+                )
+            )
+        return first, second
+
     def _group_cte(self, src: SourceTable, key: str, aggs: list[ir.Aggregate]) -> exp.Select:
         events: list[EventDef] = list(dict.fromkeys(self.catalog.events[a.event] for a in aggs))
         multi_kind = len(events) > 1
@@ -80,6 +164,7 @@ class AggregatesMixin(BuilderState):
             from_=table_ref(src),
             group=[col(key)],
         )
+        windows = self._value_windows(key, aggs, multi_kind)
         filters: list[exp.Expr] = []
         for ev in events:
             parts: list[exp.Expr] = []
@@ -95,7 +180,17 @@ class AggregatesMixin(BuilderState):
             if lower is not None:
                 parts.append(exp.GT(this=col(ev.timestamp), expression=lower))
             filters.append(and_(*parts))
-        select.set("where", exp.Where(this=or_(*filters)))
+        if not windows[0]:
+            select.set("where", exp.Where(this=or_(*filters)))
+            return select
+        # Values of events: the source is read once, in a subquery that adds the window
+        # columns over the rows that exist at T, then grouped as usual.
+        inner = new_select(exp.Star(), *windows[0], from_=table_ref(src), where=or_(*filters))
+        rows: exp.Expr = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident("ev_rows")))
+        if windows[1]:
+            outer = new_select(exp.Star(), *windows[1], from_=rows)
+            rows = exp.Subquery(this=outer, alias=exp.TableAlias(this=ident("ev_ranked")))
+        select.set("from_", exp.From(this=rows))
         return select
 
     def _common_lower_bound(self, aggs: list[ir.Aggregate], ev: EventDef) -> exp.Expr | None:
@@ -111,3 +206,7 @@ class AggregatesMixin(BuilderState):
         else:
             widest = min(windows, key=lambda w: (self.as_of.sort_key(w), w.amount, w.unit))
         return self.as_of.ago(widest, ev.timestamp_type)
+
+
+def _is_set(e: exp.Expr) -> exp.Expr:
+    return exp.Not(this=exp.Is(this=e, expression=exp.Null()))

@@ -98,6 +98,9 @@ class ConditionsMixin(BuilderState):
                 exp.LTE(this=left.copy(), expression=self.as_of.now(t)),
             )
             return window, c.left.nullable
+        if isinstance(c, ir.InPeriod):
+            left = self.value(c.left, event)
+            return self.as_of.in_period(left, c.period, c.left.type), c.left.nullable
         if isinstance(c, ir.IsTrue):
             return exp.EQ(this=self.value(c.value, event), expression=exp.true()), c.value.nullable
         if isinstance(c, ir.Within):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from segdsl.semantic import ir
 
-UNIT_ABBR = {"day": "d", "week": "w", "month": "m", "year": "y"}
+UNIT_ABBR = {"day": "d", "week": "w", "month": "m", "quarter": "q", "year": "y"}
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Needs:
     aggregates: dict[ir.Aggregate, str] = field(default_factory=dict)
     ranks: dict[ir.Rank, str] = field(default_factory=dict)
     sequences: dict[ir.Sequence, str] = field(default_factory=dict)
+    scores: dict[ir.Score, str] = field(default_factory=dict)
 
 
 def collect(conds: Iterable[ir.Cond], needs: Needs) -> None:
@@ -27,6 +28,8 @@ def collect(conds: Iterable[ir.Cond], needs: Needs) -> None:
                 needs.attrs.setdefault(v.name, v)
             elif isinstance(v, ir.Aggregate):
                 needs.aggregates.setdefault(v, "")
+            elif isinstance(v, ir.Score):
+                needs.scores.setdefault(v, "")
         for c in ir.walk_conds(cond):
             if isinstance(c, ir.Rank):
                 needs.ranks.setdefault(c, "")
@@ -43,6 +46,13 @@ def agg_alias(agg: ir.Aggregate) -> str:
         parts.append(f"{agg.window.amount}{UNIT_ABBR[agg.window.unit]}")
     if agg.until is not None:
         parts.append(f"to{agg.until.amount}{UNIT_ABBR[agg.until.unit]}")
+    if agg.period is not None:
+        p = agg.period
+        parts.append(
+            f"this{UNIT_ABBR[p.unit]}"
+            if p.previous == 0
+            else f"prev{p.previous}{UNIT_ABBR[p.unit]}"
+        )
     if agg.where is not None:
         parts.append("if")
     return "_".join(parts)

@@ -10,7 +10,7 @@ from sqlglot import exp
 from segdsl.semantic import ir
 from segdsl.sql.compiler.state import BuilderState
 from segdsl.sql.names import col, ident, unique_name
-from segdsl.sql.nodes import add_columns, aliased, and_, new_select, num
+from segdsl.sql.nodes import add_columns, aliased, and_, cast, new_select, num
 
 
 class RankingsMixin(BuilderState):
@@ -39,7 +39,7 @@ class RankingsMixin(BuilderState):
         group G) and counts, per value, the entities strictly better (a running sum
         over the distinct values only, not a sort of every entity); ``ranked`` joins
         those counts back on X."""
-        if not self.needs.ranks:
+        if not self.needs.ranks and not self.needs.scores:
             return []
         vname = self.valued_name
         valued = new_select(exp.Star(), from_=exp.Table(this=ident(self.base_name)))
@@ -63,6 +63,34 @@ class RankingsMixin(BuilderState):
                 aliased(col("better", cte), ident(alias + "_better")),
                 aliased(col("n", cte), ident(alias + "_n")),
             )
+        for i, (score, alias) in enumerate(self.needs.scores.items(), start=1):
+            # §14: 1 + floor(N × b / n), b = how many have a strictly smaller X (the
+            # ascending running count), n = how many have X set (in the group).
+            value = alias + "_value"
+            add_columns(valued, aliased(self.value(score.by), ident(value)))
+            per = score.per.name if score.per is not None else None
+            cte = unique_name(f"scores_{i}", self.ctes)
+            # The score is computed per distinct value (where n ≥ 1), then joined: an
+            # engine never divides for an entity whose X is missing.
+            scaled = exp.Mul(this=num(score.n), expression=col("better"))
+            ratio = exp.Div(this=cast(scaled, exp.DataType.Type.DOUBLE), expression=col("n"))
+            whole = cast(exp.Floor(this=ratio), exp.DataType.Type.BIGINT)
+            counted = exp.Subquery(
+                this=self._rank_cte(value, per, False),
+                alias=exp.TableAlias(this=ident("counted")),
+            )
+            per_value = new_select(
+                col("v"),
+                *([col("g")] if per is not None else []),
+                aliased(exp.Add(this=num(1), expression=whole), ident("s")),
+                from_=counted,
+            )
+            ctes.append((cte, per_value))
+            on = exp.EQ(this=col(value, vname), expression=col("v", cte))
+            if per is not None:
+                on = and_(on, exp.EQ(this=col(per, vname), expression=col("g", cte)))
+            ranked.append("joins", exp.Join(this=exp.Table(this=ident(cte)), on=on, side="LEFT"))
+            add_columns(ranked, aliased(col("s", cte), ident(alias)))
         return [(vname, valued), *ctes, (self.ranked_name, ranked)]
 
     def _rank_cte(self, value: str, per: str | None, desc: bool) -> exp.Select:

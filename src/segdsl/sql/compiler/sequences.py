@@ -71,6 +71,11 @@ class SequencesMixin(BuilderState):
             e2.append(exp.GT(this=col(second.timestamp), expression=lower.copy()))
         if s.until is not None:
             e1.append(exp.LTE(this=ts.copy(), expression=self.as_of.ago(s.until, t)))
+        if s.period is not None:
+            e1.append(self.as_of.in_period(ts.copy(), s.period, t))
+            # An E2 counts only after some E1, so never before the period starts.
+            start, _end, _inc = self.as_of.period(s.period, t)
+            e2.append(exp.GTE(this=col(second.timestamp), expression=start))
         if s.absent:
             # Only an E1 whose follow-up time has fully elapsed at T can show an absence.
             e1.append(exp.LTE(this=ts.copy(), expression=self.as_of.ago(s.within, t)))

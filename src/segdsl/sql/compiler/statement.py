@@ -39,7 +39,10 @@ class Builder(ValuesMixin, ConditionsMixin, AggregatesMixin, SequencesMixin, Ran
             self.needs.ranks[rank] = unique_name(f"rank_{i}", taken)
         for seq in self.needs.sequences:
             self.needs.sequences[seq] = unique_name(seq_alias(seq), taken)
+        for i, score in enumerate(self.needs.scores, start=1):
+            self.needs.scores[score] = unique_name(f"score_{i}", taken)
         taken |= {r + sfx for r in self.needs.ranks.values() for sfx in ("_value", "_better", "_n")}
+        taken |= {s + "_value" for s in self.needs.scores.values()}
         # Every column name of `base`/`ranked`: new columns (layers) must avoid them.
         self.columns = taken
 
@@ -141,22 +144,32 @@ def segment_query(
 ) -> exp.Select:
     """The sqlglot tree of one segment: one column, the entity key, each member once."""
     entity = catalog.entities[segment.entity]
-    b = Builder(catalog, entity, AsOf(as_of, dialect_name(dialect)), dialect_name(dialect))
+    d = dialect_name(dialect)
+    b = Builder(catalog, entity, AsOf(as_of, d, catalog.timezone), d)
     b.plan([segment.cond])
     final = new_select(col(entity.key), where=b.cond(segment.cond, False))
     return b.statement(final)
 
 
 def membership_query(
-    segments: list[ir.Segment], catalog: Catalog, dialect: str, as_of: dt.datetime | None
+    segments: list[ir.Segment],
+    catalog: Catalog,
+    dialect: str,
+    as_of: dt.datetime | None,
+    segmentations: list[ir.Segmentation] | None = None,
 ) -> exp.Select:
-    """One statement: the key and one boolean column per segment, for every entity."""
-    entity = entity_of(segments, catalog)
+    """One statement: the key and one boolean column per segment, for every entity,
+    and one text column per segmentation (the name of each entity's class)."""
+    groupings = list(segmentations or [])
+    entity = entity_of(
+        segments + [ir.Segment(g.name, g.entity, ir.IsMissing(g.value)) for g in groupings],
+        catalog,
+    )
     d = dialect_name(dialect)
-    b = Builder(catalog, entity, AsOf(as_of, d), d)
+    b = Builder(catalog, entity, AsOf(as_of, d, catalog.timezone), d)
     if not b.caps.boolean_values:
         raise unsupported(d, "--membership (boolean columns)")
-    b.plan([s.cond for s in segments])
+    b.plan([s.cond for s in segments] + [ir.IsMissing(g.value) for g in groupings])
     # A segment that others in this statement use (`in segment S`) is computed once, in
     # a layer before them, and they read its column.
     level = levels(segments)
@@ -173,6 +186,8 @@ def membership_query(
     for s in segments:
         value = col(b.computed[s.name]) if s.name in b.computed else b.cond(s.cond, True)
         add_columns(final, aliased(value, ident(s.name)))
+    for g in groupings:
+        add_columns(final, aliased(b.value(g.value), ident(g.name)))
     return b.statement(final, layers)
 
 
@@ -223,5 +238,7 @@ def compile_membership(
     catalog: Catalog,
     dialect: str = "duckdb",
     as_of: dt.datetime | None = None,
+    segmentations: list[ir.Segmentation] | None = None,
 ) -> str:
-    return to_sql(membership_query(segments, catalog, dialect, as_of), dialect, copy=False)
+    tree = membership_query(segments, catalog, dialect, as_of, segmentations)
+    return to_sql(tree, dialect, copy=False)

@@ -7,11 +7,13 @@ from __future__ import annotations
 from sqlglot import exp
 
 from segdsl.catalog.model import EventDef
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.sql.compiler.state import BuilderState
 from segdsl.sql.literals import literal
 from segdsl.sql.names import col
 from segdsl.sql.nodes import cast, num
+from segdsl.sql.timeparts import time_part
 
 
 class ValuesMixin(BuilderState):
@@ -29,6 +31,21 @@ class ValuesMixin(BuilderState):
             return col(self.needs.aggregates[v])
         if isinstance(v, ir.MeasureRef):
             return self.value(v.expr, event)
+        if isinstance(v, ir.TimePart):
+            is_date = v.stamp_type is Type.DATE
+            return time_part(self.dialect, v.part, col(v.column), is_date, self.as_of.zone)
+        if isinstance(v, ir.Score):
+            return col(self.needs.scores[v])
+        if isinstance(v, ir.ClassOf):
+            # The first class whose condition holds (each condition two-valued).
+            ifs = [
+                exp.If(this=self.cond(c, True), true=exp.Literal.string(name))
+                for name, c in zip(v.names, v.conds, strict=True)
+            ]
+            other = exp.Literal.string(v.catchall) if v.catchall is not None else exp.Null()
+            if not ifs:
+                return other
+            return exp.Case(ifs=ifs, default=other)
         if isinstance(v, ir.Neg):
             return exp.Neg(this=self._operand(v.operand, event))
         if isinstance(v, ir.Arith):

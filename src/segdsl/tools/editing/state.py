@@ -72,7 +72,7 @@ class Analysis:
         """The entity a segment or measure is about."""
         if self.catalog is None:
             return None
-        if isinstance(stmt, ast.SegmentDef):
+        if isinstance(stmt, ast.SegmentDef | ast.SegmentationDef):
             return stmt.entity or self.catalog.default_entity
         m = self.measures.get(stmt.name)
         if m is not None:

@@ -106,6 +106,10 @@ def occurrences(analysis: Analysis) -> list[Occurrence]:
                 if stmt.entity is not None and stmt.entity_span is not None:
                     raw.append(("entity", stmt.entity, stmt.entity_span, None))
                 _walk(stmt.where, None, raw)
+            elif isinstance(stmt, ast.SegmentationDef):
+                for cls in stmt.classes:
+                    if cls.where is not None:
+                        _walk(cls.where, None, raw)
             else:
                 _walk(stmt.expr, None, raw)
             for k, name, span, event in raw:

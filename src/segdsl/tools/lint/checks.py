@@ -6,7 +6,8 @@ tree of ``and`` / ``or`` / ``not`` over predicates (``FNode``), built from the s
 tree (which keeps the spans and surface forms); each predicate is resolved to the IR
 by the core resolver, and the IR is what the reasoning in :mod:`.intervals` uses.
 
-Why this module is long: the checks share one walk over each rule's formula tree; each check is a short method, listed in lint/rules.py.
+Why this module is long: one Linter walks each statement once and runs every check on
+the same trees and formulas (built once per statement); segmentations are in classes.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.semantic.resolver import Ctx, Resolver
 from segdsl.syntax import ast
+from segdsl.tools.lint.classes import segmentation_findings
 from segdsl.tools.lint.intervals import (
     Formula,
     Lit,
@@ -197,6 +199,8 @@ class Linter:
             for stmt in module.statements:
                 if isinstance(stmt, ast.SegmentDef):
                     self._segment(stmt)
+                elif isinstance(stmt, ast.SegmentationDef):
+                    self._segmentation(stmt)
                 else:
                     self._measure(stmt)
         self._same_conditions()
@@ -237,6 +241,19 @@ class Linter:
         self._analyze(sdef.where, Ctx(entity), seg.entity)
         self._event_conditions(sdef.where)
         self._units(sdef.where, seg.entity)
+
+    def _segmentation(self, gdef: ast.SegmentationDef) -> None:
+        g = self.project.segmentations.get(gdef.name)
+        if g is None:
+            return
+        entity = self.catalog.entities[g.entity]
+        for c in gdef.classes:
+            if c.where is not None:
+                self._analyze(c.where, Ctx(entity), g.entity)
+                self._event_conditions(c.where)
+                self._units(c.where, g.entity)
+        for finding in segmentation_findings(g, gdef):
+            self.add(*finding.args, **finding.kwargs)
 
     def _measure(self, mdef: ast.MeasureDef) -> None:
         measure = self.project.measures.get(mdef.name)
@@ -537,7 +554,7 @@ class Linter:
                         label=f"the same as `{by} is set`",
                         hint=f"write `{by} is set`, or a smaller share",
                     )
-            if isinstance(node, ast.Aggregate | ast.Did) and node.window is not None:
+            if isinstance(node, ast.Aggregate | ast.Did) and isinstance(node.window, ast.Window):
                 ev = self.catalog.events.get(node.event)
                 if ev is not None:
                     self._retention(node.window, ev)
@@ -611,7 +628,7 @@ class Linter:
         for module in self.project.modules:
             for stmt in module.statements:
                 if not _SNAKE.match(stmt.name):
-                    kind = "segment" if isinstance(stmt, ast.SegmentDef) else "measure"
+                    kind = kind_of(stmt)
                     self.add(
                         "I403",
                         f"{kind} name `{stmt.name}` is not snake_case",
@@ -631,10 +648,12 @@ class Linter:
                 if lacking:
                     self.add(
                         "I402",
-                        f"segment `{stmt.name}` has no {' and no '.join(lacking)}",
+                        f"{kind_of(stmt)} `{stmt.name}` has no {' and no '.join(lacking)}",
                         stmt.name_span,
                         hint="add e.g. " + " ".join(f'{k} "…"' for k in lacking),
                     )
+                if not isinstance(stmt, ast.SegmentDef):
+                    continue
                 inner = _strip(stmt.where)
                 if isinstance(inner, ast.InSegment):
                     self.add(
@@ -644,6 +663,14 @@ class Linter:
                         label=f"an alias of `{inner.name}`",
                         hint=f"use `{inner.name}` directly, or add a condition",
                     )
+
+
+def kind_of(stmt: ast.Statement) -> str:
+    if isinstance(stmt, ast.SegmentDef):
+        return "segment"
+    if isinstance(stmt, ast.SegmentationDef):
+        return "segmentation"
+    return "measure"
 
 
 def _snake(name: str) -> str:

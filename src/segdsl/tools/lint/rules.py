@@ -38,10 +38,28 @@ RULES: dict[str, Rule] = {
         Rule("W302", "warning", "degenerate-ranking", "`top`/`bottom` 0% or 100%"),
         Rule("W303", "warning", "window-beyond-retention", "a window longer than the retention"),
         Rule("W304", "warning", "bad-retention", "an event `retention` that cannot be read"),
+        Rule(
+            "W140",
+            "warning",
+            "unreachable-class",
+            "a class of a segmentation whose entities are all taken by earlier classes",
+        ),
+        Rule(
+            "W141",
+            "warning",
+            "duplicate-class",
+            "a class of a segmentation with the same condition as an earlier class",
+        ),
         Rule("I401", "info", "unused-measure", "a measure that no segment uses"),
         Rule("I402", "info", "missing-metadata", "a segment without title or owner"),
         Rule("I403", "info", "naming", "a name that is not snake_case"),
         Rule("I404", "info", "alias-segment", "a segment that only references another one"),
+        Rule(
+            "I410",
+            "info",
+            "segmentation-gap",
+            "a segmentation without a catch-all whose classes leave entities without a class",
+        ),
     )
 }
 

@@ -162,6 +162,9 @@ def _defs(version: Version) -> _Defs:
         for stmt in module.statements:
             if isinstance(stmt, ast.SegmentDef):
                 segments.setdefault(stmt.name, (stmt, rel))
+            elif isinstance(stmt, ast.SegmentationDef):
+                for cls in stmt.class_segments():
+                    segments.setdefault(cls.name, (cls, rel))
             else:
                 measures.setdefault(stmt.name, (stmt, rel))
     return _Defs(version, segments, measures)

@@ -1,0 +1,24 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    MAX(at) AS buy_last
+  FROM tz_orders
+  WHERE
+    at <= now64(6, 'UTC')
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id AS person_id,
+    e.last_login AS last_login,
+    agg_tz_orders.buy_last AS buy_last
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  last_login > buy_last
+SETTINGS join_use_nulls = 1

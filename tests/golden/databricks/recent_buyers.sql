@@ -1,0 +1,49 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    MAX(at) AS buy_last
+  FROM tz_orders
+  WHERE
+    at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    agg_tz_orders.buy_last AS buy_last
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+), valued AS (
+  SELECT
+    *,
+    buy_last AS score_1_value
+  FROM base
+), scores_1 AS (
+  SELECT
+    v,
+    1 + CAST(FLOOR(CAST(4 * better AS DOUBLE) / n) AS BIGINT) AS s
+  FROM (
+    SELECT
+      score_1_value AS v,
+      SUM(COUNT(*)) OVER (ORDER BY score_1_value ASC) - COUNT(*) AS better,
+      SUM(COUNT(*)) OVER () AS n
+    FROM valued
+    WHERE
+      NOT score_1_value IS NULL
+    GROUP BY
+      score_1_value
+  ) AS counted
+), ranked AS (
+  SELECT
+    valued.*,
+    scores_1.s AS score_1
+  FROM valued
+  LEFT JOIN scores_1
+    ON valued.score_1_value = scores_1.v
+)
+SELECT
+  person_id
+FROM ranked
+WHERE
+  score_1 = 4

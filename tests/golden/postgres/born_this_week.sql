@@ -1,0 +1,11 @@
+WITH base AS (
+  SELECT
+    e.person_id,
+    e.born_on
+  FROM tz_people AS e
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  born_on >= CAST('2026-06-29' AS DATE) AND born_on <= CAST('2026-06-30' AS DATE)

@@ -1,0 +1,22 @@
+WITH agg_tz_visits AS (
+  SELECT
+    person_id,
+    SUM(CASE WHEN day >= CAST('2026-06-29' AS DATE) THEN 1 ELSE 0 END) AS stop_count_thisw
+  FROM tz_visits
+  WHERE
+    day <= CAST('2026-06-30' AS DATE)
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    COALESCE(agg_tz_visits.stop_count_thisw, 0) AS stop_count_thisw
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_visits
+    ON e.person_id = agg_tz_visits.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  stop_count_thisw >= 1

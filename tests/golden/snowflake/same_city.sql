@@ -1,0 +1,12 @@
+WITH base AS (
+  SELECT
+    e.person_id,
+    e.city,
+    e.birth_city
+  FROM tz_people AS e
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  city = birth_city

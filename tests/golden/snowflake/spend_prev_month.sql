@@ -1,0 +1,28 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    SUM(
+      CASE
+        WHEN at >= CAST('2026-05-01 00:00:00' AS TIMESTAMP)
+        AND at < CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+        THEN amount
+      END
+    ) AS buy_sum_amount_prev1m
+  FROM tz_orders
+  WHERE
+    at <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    COALESCE(agg_tz_orders.buy_sum_amount_prev1m, 0) AS buy_sum_amount_prev1m
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  buy_sum_amount_prev1m > 10

@@ -1,0 +1,27 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    MAX(CASE WHEN at = buy_last_amount_at THEN amount END) AS buy_last_amount
+  FROM (
+    SELECT
+      *,
+      MAX(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_last_amount_at
+    FROM tz_orders
+    WHERE
+      at <= DATETIME('2026-06-30 00:00:00')
+  ) AS ev_rows
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    agg_tz_orders.buy_last_amount AS buy_last_amount
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  buy_last_amount > 20

@@ -1,0 +1,22 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    SUM(CASE WHEN CAST(STRFTIME('%H', at) AS INTEGER) < 6 THEN 1 ELSE 0 END) AS buy_count_if
+  FROM tz_orders
+  WHERE
+    at <= DATETIME('2026-06-30 00:00:00')
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    COALESCE(agg_tz_orders.buy_count_if, 0) AS buy_count_if
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  buy_count_if >= 1

@@ -1,0 +1,27 @@
+WITH agg_tz_orders AS (
+  SELECT
+    person_id,
+    MAX(CASE WHEN at = buy_first_category_at THEN category END) AS buy_first_category
+  FROM (
+    SELECT
+      *,
+      MIN(CASE WHEN (1 = 1) THEN at END) OVER (PARTITION BY person_id) AS buy_first_category_at
+    FROM tz_orders
+    WHERE
+      at <= CAST('2026-06-30 00:00:00' AS DATETIME2)
+  ) AS ev_rows
+  GROUP BY
+    person_id
+), base AS (
+  SELECT
+    e.person_id,
+    agg_tz_orders.buy_first_category AS buy_first_category
+  FROM tz_people AS e
+  LEFT JOIN agg_tz_orders
+    ON e.person_id = agg_tz_orders.person_id
+)
+SELECT
+  person_id
+FROM base
+WHERE
+  buy_first_category = 'toys'
