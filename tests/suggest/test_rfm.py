@@ -21,6 +21,7 @@ from segdsl.tools.suggest.rfm import PUBLISHED, TABLE, RfmOptions, classify, sug
 from segdsl.tools.suggest.writer import language_has_segmentations
 
 RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail"
+NAME = ["--name", "rfm_table"]  # the retail example has a segmentation `rfm` of its own
 
 
 def _cond_holds(cond: str, r: Fraction, fm: Fraction) -> bool:
@@ -112,13 +113,13 @@ def test_bad_period() -> None:
 
 def test_rfm_text() -> None:
     project = segdsl.load_project(RETAIL)
-    s = suggest_rfm(project, RfmOptions(period="180d"))
+    s = suggest_rfm(project, RfmOptions(period="180d", name="rfm_table"))
     assert "measure recency   = score 1..5 by last(purchase)" in s.text or (
         "score 1..5 by last(purchase)" in s.text
     )
     assert "count(purchase in last 180 days)" in s.text
     assert "sum(purchase.amount in last 180 days)" in s.text
-    assert "segmentation rfm of customer" in s.text
+    assert "segmentation rfm_table of customer" in s.text
     order = [c for c, _ in s.classes]
     positions = [s.text.index(f"  {c} ") for c in order]
     assert positions == sorted(positions)
@@ -132,7 +133,8 @@ def test_rfm_of_retail_adds_up_to_the_customers_with_purchases(tmp_path: Path) -
     shutil.copytree(RETAIL, root)
     out = root / "rfm.seg"
     r = CliRunner().invoke(
-        app, ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out)]
+        app,
+        ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out), *NAME],
     )
     assert r.exit_code == 0, r.output
     for args in (
@@ -143,7 +145,7 @@ def test_rfm_of_retail_adds_up_to_the_customers_with_purchases(tmp_path: Path) -
         done = CliRunner().invoke(app, args)
         assert done.exit_code == 0, (args, done.output)
     project = segdsl.load_project(root)
-    names = [f"rfm.{c}" for c, _, _, _ in TABLE]
+    names = [f"rfm_table.{c}" for c, _, _, _ in TABLE]
     buyers = project.rule("did purchase")
     result = project.evaluate(
         [*(project.segment(n) for n in names), buyers], dt.datetime(2026, 6, 30)
@@ -167,7 +169,7 @@ def test_without_scikit_learn_clusters_say_what_to_install(
     assert "error[K004]" in r.output and "pip install 'segdsl[suggest]'" in r.output
     assert "Traceback" not in r.output
     # RFM needs neither scikit-learn nor numpy.
-    r = runner.invoke(app, [*base, "--rfm", "--out", str(tmp_path / "rfm.seg")])
+    r = runner.invoke(app, [*base, "--rfm", "--out", str(tmp_path / "rfm.seg"), *NAME])
     assert r.exit_code == 0, r.output
 
 
@@ -202,7 +204,8 @@ def test_rfm_classes_of_retail_equal_a_python_oracle(tmp_path: Path) -> None:
     shutil.copytree(RETAIL, root)
     out = root / "rfm.seg"
     r = CliRunner().invoke(
-        app, ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out)]
+        app,
+        ["suggest", "-p", str(root), "--rfm", "--as-of", "2026-06-30", "--out", str(out), *NAME],
     )
     assert r.exit_code == 0, r.output
     data = RETAIL / "data"
@@ -220,7 +223,7 @@ def test_rfm_classes_of_retail_equal_a_python_oracle(tmp_path: Path) -> None:
             assert c is not None
             want[c].add(row[0])
     project = segdsl.load_project(root)
-    result = project.evaluate([f"rfm.{c}" for c in want], dt.datetime(2026, 6, 30))
+    result = project.evaluate([f"rfm_table.{c}" for c in want], dt.datetime(2026, 6, 30))
     for c, members in want.items():
-        assert set(result.members(f"rfm.{c}")) == members, c
+        assert set(result.members(f"rfm_table.{c}")) == members, c
     assert all(want.values())  # every group has members on the retail example

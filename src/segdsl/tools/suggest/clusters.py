@@ -69,11 +69,11 @@ def suggest_clusters(project: Project, o: Options) -> Suggestion:
     _check_options(o)
     kmeans.sklearn_modules()  # before any work: K004 when it is missing
     entity = entity_name(project, o.entity)
-    if o.name in project.segments or o.name in project.measures:
+    if o.name in project.segments or o.name in project.measures or o.name in project.segmentations:
         raise SegdslError(
             Diagnostic(
                 "K008",
-                f"the project already has a segment or measure named `{o.name}`",
+                f"the project already has a segment, measure or segmentation named `{o.name}`",
                 hint="choose another name for the segmentation with --name",
             )
         )

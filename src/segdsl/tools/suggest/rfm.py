@@ -229,7 +229,11 @@ def suggest_rfm(project: Project, o: RfmOptions) -> RfmSuggestion:
     period = period_text(o.period)
     n = o.scores
     names = [BUYER, "recency", "frequency", "monetary", "fm", o.name]
-    taken = [x for x in names if x in project.measures or x in project.segments]
+    taken = [
+        x
+        for x in names
+        if x in project.measures or x in project.segments or x in project.segmentations
+    ]
     if taken:
         raise SegdslError(
             Diagnostic(
