@@ -224,7 +224,7 @@ def build(
     k_rule = "silhouette" if o.k is None else "given"
     header = [
         "Suggested by `segdsl suggest`: k-means clusters explained by a threshold tree",
-        f"(IMM, Dasgupta et al., ICML 2020), as of {as_of_text}, seed {o.seed}.",
+        f"(IMM, Dasgupta et al., ICML 2020), as of {as_of_text} UTC, seed {o.seed}.",
         f"Sample: {drawn:,} of {sample.entities:,} entities, {len(sample.x):,} with every "
         "feature set.",
         "An ordinary rule file: edit, rename and reorder the classes as you like.",

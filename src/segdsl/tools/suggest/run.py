@@ -100,9 +100,9 @@ def run_suggest(
     text: bool = True,
 ) -> str | dict[str, Any]:
     """Write the suggestion to ``out``; the report as text (``text``) or JSON data."""
-    from segdsl.semantic.timecalc import parse_as_of
+    from segdsl.project import as_of_instant
 
-    instant = parse_as_of(as_of) if as_of is not None else None
+    as_of_instant(as_of)  # a mistake in --as-of is reported before any work
     if rfm == (features is not None):
         raise SegdslError(
             Diagnostic(
@@ -112,6 +112,7 @@ def run_suggest(
             )
         )
     p = load_without(project, out)
+    instant = as_of_instant(as_of, p.catalog.timezone)  # read in the project's time zone
     if rfm:
         r = suggest_rfm(
             p,
