@@ -235,3 +235,21 @@ def test_features_on_sqlite_give_the_same_suggestion(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         texts.append(out.read_text())
     assert texts[0] == texts[1]
+
+
+def test_the_retail_example_files_are_what_suggest_writes() -> None:
+    """examples/retail/suggested.seg and rfm_classic.seg, committed as `segdsl suggest`
+    wrote them (examples/retail/README.md): the same options give the same bytes. (The
+    command itself leaves the file it replaces out of the project; so does this test.)"""
+    from segdsl.project import as_of_instant
+    from segdsl.tools.suggest.rfm import RfmOptions, suggest_rfm
+
+    retail = Path(__file__).resolve().parents[2] / "examples" / "retail"
+    project = load_without(retail, retail / "suggested.seg")
+    as_of = as_of_instant("2026-06-30", project.catalog.timezone)
+    features = ["orders_365d", "spend_365d", "views_30d", "categories_365d"]
+    s = suggest_clusters(project, Options(features, k=4, as_of=as_of))
+    assert s.text == (retail / "suggested.seg").read_text(encoding="utf-8")
+    project = load_without(retail, retail / "rfm_classic.seg")
+    r = suggest_rfm(project, RfmOptions(name="rfm_classic"))
+    assert r.text == (retail / "rfm_classic.seg").read_text(encoding="utf-8")
