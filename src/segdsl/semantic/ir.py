@@ -4,6 +4,10 @@ Every name is bound (attribute → column, measure → its expression, `in segme
 other segment's condition), every node has a type, and the negated surface forms are
 lowered to ``Not`` over the positive form. Nodes are frozen and hashable, so that equal
 aggregates can be computed once.
+
+Why this module is long: it is the one list of IR node types (small frozen dataclasses),
+their closed vocabularies and the one walker derived from their fields; a reader who
+looks for a node finds every node here.
 """
 
 from __future__ import annotations
