@@ -4,10 +4,11 @@
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
 history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
-``studio`` (the web app), ``measure`` (lift, profile, test) and ``live`` (stream, serve).
+``studio`` (the web app), ``measure`` (lift, profile, test), ``live`` (stream, serve)
+and ``suggest``.
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, live, lsp, measure, studio
+from segdsl.cli import core, diff, engines, fmt, history, lint, live, lsp, measure, studio, suggest
 from segdsl.cli.app import app, main
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "main",
     "measure",
     "studio",
+    "suggest",
 ]
