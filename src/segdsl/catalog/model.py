@@ -4,8 +4,7 @@ pydantic validates the file at the boundary; the rest of segdsl works on the pla
 frozen :class:`Catalog` that :func:`load_catalog` returns. Every mistake is reported
 with the file, the TOML key path, the line, and what to write instead.
 
-Why this module is long: the catalog's schema, its validation and the wording of each
-catalog error (with the TOML key path it points at) belong together.
+Why this module is long: the pydantic schema of segdsl.toml and its conversion into the frozen Catalog, with the TOML positions for every message, are one boundary.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ table name the compiled SQL uses.
 The default engine is an embedded, in-memory DuckDB that attaches the catalog's
 database file read-only and reads its Parquet/CSV sources. Other engines
 (:mod:`segdsl.engines`) read the files themselves where they can, or find the tables
-that ``segdsl load`` put there."""
+that ``segdsl load`` put there.
+
+Why this module is long: every data check (D001, D006–D009) and the adaptation of the catalog to the data read the same source descriptions through one session.
+"""
 
 from __future__ import annotations
 

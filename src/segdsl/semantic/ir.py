@@ -13,12 +13,61 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, cast, get_args
+from typing import Literal as Lit
 
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Span
 
 Scalar = int | Decimal | float | str | bool | dt.date | dt.datetime
+
+# The closed vocabularies of the IR: mypy catches a typo that a plain string would carry
+# into the SQL.
+Unit = Lit["day", "week", "month", "year"]
+ArithOp = Lit["+", "-", "*", "/"]
+CompareOp = Lit["=", "<", "<=", ">", ">="]
+AggFunc = Lit[
+    "count", "count_distinct", "sum", "avg", "min", "max", "first", "last", "most_frequent"
+]
+TextOp = Lit["contains", "starts", "ends"]
+ListMode = Lit["any", "all"]
+Direction = Lit["top", "bottom"]
+
+
+def _check(vocabulary: object, word: str) -> str:
+    if word not in get_args(vocabulary):
+        raise ValueError(f"{word!r} is not one of {get_args(vocabulary)}")
+    return word
+
+
+# The resolver narrows the parser's words to the vocabularies with these (a word outside
+# them is a bug in the parser, not a user's mistake).
+def unit(word: str) -> Unit:
+    return cast(Unit, _check(Unit, word))
+
+
+def arith_op(word: str) -> ArithOp:
+    return cast(ArithOp, _check(ArithOp, word))
+
+
+def compare_op(word: str) -> CompareOp:
+    return cast(CompareOp, _check(CompareOp, word))
+
+
+def agg_func(word: str) -> AggFunc:
+    return cast(AggFunc, _check(AggFunc, word))
+
+
+def text_op(word: str) -> TextOp:
+    return cast(TextOp, _check(TextOp, word))
+
+
+def list_mode(word: str) -> ListMode:
+    return cast(ListMode, _check(ListMode, word))
+
+
+def direction(word: str) -> Direction:
+    return cast(Direction, _check(Direction, word))
 
 
 # ---- values ------------------------------------------------------------------------
@@ -55,7 +104,7 @@ class Const(Value):
 @dataclass(frozen=True)
 class Duration:
     amount: int
-    unit: str  # day, week, month, year
+    unit: Unit
 
     def __str__(self) -> str:
         return f"{self.amount} {self.unit}{'' if self.amount == 1 else 's'}"
@@ -137,7 +186,7 @@ class TimePart(Value):
 
 @dataclass(frozen=True)
 class Arith(Value):
-    op: str  # + - * /
+    op: ArithOp
     left: Value
     right: Value
 
@@ -169,7 +218,7 @@ class Neg(Value):
 class Aggregate(Value):
     """An aggregate over the as-of-visible events of one kind for each entity."""
 
-    func: str  # count, count_distinct, sum, avg, min, max, first, last
+    func: AggFunc
     event: str
     field: EventField | None
     window: Duration | None
@@ -260,7 +309,7 @@ class Cond:
 
 @dataclass(frozen=True)
 class Compare(Cond):
-    op: str  # = < <= > >=   (`!=` is lowered to Not(=))
+    op: CompareOp  # (`!=` is lowered to Not(=))
     left: Value
     right: Value
 
@@ -285,14 +334,14 @@ class IsMissing(Cond):
 
 @dataclass(frozen=True)
 class TextMatch(Cond):
-    op: str  # contains, starts, ends
+    op: TextOp
     left: Value
     text: str
 
 
 @dataclass(frozen=True)
 class ListHas(Cond):
-    mode: str  # any, all
+    mode: ListMode
     left: Value
     values: tuple[Const, ...]
 
@@ -326,7 +375,7 @@ class InSegment(Cond):
 
 @dataclass(frozen=True)
 class Rank(Cond):
-    direction: str  # top, bottom
+    direction: Direction
     percent: Decimal
     by: Value
     per: Attr | None = None  # `per G`: ranked within each value of G; missing G ranks nowhere

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -16,18 +17,22 @@ from sqlglot.dialects.dialect import Dialect
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 
+ListStorage = Literal["array", "json"]
+TimeAdd = Literal["interval", "sqlite", "dateadd"]
+Now = Literal["standard", "at_time_zone", "clickhouse"]
+
 
 @dataclass(frozen=True)
 class Capabilities:
     # How list attributes are stored: "array" (a native array type) or "json" (a JSON
     # array in a text column, as SQLite has no arrays), or None (no list support).
-    lists: str | None = "array"
+    lists: ListStorage | None = "array"
     # Whether a boolean expression may stand in a SELECT list (T-SQL cannot).
     boolean_values: bool = True
     # How a timestamp is moved by a number of days, per row (`then … within D`):
     # "interval" (`ts + INTERVAL 'n' DAY`), "sqlite" (`datetime(ts, '+n days')` on ISO
     # text) or "dateadd" (`DATEADD(DAY, n, ts)`).
-    time_add: str = "interval"
+    time_add: TimeAdd = "interval"
     # Whether MD5 gives lower-case hex text (`sample`); T-SQL's HASHBYTES gives bytes.
     md5_hex: bool = True
     # The type of timestamp literals, in the dialect's own words (None: TIMESTAMP as
@@ -40,7 +45,7 @@ class Capabilities:
     # timestamps are instants), "at_time_zone" (CURRENT_TIMESTAMP AT TIME ZONE 'UTC':
     # DuckDB's and PostgreSQL's CURRENT_TIMESTAMP follow the session's zone) or
     # "clickhouse" (now64(6, 'UTC') and toDate(now('UTC'))).
-    now: str = "standard"
+    now: Now = "standard"
     # ClickHouse fills the unmatched side of a LEFT JOIN with default values (0,
     # 1970-01-01) unless `join_use_nulls = 1`: the statement carries that setting.
     join_use_nulls: bool = False

@@ -1,8 +1,7 @@
 """Text → syntax tree. Syntax errors become messages in the reader's words.
 
-Why this module is long: it is one lark Transformer with a method per grammar rule,
-each checking what the grammar cannot (names that are keywords, units, limits) with a
-message in the reader's words; splitting it would split the grammar's mirror image."""
+Why this module is long: one Lark Transformer whose methods map the grammar's rules one to one; splitting it would split the grammar's mirror image.
+"""
 
 from __future__ import annotations
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.syntax import ast
+
+if TYPE_CHECKING:
+    from segdsl.engines.base import Session
 
 _PREFIX = "segdsl_explain"
 
@@ -129,23 +132,29 @@ def explain(
     as_of: str | dt.datetime | dt.date | None = None,
     *,
     rule: str | None = None,
+    session: Session | None = None,
 ) -> Explanation:
-    """The waterfall of segment ``name`` (or of the unnamed ``rule``), in one pass."""
+    """The waterfall of segment ``name`` (or of the unnamed ``rule``), in one pass
+    (on ``session`` when given, left open: the studio interrupts it when the rule
+    changes)."""
     from segdsl.project import as_of_instant
     from segdsl.syntax.formatter import fmt_expr
     from segdsl.syntax.parser import parse_condition
+
+    def adapted(p: Project) -> Project:
+        return p.adapted() if session is None else p.for_data(session)
 
     instant = as_of_instant(as_of, project.catalog.timezone)
     if rule is not None:
         where = parse_condition(rule)
         project.rule(rule)  # report mistakes before reading the data
-        project = project.adapted()
+        project = adapted(project)
         seg = project.rule(rule)
     else:
         if name is None:
             raise SegdslError(Diagnostic("U007", "give a segment name or --rule"))
         project.segment(name)  # U004 with a suggestion, before reading the data
-        project = project.adapted()
+        project = adapted(project)
         seg = project.segment(name)
         where = _segment_where(project, name)
 
@@ -182,7 +191,7 @@ def explain(
             )
         branch_names.append(names)
 
-    result = project.evaluate(synthetic, instant)
+    result = project.evaluate(synthetic, instant, session=session)
     size = result.sizes[seg.name]
 
     def count(n: str) -> int:

@@ -25,6 +25,8 @@ Member sets are stored once per distinct content (keyed by a hash of the sorted
 keys), so a segment whose members did not change costs one row per snapshot.
 
 The store's SQL is fixed text with ``?`` parameters: no user text is ever part of it.
+
+Why this module is long: the store's schema, its transactional writes and its reads share one connection discipline (locking, temporary files, idempotence) that is easiest to check in one place.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def as_date(v: ir.Value | None, zone: str = "UTC") -> ir.Value | None:
 
 
 def duration(d: ast.Duration) -> ir.Duration:
-    return ir.Duration(d.amount, d.unit)
+    return ir.Duration(d.amount, ir.unit(d.unit))
 
 
 DAYS = {"day": 1.0, "week": 7.0, "month": 30.436875, "year": 365.2425}

@@ -83,7 +83,7 @@ class ConditionsMixin(ResolverState):
             left = self.value(e.left, ctx)
             if left.type is not Type.STRING:
                 raise self._type_error(e.left, left, "text", f"`{e.op}` works on text")
-            return ir.TextMatch(e.op, left, str(e.text.value))
+            return ir.TextMatch(ir.text_op(e.op), left, str(e.text.value))
         if isinstance(e, ast.Has):
             return self._has(e, ctx)
         if isinstance(e, ast.InWindow):
@@ -146,7 +146,7 @@ class ConditionsMixin(ResolverState):
                     hint="rank by the plain value instead, e.g. `top 10% by spend_365d`",
                 )
             per = self._group(e, ctx) if e.per is not None else None
-            return ir.Rank(e.direction, pct, by, per)
+            return ir.Rank(ir.direction(e.direction), pct, by, per)
         # A value used as a condition: only a boolean will do.
         value = self.value(e, ctx)
         if value.type is Type.BOOLEAN:
@@ -182,7 +182,7 @@ class ConditionsMixin(ResolverState):
                 e.span,
                 hint="use `= true`, `= false`, or the name alone",
             )
-        op = "=" if e.op == "!=" else e.op
+        op = ir.compare_op("=" if e.op == "!=" else e.op)
         if left.type.is_temporal:
             c = self._temporal_cmp(op, left, right)
         else:
@@ -223,7 +223,7 @@ class ConditionsMixin(ResolverState):
         compare_types(e.op, left, right, e.left, e.right, what_is)
         return right
 
-    def _temporal_cmp(self, op: str, left: ir.Value, right: ir.Value) -> ir.Cond:
+    def _temporal_cmp(self, op: ir.CompareOp, left: ir.Value, right: ir.Value) -> ir.Cond:
         """A comparison of a date or timestamp with a date, timestamp or `N unit ago`.
 
         When a timestamp meets a date, the comparison is made on the calendar day, which

@@ -60,7 +60,7 @@ class ValuesMixin(ResolverState):
             for side, v in ((e.left, left), (e.right, right)):
                 if not v.type.is_numeric:
                     raise self._type_error(side, v, "a number", f"`{e.op}` works on numbers")
-            return ir.Arith(e.op, left, right)
+            return ir.Arith(ir.arith_op(e.op), left, right)
         if isinstance(e, ast.Neg):
             v = self.value(e.operand, ctx)
             if not v.type.is_numeric:
@@ -158,7 +158,7 @@ class ValuesMixin(ResolverState):
         where = self.cond(e.where, ev_ctx) if e.where is not None else None
         window, until = self._window(e.window)
         cal = period(e.window) if isinstance(e.window, ast.CalendarWindow) else None
-        return ir.Aggregate(func, ev.name, field, window, where, result, until, cal)
+        return ir.Aggregate(ir.agg_func(func), ev.name, field, window, where, result, until, cal)
 
     def _score(self, e: ast.Score, ctx: Ctx) -> ir.Value:
         """`score 1..N by X [per G]` (§14)."""

@@ -6,8 +6,7 @@ tree of ``and`` / ``or`` / ``not`` over predicates (``FNode``), built from the s
 tree (which keeps the spans and surface forms); each predicate is resolved to the IR
 by the core resolver, and the IR is what the reasoning in :mod:`.intervals` uses.
 
-Why this module is long: one Linter walks each statement once and runs every check on
-the same trees and formulas (built once per statement); segmentations are in classes.py.
+Why this module is long: the checks share one walk over each rule's formula tree; each check is a short method, listed in lint/rules.py.
 """
 
 from __future__ import annotations

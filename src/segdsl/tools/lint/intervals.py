@@ -9,6 +9,8 @@ ends), sets of allowed and excluded values, text tests and list membership.
 
 The reasoning is sound but incomplete: ``satisfiable`` may answer True for a formula
 that cannot be satisfied (then lint stays silent), never the reverse.
+
+Why this module is long: one small decision procedure (negation normal form and a theory of intervals, sets and presence) whose parts only make sense together.
 """
 
 from __future__ import annotations
@@ -130,7 +132,9 @@ def _maybe_missing(v: ir.Value, f: Formula, span: Span | None) -> Formula:
     return f
 
 
-def _cmp(op: str, left: ir.Value, right: ir.Value, pos: bool, span: Span | None) -> Formula:
+def _cmp(
+    op: ir.CompareOp, left: ir.Value, right: ir.Value, pos: bool, span: Span | None
+) -> Formula:
     pt = _point(left, right)
     if pt is None:
         return _atom(ir.Compare(op, left, right), pos, span)

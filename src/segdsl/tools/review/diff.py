@@ -16,6 +16,8 @@ data and at one as-of instant. For a segment in both versions:
   of the size before; an empty base counts as one member, so ``0 → 40`` is 40.0 (4000%).
 
 ``--fail-above X`` fails when a segment present in both versions has ``share > X``.
+
+Why this module is long: the comparison of two versions (added, removed, renamed, changed via dependencies) and its membership effect are one algorithm over one report type.
 """
 
 from __future__ import annotations

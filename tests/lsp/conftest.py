@@ -1,0 +1,62 @@
+"""Fixtures of the language-server tests: a copy of the retail project's rules and
+catalog in tmp_path, and a pytest-lsp client talking to `segdsl lsp` over stdio."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls")
+pytest.importorskip("pytest_lsp")
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+REPO = Path(__file__).resolve().parents[2]
+RETAIL = REPO / "examples" / "retail"
+
+
+def copy_retail(dest: Path) -> Path:
+    """The retail project's catalog and rules (not its data) under ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(RETAIL / "segdsl.toml", dest / "segdsl.toml")
+    for seg in RETAIL.glob("*.seg"):
+        shutil.copy(seg, dest / seg.name)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_retail(tmp_path / "retail")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(REPO / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+# One server for the tests of a module (starting one takes a second or two); each test
+# works in its own copy of the project, which the server sees as a separate project.
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "segdsl", "lsp"], server_env=_env()
+    ),
+)
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    workspace = tmp_path_factory.mktemp("workspace")
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
