@@ -4,6 +4,10 @@ Every name is bound (attribute → column, measure → its expression, `in segme
 other segment's condition), every node has a type, and the negated surface forms are
 lowered to ``Not`` over the positive form. Nodes are frozen and hashable, so that equal
 aggregates can be computed once.
+
+Why this module is long: it is the one vocabulary of node types that every later stage
+(compiler, oracle, lint, explain, history) reads; a node type per construct of the
+language, each a few lines, kept in one place with the walk over them.
 """
 
 from __future__ import annotations
