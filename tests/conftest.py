@@ -185,3 +185,42 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     line = matrix_stats.summary()
     if line:
         terminalreporter.write_sep("=", line)
+
+
+# ---- running in parallel (pytest-xdist, `.ci/run` uses `-n 2 --dist loadgroup`) -------------
+
+# Tests that must share one worker: every Spark test uses the run's one Spark session
+# (a JVM each worker would otherwise start), and the tests that kill and time processes
+# run one after the other rather than beside each other.
+_SERIAL_FILES = {"test_interrupts.py": "kill", "test_stopping.py": "kill"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = _SERIAL_FILES.get(item.path.name)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "spark" in params.values() or "spark_base" in getattr(item, "fixturenames", ()):
+            group = "spark"
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(name=group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker: hand the matrix counts to the controller, which prints them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        import matrix_stats
+
+        output["matrix_comparisons"] = dict(matrix_stats.COMPARISONS)
+        output["matrix_refused"] = {e: sorted(s) for e, s in matrix_stats.REFUSED.items()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller: add up the matrix counts of a worker that finished."""
+    import matrix_stats
+
+    output = getattr(node, "workeroutput", {})
+    matrix_stats.COMPARISONS.update(output.get("matrix_comparisons", {}))
+    for engine, names in output.get("matrix_refused", {}).items():
+        matrix_stats.REFUSED.setdefault(engine, set()).update(names)

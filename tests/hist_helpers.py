@@ -29,7 +29,9 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def cli_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "segdsl", *args]
+    """``segdsl ARGS`` in a new process, through tests/paused_cli.py: the test pauses
+    (``SEGDSL_TEST_*_PAUSE``) take effect when their variable is set."""
+    return [sys.executable, str(Path(__file__).with_name("paused_cli.py")), *args]
 
 
 def run_cli(*args: str, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess[str]:

@@ -28,13 +28,15 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from segdsl.catalog.dialect_names import KNOWN_DIALECTS
+from segdsl.catalog.dialect_names import SQL_DIALECTS
 
 AS_OF = dt.datetime(2026, 6, 30)
-DIALECTS = sorted(KNOWN_DIALECTS)
-# sqlglot writes these two but cannot read them back as a statement (DAX and PRQL are
-# not SQL): their output is checked token by token only.
-TOKENS_ONLY = frozenset({"dax", "prql"})
+# Every SQL dialect sqlglot knows (DAX and PRQL, which are not SQL, are refused with
+# U002: tests/house/test_one_of_each.py).
+DIALECTS = sorted(SQL_DIALECTS)
+# Dialects whose output sqlglot cannot read back as a statement: checked token by token
+# only (none since DAX and PRQL are refused).
+TOKENS_ONLY: frozenset[str] = frozenset()
 PLACEHOLDER = "Zq9PLACEHOLDER9qZ"
 LONG = ("'\"`\\;--/*$$" * 1_000)[:10_000]
 

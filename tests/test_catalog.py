@@ -181,8 +181,15 @@ def test_sources() -> None:
 
 
 def test_other_sections_are_accepted() -> None:
-    text = MINIMAL + "\n[lint]\nmax_depth = 3\n"
-    assert parse_catalog(text).lint == {"max_depth": 3}
+    text = MINIMAL + "\n[lint]\nhygiene = true\n"
+    assert parse_catalog(text).lint == {"hygiene": True}
+
+
+def test_other_sections_are_checked_at_load() -> None:
+    # Issue 13: an unknown key in a command's own table is refused when the catalog loads.
+    with pytest.raises(SegdslError) as info:
+        parse_catalog(MINIMAL + "\n[lint]\nmax_depth = 3\n")
+    assert info.value.diagnostics[0].code == "L001"
 
 
 # ---- what the catalog means in SQL ----------------------------------------------------------

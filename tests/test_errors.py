@@ -414,7 +414,6 @@ CASES = [
         "name_in_wrong_case",
         rule("segment s where AGE > 18"),
         must=("did you mean `age`",),
-        issue="a name that differs only in case gets no 'did you mean'",
     ),
     # ---- types ------------------------------------------------------------------------
     Case(

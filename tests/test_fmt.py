@@ -459,10 +459,7 @@ def test_cli_help_has_examples() -> None:
 
 def test_fmt_does_not_import_duckdb_or_sqlglot(tmp_path: Path) -> None:
     p = _project(tmp_path)
-    code = (
-        "import sys\nfrom segdsl import cli_fmt\nfrom segdsl.cli import app\n"
-        f"app(['fmt', '--check', '-p', {str(p)!r}])"
-    )
+    code = f"import sys\nfrom segdsl.cli import app\napp(['fmt', '--check', '-p', {str(p)!r}])"
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True
     )

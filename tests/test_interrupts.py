@@ -20,8 +20,8 @@ Guarantees checked:
 
 Where a random delay cannot hit the critical moment reliably, the test either watches
 for the temporary file to appear and signals the process then (eval), or uses a pause
-hook (`SEGDSL_TEST_FMT_PAUSE` in cli_fmt.py, `SEGDSL_TEST_SNAPSHOT_PAUSE` and
-`SEGDSL_TEST_STORE_CREATE_PAUSE` in history.py). Random delays use fixed seeds.
+hook (`SEGDSL_TEST_FMT_PAUSE`, `SEGDSL_TEST_SNAPSHOT_PAUSE` and
+`SEGDSL_TEST_STORE_CREATE_PAUSE`, installed by tests/paused_cli.py; production code has none). Random delays use fixed seeds.
 """
 
 from __future__ import annotations

@@ -12,11 +12,18 @@ sees all of the data.
 - ``orders.parquet``     ~60,000 orders, 2024-07-01 .. 2026-06-29, skewed spend
 - ``events.parquet``     ~177,000 web events (page_view, add_to_cart and a few login);
                          about three carts in five are abandoned
+
+After the as-of date, ``orders.parquet`` also holds the summer 2026 campaign's
+post-period: the orders of 2026-06-30 .. 2026-07-29 (``add_campaign``), where the
+customers who got the e-mails (subscribed, with an address, outside the 10% holdout
+of ``sample 10% seed "summer-2026"``) order 50% more often than they would have — the
+planted effect that ``segdsl lift`` measures. ``--as-of 2026-06-30`` does not see them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import random
@@ -369,6 +376,46 @@ def add_last_seen(rng: random.Random, customers: list[dict], orders: list, event
         c["last_seen"] = seen
 
 
+CAMPAIGN_START = dt.datetime(2026, 6, 30)  # membership is taken here (T0)
+CAMPAIGN_DAYS = 30  # the post-period: [T0, T0 + 30 days)
+CAMPAIGN_EFFECT = 1.5  # treated customers order 50% more often
+HOLDOUT_SEED, HOLDOUT_PERCENT = "summer-2026", 10
+
+
+def in_holdout(cid: int) -> bool:
+    """`sample 10% seed "summer-2026"`: the first 8 hex digits of MD5("seed:key") read
+    as a 32-bit number are below 10% of 2^32 (the language's definition)."""
+    threshold = HOLDOUT_PERCENT * (1 << 32) // 100
+    digest = hashlib.md5(f"{HOLDOUT_SEED}:{cid}".encode()).hexdigest()
+    return int(digest[:8], 16) < threshold
+
+
+def add_campaign(rng: random.Random, customers: list[dict], orders: list) -> list:
+    """The post-period orders. Each customer keeps ordering at the rate of their last
+    91 days (paid orders, plus a little), with order values drawn around their own
+    earlier ones; those who got the campaign's e-mails order CAMPAIGN_EFFECT times as
+    often. Uses its own random stream and runs after last_seen is set, so the data up
+    to the as-of date is unchanged."""
+    recent: dict[int, list[float]] = {}
+    since = CAMPAIGN_START - dt.timedelta(days=91)
+    for cid, at, amount, status, _category in orders:
+        if status == "paid" and since <= at < CAMPAIGN_START:
+            recent.setdefault(cid, []).append(amount)
+    out = []
+    for c in customers:
+        cid = c["customer_id"]
+        amounts = recent.get(cid, [])
+        treated = c["is_subscribed"] and c["email"] is not None and not in_holdout(cid)
+        rate = (len(amounts) + 0.1) / 91 * (CAMPAIGN_EFFECT if treated else 1.0)
+        for _ in range(poisson(rng, rate * CAMPAIGN_DAYS)):
+            at = CAMPAIGN_START + dt.timedelta(seconds=rng.randrange(CAMPAIGN_DAYS * 86400))
+            base = rng.choice(amounts) if amounts else 40.0
+            amount = round(max(3.0, base * rng.lognormvariate(0, 0.25)), 2)
+            status = "refunded" if rng.random() < 0.06 else "paid"
+            out.append((cid, at, amount, status, rng.choice(CATEGORIES)))
+    return out
+
+
 def write(con: duckdb.DuckDBPyConnection, tmp: Path, out: Path, name: str, rows, columns, order_by):
     """Rows → newline-delimited JSON → a typed, sorted Parquet file in ``out``."""
     src = tmp / f"{name}.jsonl"
@@ -396,6 +443,7 @@ def main(out: Path = OUT) -> None:
     events += add_cart_activity(random.Random(f"{SEED}:carts"), orders, browsing)
     add_last_seen(rng, customers, orders, events)
     add_locations(random.Random(f"{SEED}:locations"), customers)
+    orders += add_campaign(random.Random(f"{SEED}:campaign"), customers, orders)
 
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")

@@ -11,25 +11,29 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from segdsl.catalog.model import Catalog, load_catalog, parse_catalog
-from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
+from segdsl.diagnostics.files import plain_text
+from segdsl.diagnostics.files import read_source as read_file_source
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.semantic import ir
-from segdsl.semantic.resolver import Resolver
 from segdsl.semantic.timecalc import local_to_utc, parse_as_of
 from segdsl.syntax import ast
 from segdsl.syntax.parser import MAX_FILE_BYTES, parse_source, too_large
 
 if TYPE_CHECKING:
+    from segdsl.catalog.model import Catalog
     from segdsl.engines.base import Session
     from segdsl.evaluation.evaluate import Evaluation
 
 CATALOG_FILE = "segdsl.toml"
+
+# How `compile --read-files` writes the files' paths.
+ReadFiles = Literal["relative", "absolute"]
 
 
 def as_of_instant(
@@ -50,37 +54,8 @@ def as_of_instant(
 
 
 def read_source(path: Path, display: str) -> Source:
-    try:
-        with path.open("rb") as f:
-            # Never more than the limit (and a byte) in memory: a 10 GB file is refused
-            # as fast as a 2 MB one.
-            raw = f.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                size = max(os.fstat(f.fileno()).st_size, len(raw))
-                start = Source(display, raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
-                raise too_large(start, size)
-    except OSError as exc:
-        raise SegdslError(
-            Diagnostic("U010", f"cannot read {display}: {exc.strerror}", path=display)
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        shown = Source(display, raw.decode("utf-8", "replace"))
-        raise SegdslError(
-            Diagnostic(
-                "U011",
-                f"{display} is not UTF-8 text (bad byte at line {line})",
-                Span(shown, line, column, line, column + 1),
-                label=f"byte 0x{raw[exc.start]:02x} cannot start or continue a UTF-8 character",
-                path=display,
-                hint="save the file as UTF-8",
-            )
-        ) from None
-    return Source(display, text.replace("\r\n", "\n").replace("\r", "\n"))
+    """A rule file through the one reader (U010, U011; E112 past 1 MiB, unread)."""
+    return read_file_source(path, display, max_bytes=MAX_FILE_BYTES, too_large=too_large)
 
 
 @dataclass
@@ -108,14 +83,11 @@ class Project:
     def segment(self, name: str) -> ir.Segment:
         seg = self.segments.get(name)
         if seg is None:
-            import difflib
-
-            near = difflib.get_close_matches(name, list(self.segments), n=1, cutoff=0.6)
             raise SegdslError(
                 Diagnostic(
-                    "U004",
+                    codes.U004,
                     f"no segment named `{name}` in {self.root}",
-                    hint=(f"did you mean `{near[0]}`? " if near else "")
+                    hint=did_you_mean(name, self.segments)
                     + "the segments are: "
                     + ", ".join(list(self.segments)[:8])
                     + (", …" if len(self.segments) > 8 else ""),
@@ -142,6 +114,8 @@ class Project:
         from segdsl.syntax.parser import parse_condition
 
         expr = parse_condition(text)
+        from segdsl.semantic.resolver import Resolver
+
         resolver = Resolver(self.catalog, self.modules)
         seg = resolver.rule(expr, entity)
         return dataclasses.replace(seg, rule_text=text)
@@ -149,6 +123,8 @@ class Project:
     def with_catalog(self, catalog: Catalog) -> Project:
         """The same rules resolved against another catalog (e.g. one adapted to the
         column types found in the data)."""
+        from segdsl.semantic.resolver import Resolver
+
         resolved = Resolver(catalog, self.modules).resolve_all()
         return Project(
             self.root,
@@ -165,29 +141,36 @@ class Project:
         name: str | ir.Segment,
         dialect: str | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
+        read_files: ReadFiles | None = None,
     ) -> str:
-        """SQL text of one segment: a SELECT returning the entity key of each member."""
+        """SQL text of one segment: a SELECT returning the entity key of each member.
+
+        A source that is a Parquet/CSV file is a table named by the file's stem
+        (``customers.parquet`` → ``customers``), as in a warehouse; with ``read_files``
+        ("relative" to the current folder, or "absolute") the SQL reads the file itself
+        (DuckDB only)."""
         from segdsl.sql.compiler import compile_segment
 
         seg = name if isinstance(name, ir.Segment) else self.segment(name)
-        return compile_segment(
-            seg, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of)
-        )
+        d = dialect or self.catalog.dialect
+        return compile_segment(seg, self._catalog_for(d, read_files), d, self.as_of(as_of))
 
     def compile_membership(
         self,
         names: Sequence[str] | None = None,
         dialect: str | None = None,
         as_of: str | dt.datetime | dt.date | None = None,
+        read_files: ReadFiles | None = None,
     ) -> str:
         """One SELECT: the key and one boolean column per segment; a segmentation named
         (or, without names, every one) is one text column, the name of each entity's
         class, instead of a column per class."""
         from segdsl.sql.compiler import compile_membership
 
+        d = dialect or self.catalog.dialect
         segments, groupings = self.select_with_segmentations(names)
         return compile_membership(
-            segments, self.catalog, dialect or self.catalog.dialect, self.as_of(as_of), groupings
+            segments, self._catalog_for(d, read_files), d, self.as_of(as_of), groupings
         )
 
     def select_with_segmentations(
@@ -207,6 +190,24 @@ class Project:
             else:
                 segments.append(self.segment(n))
         return segments, found
+
+    def _catalog_for(self, dialect: str, read_files: ReadFiles | None) -> Catalog:
+        if read_files is None:
+            return self.catalog
+        if dialect.lower() != "duckdb":
+            raise SegdslError(
+                Diagnostic(
+                    codes.U051,
+                    f"--read-files writes DuckDB's file readers; it cannot compile for {dialect}",
+                    hint="use --dialect duckdb, or load the files into tables first "
+                    "(the default SQL reads tables named by the files' stems)",
+                )
+            )
+        if read_files not in ("relative", "absolute"):
+            raise ValueError(f"read_files must be 'relative' or 'absolute', not {read_files!r}")
+        from segdsl.catalog.model import reading_files
+
+        return reading_files(self.catalog, self.root, read_files)
 
     # ---- evaluate -------------------------------------------------------------------
     def for_data(self, session: Session) -> Project:
@@ -237,11 +238,13 @@ class Project:
         as_of: str | dt.datetime | dt.date | None = None,
         engine: str | None = None,
         session: Session | None = None,
+        members: bool = True,
     ) -> Evaluation:
         """Evaluate segments on the embedded DuckDB database (or the catalog's files),
         or on another ``engine`` ("sqlite", "postgres", "clickhouse", "spark",
         "datafusion") set up under ``[engine.NAME]`` in segdsl.toml, or on an open
-        ``session`` (which is left open)."""
+        ``session`` (which is left open). With ``members=False`` only the sizes are
+        computed (faster: no member crosses into Python)."""
         from segdsl.engines import engine_name
         from segdsl.engines.sources import connect_engine
         from segdsl.evaluation.evaluate import evaluate
@@ -264,7 +267,7 @@ class Project:
                     project.rule(s.rule_text, s.entity) if s.rule_text else project.segment(s.name)
                     for s in segs
                 ]
-            return evaluate(project.catalog, segs, instant, session)
+            return evaluate(project.catalog, segs, instant, session, members=members)
         finally:
             if own:
                 session.close()
@@ -286,7 +289,7 @@ def load_project(path: str | Path = ".") -> Project:
     if not root.exists():
         raise SegdslError(
             Diagnostic(
-                "U010",
+                codes.U010,
                 f"no such folder: {root}",
                 path=str(root),
                 hint="pass the project folder with -p, e.g. -p examples/retail",
@@ -294,6 +297,8 @@ def load_project(path: str | Path = ".") -> Project:
         )
     if root.is_file():
         root = root.parent
+    from segdsl.catalog.model import load_catalog
+
     catalog = load_catalog(root / CATALOG_FILE)
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
@@ -339,19 +344,25 @@ def too_many_statements(first_over: ast.Statement) -> SegdslError:
 def _resolve_project(
     root: Path, catalog: Catalog, modules: list[ast.Module], diags: list[Diagnostic]
 ) -> Project:
+    if catalog.engine:
+        # Every [engine.NAME] table checked against the engine registry now, not when
+        # the engine is first used (C030, C031, with a did-you-mean).
+        from segdsl.engines import validate_engines
+
+        try:
+            validate_engines(catalog)
+        except SegdslError as exc:
+            diags = exc.diagnostics + diags
     if diags:
         # Names defined in a file that did not parse would show up as unknown
         # elsewhere: report the syntax errors alone.
         raise SegdslError(diags)
+    from segdsl.semantic.resolver import Resolver
+
     resolved = Resolver(catalog, modules).resolve_all()
     return Project(
         root, catalog, modules, resolved.segments, resolved.measures, resolved.segmentations
     )
-
-
-def _plain_text(text: str) -> str:
-    """A file's text as :func:`read_source` gives it: no BOM, LF line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def project_from_texts(
@@ -368,12 +379,14 @@ def project_from_texts(
     relative to. ``catalog_path`` names the catalog in messages (default
     ``root/segdsl.toml``). Raises :class:`SegdslError` with every problem found."""
     root = Path(root)
-    catalog = parse_catalog(_plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
+    from segdsl.catalog.model import parse_catalog
+
+    catalog = parse_catalog(plain_text(catalog_text), catalog_path or str(root / CATALOG_FILE))
     modules: list[ast.Module] = []
     diags: list[Diagnostic] = []
     for path in sorted(files, key=lambda p: PurePosixPath(p).parts):
         try:
-            modules.append(parse_source(Source(path, _plain_text(files[path]))))
+            modules.append(parse_source(Source(path, plain_text(files[path]))))
         except SegdslError as exc:
             diags.extend(exc.diagnostics)
         _check_project_size(modules)

@@ -50,9 +50,12 @@ def require(engine: str) -> None:
 
 
 def postgres_database(name: str) -> str:
-    """The DSN of a fresh database ``name`` on the test server."""
+    """The DSN of a fresh database ``name`` on the test server — one per pytest-xdist
+    worker (``name_gw0``, ``name_gw1``…), so that parallel workers never share one."""
     import psycopg
     from psycopg.conninfo import make_conninfo
+
+    name = f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
     admin = os.environ[PG_ENV]
     with psycopg.connect(admin, autocommit=True) as con:

@@ -35,7 +35,7 @@ def project(tmp_path: Path) -> Path:
     return copy_retail(tmp_path / "retail")
 
 
-def _env() -> dict[str, str]:
+def server_env() -> dict[str, str]:
     env = dict(os.environ)
     src = str(REPO / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -47,7 +47,7 @@ def _env() -> dict[str, str]:
 @pytest_lsp.fixture(
     scope="module",
     config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "segdsl", "lsp"], server_env=_env()
+        server_command=[sys.executable, "-m", "segdsl", "lsp"], server_env=server_env()
     ),
 )
 async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
@@ -56,6 +56,8 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=workspace.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
+        # a segment's hover evaluates it at the end of the example data
+        initialization_options={"asOf": "2026-06-30", "evaluateTimeout": 60},
     )
     await lsp_client.initialize_session(params)
     yield

@@ -319,3 +319,85 @@ async def test_a_file_outside_any_project(client: LanguageClient, tmp_path: Path
     open_doc(client, path, "segment x where age > 3\n")
     await settle(client, path)
     assert [d.code for d in diags(client, path)] == ["P004"]
+
+
+async def test_document_symbols_list_segments_and_measures(
+    client: LanguageClient, project: Path
+) -> None:
+    import re
+
+    path = project / "measures.seg"
+    text = open_doc(client, path)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(_doc(path))
+    )
+    assert symbols is not None
+    names = [s.name for s in symbols]
+    assert names == re.findall(r"^measure\s+([A-Za-z_]\w*)", text, re.MULTILINE)
+    first = symbols[0]
+    assert isinstance(first, types.DocumentSymbol)
+    assert first.selection_range == span_of(text, "purchases_90d")
+    assert first.detail == "measure · a whole number"
+
+
+async def test_hover_evaluates_a_segment_without_snapshot(
+    client: LanguageClient, project: Path
+) -> None:
+    """With the data at hand and no snapshot, the hover counts the members (at the
+    client's asOf); the count is checked with pandas on the same Parquet file."""
+    import shutil
+
+    import pandas as pd
+    from conftest import RETAIL
+
+    shutil.copytree(RETAIL / "data", project / "data")
+    path = project / "quick.seg"
+    text = 'segment de_adults where country = "DE" and age >= 18\n'
+    open_doc(client, path, text)
+    result = await client.text_document_hover_async(
+        types.HoverParams(_doc(path), span_of(text, "de_adults").start)
+    )
+    customers = pd.read_parquet(RETAIL / "data" / "customers.parquet")
+    expected = int(((customers["country"] == "DE") & (customers["age"] >= 18)).sum())
+    share = expected / len(customers)
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert (
+        f"**{expected:,}** members ({share:.1%} of {len(customers):,}) at 2026-06-30 00:00 "
+        "(evaluated now)"
+    ) in result.contents.value
+
+
+async def test_incremental_changes_as_vscode_sends_them(
+    client: LanguageClient, project: Path
+) -> None:
+    path = project / "value.seg"
+    text = open_doc(client, path)
+    at = span_of(text, "spend_365d")
+    # type "x" after `spend_365d`, then delete it again
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri(path), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(at.end, at.end), text="x")
+            ],
+        )
+    )
+    await settle(client, path)
+    found = diags(client, path)
+    assert [d.code for d in found] == ["E201"]
+    assert found[0].range == types.Range(
+        at.start, types.Position(at.end.line, at.end.character + 1)
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri(path), version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(at.end, types.Position(at.end.line, at.end.character + 1)),
+                    text="",
+                )
+            ],
+        )
+    )
+    await settle(client, path)
+    assert diags(client, path) == []

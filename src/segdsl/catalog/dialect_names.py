@@ -6,3 +6,8 @@ KNOWN_DIALECTS = frozenset(
     fabric hive materialize mysql oracle postgres presto prql redshift risingwave singlestore
     snowflake solr spark spark2 sqlite starrocks tableau teradata trino tsql""".split()
 )
+
+# Dialects sqlglot knows that are not SQL: segdsl compiles to SQL only.
+NOT_SQL = frozenset({"dax", "prql"})
+
+SQL_DIALECTS = KNOWN_DIALECTS - NOT_SQL

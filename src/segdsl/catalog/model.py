@@ -4,12 +4,13 @@ pydantic validates the file at the boundary; the rest of segdsl works on the pla
 frozen :class:`Catalog` that :func:`load_catalog` returns. Every mistake is reported
 with the file, the TOML key path, the line, and what to write instead.
 
-Why this module is long: the pydantic schema of segdsl.toml and its conversion into the frozen Catalog, with the TOML positions for every message, are one boundary.
+Why this module is long: the catalog's schema, its validation and the wording of each
+catalog error (with the TOML key path it points at) belong together.
 """
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,9 +19,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from segdsl.catalog.dialect_names import KNOWN_DIALECTS
+from segdsl.catalog.dialect_names import SQL_DIALECTS
+from segdsl.catalog.locate import catalog_error, keys_at
 from segdsl.catalog.types import TYPE_NAMES, Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span, codes
+from segdsl.diagnostics.files import plain_text, read_text
+from segdsl.diagnostics.suggest import did_you_mean
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FILE_SUFFIXES = (".parquet", ".csv")
@@ -104,6 +108,9 @@ class SourceTable:
 
     table: str  # the name SQL uses: the table name, or the file's stem for a file
     path: str | None = None  # the file, relative to the project, for file sources
+    # When set, compiled SQL reads the file at this path itself (`read_parquet('…')`)
+    # instead of a table named `table` (`segdsl compile --read-files`).
+    read_from: str | None = None
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -155,6 +162,9 @@ class Catalog:
     # The IANA zone that gives calendar periods, weekdays and hours their meaning, and in
     # which literals and --as-of values without an offset are read (language.md §11).
     timezone: str = "UTC"
+    # The text of segdsl.toml as read (from disk or a git revision): messages about the
+    # catalog found later (engines, sources) point at its lines without reading it again.
+    source: Source | None = field(default=None, hash=False, compare=False, repr=False)
 
 
 # The parts of an event's time usable in its condition; they cannot be field names.
@@ -180,46 +190,9 @@ def _zone_names() -> set[str]:
     return set(zoneinfo.available_timezones())
 
 
-# ---- locating a key path in the TOML text ------------------------------------------
-
-
-def _locate(text: str, loc: tuple[str, ...]) -> tuple[int, int, int]:
-    """Best-effort line, column and width of a key path in TOML text (1-based)."""
-    lines = text.splitlines()
-    header_re = re.compile(r"\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
-    best = (1, 1, 1)
-    # The longest prefix of the path that is a table header, then the key inside it.
-    for cut in range(len(loc), 0, -1):
-        header = ".".join(loc[:cut])
-        for i, line in enumerate(lines):
-            m = header_re.match(line)
-            if m and m.group(1).replace(" ", "") == header:
-                best = (i + 1, line.index("[") + 1, len(line.strip()))
-                if cut == len(loc):
-                    return best
-                key = loc[cut]
-                for j in range(i + 1, len(lines)):
-                    if header_re.match(lines[j]):
-                        break
-                    km = re.match(rf"\s*(\"?{re.escape(key)}\"?)\s*=", lines[j])
-                    if km:
-                        return (j + 1, km.start(1) + 1, len(km.group(1)))
-                return best
-    return best
-
-
-def catalog_error(
-    source: Source, loc: tuple[str, ...], message: str, hint: str, code: str = "C001"
-) -> Diagnostic:
-    line, col, width = _locate(source.text, loc)
-    span = Span(source, line, col, line, col + width)
-    keypath = ".".join(loc)
-    return Diagnostic(code, message, span, label=f"at `{keypath}`" if keypath else "", hint=hint)
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f"did you mean `{near[0]}`? " if near else ""
+def catalog_source(catalog: Catalog) -> Source:
+    """The text the catalog was read from (empty when it was built in memory)."""
+    return catalog.source if catalog.source is not None else Source(catalog.path, "")
 
 
 _PYDANTIC_HINTS = {
@@ -257,7 +230,10 @@ def _from_pydantic(source: Source, exc: ValidationError) -> list[Diagnostic]:
         elif kind == "extra_forbidden":
             parent = loc[:-1]
             msg = f"unknown key `{last}`" + (f" in `[{'.'.join(parent)}]`" if parent else "")
-            hint = "remove it, or check its spelling"
+            hint = (
+                did_you_mean(last, keys_at(CatalogModel, parent))
+                + "remove it, or check its spelling"
+            )
         else:
             msg = f"`{'.'.join(loc)}`: {err['msg']}"
             hint = _PYDANTIC_HINTS.get(kind, "see docs/language.md for the catalog format")
@@ -369,7 +345,7 @@ def _columns(
                     source,
                     loc,
                     f"unknown type `{type_text}` for `{name}`",
-                    _suggest(norm, TYPE_NAMES) + "the types are " + ", ".join(TYPE_NAMES),
+                    did_you_mean(norm, TYPE_NAMES) + "the types are " + ", ".join(TYPE_NAMES),
                     code="C002",
                 )
             )
@@ -407,7 +383,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                 source,
                 ("project", "default_entity"),
                 f"default entity `{default_entity}` is not defined",
-                _suggest(default_entity, list(entities))
+                did_you_mean(default_entity, list(entities))
                 + f"define `[entity.{default_entity}]` or name one of: {', '.join(entities)}",
                 code="C003",
             )
@@ -430,7 +406,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                     source,
                     ("event", name, "entity"),
                     f"event `{name}` belongs to entity `{ev.entity}`, which is not defined",
-                    _suggest(ev.entity, list(entities))
+                    did_you_mean(ev.entity, list(entities))
                     + f"the entities are: {', '.join(entities)}",
                     code="C003",
                 )
@@ -474,13 +450,14 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         )
 
     dialect = model.project.dialect
-    if dialect.lower() not in KNOWN_DIALECTS:
+    if dialect.lower() not in SQL_DIALECTS:
         diags.append(
             catalog_error(
                 source,
                 ("project", "dialect"),
                 f"unknown SQL dialect `{dialect}`",
-                "use e.g. duckdb, postgres, sqlite, snowflake, bigquery, spark, trino",
+                did_you_mean(dialect.lower(), SQL_DIALECTS)
+                + "use e.g. duckdb, postgres, sqlite, snowflake, bigquery, spark, trino",
                 code="C004",
             )
         )
@@ -491,7 +468,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
                 source,
                 ("project", "timezone"),
                 f"unknown time zone `{zone}`",
-                _suggest(zone, sorted(_zone_names()))
+                did_you_mean(zone, sorted(_zone_names()))
                 + 'write an IANA zone name such as "Europe/Berlin", "America/New_York" or "UTC"',
                 code="E314",
             )
@@ -510,6 +487,7 @@ def build_catalog(model: CatalogModel, source: Source) -> Catalog:
         engine=model.engine,
         history=model.history,
         timezone=zone,
+        source=source,
     )
 
 
@@ -530,30 +508,46 @@ def parse_catalog(text: str, path: str = "segdsl.toml") -> Catalog:
                 hint='check the quotes and brackets; a value looks like `key = "text"`',
             )
         ) from None
+    from segdsl.catalog.sections import check_sections
+
     try:
         model = CatalogModel.model_validate(data)
     except ValidationError as exc:
-        raise SegdslError(_from_pydantic(source, exc)) from None
+        raise SegdslError(_from_pydantic(source, exc) + check_sections(data, source)) from None
+    sections = check_sections(data, source)
+    if sections:
+        raise SegdslError(sections)
     return build_catalog(model, source)
 
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.is_file() and not path.is_dir():
         raise SegdslError(
             Diagnostic(
-                "C010",
+                codes.C010,
                 f"no catalog at {path}",
                 path=str(path),
                 hint="a project is a folder with a segdsl.toml; pass it with -p DIR "
                 "(see examples/retail/segdsl.toml)",
             )
-        ) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise SegdslError(
-            Diagnostic(
-                "C011", f"cannot read {path}: {exc}", path=str(path), hint="save it as UTF-8"
-            )
-        ) from None
-    return parse_catalog(text, str(path))
+        )
+    return parse_catalog(plain_text(read_text(path)), str(path))
+
+
+def reading_files(catalog: Catalog, root: Path, how: Literal["relative", "absolute"]) -> Catalog:
+    """The catalog with every Parquet/CSV source read by its path in the SQL itself:
+    relative to the current folder (where the SQL will run) or absolute."""
+    import os
+
+    def where(src: SourceTable) -> SourceTable:
+        if src.path is None:
+            return src
+        file = (root / src.path).resolve()
+        shown = str(file) if how == "absolute" else os.path.relpath(file)
+        return dataclasses.replace(src, read_from=Path(shown).as_posix())
+
+    entities = {
+        n: dataclasses.replace(e, source=where(e.source)) for n, e in catalog.entities.items()
+    }
+    events = {n: dataclasses.replace(e, source=where(e.source)) for n, e in catalog.events.items()}
+    return dataclasses.replace(catalog, entities=entities, events=events)

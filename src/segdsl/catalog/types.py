@@ -29,8 +29,12 @@ class Type(Enum):
 
     @property
     def element(self) -> Type:
-        """The element type of a list type."""
-        return Type.STRING if self is Type.LIST_STRING else Type.INTEGER
+        """The element type of a list type (a TypeError for any other type)."""
+        if self is Type.LIST_STRING:
+            return Type.STRING
+        if self is Type.LIST_INTEGER:
+            return Type.INTEGER
+        raise TypeError(f"{self.value} is not a list type: it has no element type")
 
     def __str__(self) -> str:
         return self.value

@@ -3,11 +3,24 @@
 ``app`` holds the typer application, the shared options and the one place where errors
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
-history, explain, overlap), ``engines`` (load), ``lsp`` (the language server) and
-``studio`` (the web app).
+history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
+``studio`` (the web app), ``measure`` (lift, profile, test) and ``live`` (stream, serve).
 """
 
-from segdsl.cli import core, diff, engines, fmt, history, lint, lsp, studio
+from segdsl.cli import core, diff, engines, fmt, history, lint, live, lsp, measure, studio
 from segdsl.cli.app import app, main
 
-__all__ = ["app", "core", "diff", "engines", "fmt", "history", "lint", "lsp", "main", "studio"]
+__all__ = [
+    "app",
+    "core",
+    "diff",
+    "engines",
+    "fmt",
+    "history",
+    "lint",
+    "live",
+    "lsp",
+    "main",
+    "measure",
+    "studio",
+]

@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from segdsl import __version__
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 from segdsl.diagnostics.render import render_diagnostics
 from segdsl.support import stopping
 
@@ -35,7 +35,7 @@ app = typer.Typer(
 T = TypeVar("T")
 
 # Mistakes in the command line itself (not in the project): exit 2, like click's own.
-USAGE_CODES = frozenset({"U001", "U002", "U005", "U007", "U050"})
+USAGE_CODES = frozenset({codes.U001, codes.U002, codes.U005, codes.U007, codes.U050, codes.U051})
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-p", help="The project folder (holds segdsl.toml).")

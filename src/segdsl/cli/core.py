@@ -11,14 +11,24 @@ from typing import Annotated
 import typer
 
 from segdsl.cli.app import AsOfOpt, NamesArg, ProjectOpt, RuleOpt, app, plural, run, use_color
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 
 @app.command()
-def check(project: ProjectOpt = Path(".")) -> None:
+def check(
+    project: ProjectOpt = Path("."),
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Also say, per segment, whether it is evaluated live exactly, with batch "
+            "cut-offs, or not at all, and why.",
+        ),
+    ] = False,
+) -> None:
     """Parse and resolve the whole project; exit 1 on any error.
 
-    Example: segdsl check -p examples/retail
+    Example: segdsl check -p examples/retail --live
     """
     from segdsl.project import load_project
 
@@ -28,8 +38,18 @@ def check(project: ProjectOpt = Path(".")) -> None:
             f"ok: {plural(len(p.segments), 'segment')}, {plural(len(p.measures), 'measure')}, "
             f"{plural(len(p.modules), 'file')} in {p.root}"
         )
+        if live:
+            from segdsl.tools.live import LiveEvaluator
+            from segdsl.tools.live.report import render_report
+
+            typer.echo(render_report(LiveEvaluator(p)), nl=False)
 
     run(body)
+
+
+class ReadFilesMode(StrEnum):
+    relative = "relative"
+    absolute = "absolute"
 
 
 @app.command("compile")
@@ -50,6 +70,14 @@ def compile_(
         ),
     ] = False,
     rule: RuleOpt = None,
+    read_files: Annotated[
+        ReadFilesMode | None,
+        typer.Option(
+            "--read-files",
+            help="Read Parquet/CSV sources by their paths in the SQL (DuckDB), relative to "
+            "the current folder or absolute, instead of tables named by the files' stems.",
+        ),
+    ] = None,
 ) -> None:
     """Compile segments to SQL.
 
@@ -60,28 +88,31 @@ def compile_(
       segdsl compile -p examples/retail --membership --as-of 2026-06-30
 
       segdsl compile -p examples/retail --rule 'age 25..34 and purchases_90d > 3'
+
+      segdsl compile young_frequent_buyers -p examples/retail --read-files relative | duckdb
     """
-    from segdsl.project import as_of_instant, load_project
+    from segdsl.project import ReadFiles, as_of_instant, load_project
 
     def body() -> None:
         p = load_project(project)
         instant = as_of_instant(as_of, p.catalog.timezone)
         d = dialect or p.catalog.dialect
+        files: ReadFiles | None = read_files.value if read_files is not None else None
         if rule is not None:
             if names or membership:
                 raise SegdslError(
                     Diagnostic(
-                        "U007", "--rule compiles one rule: give no NAMES and no --membership"
+                        codes.U007, "--rule compiles one rule: give no NAMES and no --membership"
                     )
                 )
-            typer.echo(p.compile(p.rule(rule), d, instant) + ";")
+            typer.echo(p.compile(p.rule(rule), d, instant, files) + ";")
             return
         if membership:
-            typer.echo(p.compile_membership(names, d, instant) + ";")
+            typer.echo(p.compile_membership(names, d, instant, files) + ";")
             return
         parts = []
         for seg in p.select(names):
-            sql = p.compile(seg, d, instant)
+            sql = p.compile(seg, d, instant, files)
             parts.append(
                 sql + ";" if len(names or p.segments) == 1 else f"-- segment: {seg.name}\n{sql};"
             )
@@ -144,12 +175,13 @@ def eval_(
             check_export_path(out)
         p = load_project(project)
         instant = as_of_instant(as_of, p.catalog.timezone)
+        listed = out is not None  # sizes alone need no member lists
         if rule is not None:
             if names:
-                raise SegdslError(Diagnostic("U007", "give segment names or --rule, not both"))
-            result = p.evaluate([p.rule(rule)], instant, engine=chosen)
+                raise SegdslError(Diagnostic(codes.U007, "give segment names or --rule, not both"))
+            result = p.evaluate([p.rule(rule)], instant, engine=chosen, members=listed)
         else:
-            result = p.evaluate(p.select(names), instant, engine=chosen)
+            result = p.evaluate(p.select(names), instant, engine=chosen, members=listed)
         if out is not None:
             result.export(out)
         _print_sizes(result, fmt)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -62,37 +61,10 @@ def seg_files(paths: list[Path], project: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str:
-    from segdsl.diagnostics import Source
+    from segdsl.diagnostics.files import read_text
     from segdsl.syntax.parser import MAX_FILE_BYTES, too_large
 
-    try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:  # refused unread past the limit
-                size = max(os.fstat(f.fileno()).st_size, len(raw))
-                start = Source(str(path), raw[:MAX_FILE_BYTES].decode("utf-8", "replace"))
-                raise too_large(start, size)
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SegdslError(
-            Diagnostic(
-                "U021",
-                f"`{path}` is not UTF-8 text (byte {exc.start})",
-                hint="save the file as UTF-8",
-                path=str(path),
-            )
-        ) from None
-    except OSError as exc:
-        raise SegdslError(
-            Diagnostic("U021", f"cannot read `{path}`: {exc.strerror}", path=str(path))
-        ) from None
-
-
-# A test hook: when set to a file path, `write_atomically` creates that file once the
-# temporary file is written and flushed but before it replaces the target, and waits
-# there until the file is deleted (or a minute has passed), so that a test can kill the
-# process inside the window.
-PAUSE_ENV = "SEGDSL_TEST_FMT_PAUSE"
+    return read_text(path, max_bytes=MAX_FILE_BYTES, too_large=too_large)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -107,20 +79,8 @@ def write_atomically(path: Path, text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        _test_pause()
         os.replace(tmp, target)
     fsync_folder(target.parent)
-
-
-def _test_pause() -> None:
-    value = os.environ.get(PAUSE_ENV)
-    if not value:
-        return
-    flag = Path(value)
-    flag.write_text(str(os.getpid()), encoding="utf-8")
-    deadline = time.monotonic() + 60
-    while flag.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 @app.command("fmt")

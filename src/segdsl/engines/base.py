@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlglot import exp
 
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 
 LOGICAL_TYPES = (
     "integer",
@@ -74,17 +75,26 @@ def table_sql(table: str, dialect: str) -> str:
 
 
 def engine_error(engine: str, what: str, hint: str) -> SegdslError:
-    return SegdslError(Diagnostic("D003", f"{engine}: {what}", hint=hint))
+    return SegdslError(Diagnostic(codes.D003, f"{engine}: {what}", hint=hint))
 
 
 def missing_package(engine: str, package: str) -> SegdslError:
     return SegdslError(
         Diagnostic(
-            "D004",
+            codes.D004,
             f"the {engine} engine needs the Python package `{package}`, which is not installed",
             hint=f"pip install 'segdsl[engines]' (or pip install {package})",
         )
     )
+
+
+# Whole-number type names of the engines (DuckDB, PostgreSQL, SQLite, ClickHouse,
+# Spark, Arrow); not INTERVAL or POINT, which merely contain "int".
+_INTEGER = re.compile(
+    r"(u?int(eger)?\d*|(u|unsigned\s*)?(tiny|small|medium|big|huge|long|short)int|"
+    r"bigint|long|short|byte|(u)?hugeint|int\d+_t|integer|serial|bigserial|smallserial)"
+    r"(\(\d+\))?(\s+unsigned)?\Z"
+)
 
 
 def logical_of(type_name: str) -> str:
@@ -95,15 +105,22 @@ def logical_of(type_name: str) -> str:
         while t.startswith(wrapper) and t.endswith(")"):
             t = t[len(wrapper) : -1]
     if t.startswith(("array(", "list<", "array<")) or t.endswith("[]"):
-        inner = t.split("(", 1)[-1] if t.startswith("array(") else t
-        return "list<integer>" if "int" in inner else "list<string>"
+        # `integer[]`, `Array(Int64)`, `list<int64>`, `array<string>`: the element type
+        if t.endswith("[]"):
+            inner = t[:-2]
+        else:  # from after the first bracket to before the last
+            inner = t[min(i for i in (t.find("("), t.find("<")) if i >= 0) + 1 : -1]
+        element = logical_of(inner)
+        if element == "integer":
+            return "list<integer>"
+        return "list<string>" if element == "string" else ""
     if t in ("date", "date32") or t.startswith("date32"):
         return "date"
     if t.startswith(("timestamp", "datetime")):
         return "timestamp"
     if t in ("bool", "boolean"):
         return "boolean"
-    if "int" in t:
+    if _INTEGER.match(t):
         return "integer"
     if t.startswith(("double", "float", "real", "decimal", "numeric")):
         return "number"

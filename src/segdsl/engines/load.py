@@ -16,7 +16,7 @@ from typing import Any
 from sqlglot import exp
 
 from segdsl.catalog.model import Catalog
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 from segdsl.engines.base import Session, logical_of
 from segdsl.sql.compiler import table_ref
 
@@ -63,7 +63,7 @@ def load_data(catalog: Catalog, root: Path, target: Session) -> list[Loaded]:
                 if not logical:
                     raise SegdslError(
                         Diagnostic(
-                            "D005",
+                            codes.D005,
                             f"column `{name}` of `{src.table}` has the type {kind}, which "
                             f"segdsl cannot copy to {target.name}",
                             hint="give it one of segdsl's types (a number, text, a "

@@ -12,23 +12,25 @@ Why this module is long: every data check (D001, D006–D009) and the adaptation
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from segdsl.catalog.model import Catalog, EntityDef, SourceTable, catalog_error
+from segdsl.catalog.locate import catalog_error
+from segdsl.catalog.model import Catalog, EntityDef, SourceTable
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Source
+from segdsl.diagnostics import Diagnostic, SegdslError, Source, codes
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.engines.base import Session
+from segdsl.engines.registry import REGISTRY, engine_spec, quirks_of
 from segdsl.sql.compiler import col, table_ref
 
 if TYPE_CHECKING:
     import duckdb
 
 # Engines that read Parquet and CSV files themselves; the others need `segdsl load`.
-READS_FILES = frozenset({"duckdb", "clickhouse", "spark", "datafusion"})
+READS_FILES = frozenset(name for name, spec in REGISTRY.items() if spec.reads_files)
 
 
 def _sources(catalog: Catalog) -> list[tuple[str, SourceTable]]:
@@ -42,7 +44,7 @@ def _sources(catalog: Catalog) -> list[tuple[str, SourceTable]]:
 
 def _missing_source(catalog: Catalog, keypath: str, what: str, hint: str) -> SegdslError:
     loc = tuple(keypath.split("."))
-    return SegdslError(_diag(catalog, "D001", loc, f"`{keypath}`: {what}", hint))
+    return SegdslError(_diag(catalog, codes.D001, loc, f"`{keypath}`: {what}", hint))
 
 
 def connect(catalog: Catalog, root: Path) -> duckdb.DuckDBPyConnection:
@@ -107,12 +109,16 @@ def connect_engine(
 
     if settings is None:
         settings = settings_for(catalog, engine)
-    if engine == "duckdb":
+    spec = engine_spec(engine)
+    if spec.embedded:
         from segdsl.engines.duckdb import DuckDBSession
 
         session: Session = DuckDBSession(connect(catalog, root))
     else:
-        session = open_session(engine, settings, root, spark=spark)
+        from segdsl.support.progress import progress
+
+        with progress(f"starting {engine}"):
+            session = open_session(engine, settings, root, spark=spark)
     try:
         overrides: dict[str, str] = dict(settings.tables)
         done: set[str] = set()
@@ -124,7 +130,7 @@ def connect_engine(
                 where = overrides[src.table]
                 target: Path | str = where if "://" in where else (root / where).resolve()
                 session.register_file(src.table, target)  # type: ignore[arg-type]
-            elif src.path is not None and engine != "duckdb" and engine in READS_FILES:
+            elif src.path is not None and not spec.embedded and spec.reads_files:
                 file = (root / src.path).resolve()
                 if not file.is_file():
                     raise _missing_source(
@@ -247,15 +253,17 @@ def _needs(catalog: Catalog) -> list[_Need]:
     return out
 
 
-# Engines whose column names match whatever their case (DuckDB, SQLite, Spark by
-# default); on the others `Age` and `age` are two names.
-_CASE_BLIND = frozenset({"duckdb", "sqlite", "spark"})
+def _quirk(engine: str, name: str) -> bool:
+    spec = quirks_of(engine)
+    return bool(getattr(spec, name)) if spec is not None else False
 
 
 def _find_column(name: str, found: dict[str, str], engine: str) -> str | None:
     if name in found:
         return name
-    if engine in _CASE_BLIND:
+    # Engines whose column names match whatever their case (DuckDB, SQLite, Spark by
+    # default); on the others `Age` and `age` are two names.
+    if _quirk(engine, "case_blind"):
         for column in found:
             if column.lower() == name.lower():
                 return column
@@ -273,9 +281,9 @@ def _fits(expect: Type, kind: str, engine: str) -> bool:
     if expect.is_numeric:
         return kind in ("integer", "number")
     if expect.is_temporal:
-        return kind in ("date", "timestamp") or (engine == "sqlite" and kind == "string")
+        return kind in ("date", "timestamp") or (_quirk(engine, "loose_types") and kind == "string")
     if expect is Type.BOOLEAN:
-        return engine == "sqlite" and kind == "integer"
+        return _quirk(engine, "loose_types") and kind == "integer"
     return False
 
 
@@ -296,10 +304,7 @@ def _in(src: SourceTable) -> str:
 
 
 def _span_source(catalog: Catalog) -> Source | None:
-    try:
-        return Source(catalog.path, Path(catalog.path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return None
+    return catalog.source if catalog.source is not None and catalog.source.text else None
 
 
 def _diag(catalog: Catalog, code: str, loc: tuple[str, ...], message: str, hint: str) -> Diagnostic:
@@ -312,7 +317,7 @@ def _diag(catalog: Catalog, code: str, loc: tuple[str, ...], message: str, hint:
 
 
 def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> Diagnostic:
-    if engine == "duckdb":
+    if _quirk(engine, "embedded"):
         if catalog.database:
             where = f"the database {catalog.database}"
             hint = (
@@ -333,7 +338,7 @@ def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> 
             hint += f", or load the project's data: segdsl load --engine {engine}"
     return _diag(
         catalog,
-        "D001",
+        codes.D001,
         tuple(keypath.split(".")),
         f"`{keypath}`: no table `{src.table}` in {where}",
         hint,
@@ -342,11 +347,8 @@ def _no_table(catalog: Catalog, keypath: str, src: SourceTable, engine: str) -> 
 
 def _no_column(catalog: Catalog, need: _Need, found: dict[str, str], engine: str) -> Diagnostic:
     names = list(found)
-    near = difflib.get_close_matches(need.column, names, n=1, cutoff=0.6)
-    if not near and engine not in _CASE_BLIND:
-        near = [c for c in names if c.lower() == need.column.lower()][:1]
     shown = ", ".join(f"`{c}`" for c in names[:12]) + (" …" if len(names) > 12 else "")
-    hint = f"did you mean `{near[0]}`? " if near else ""
+    hint = did_you_mean(need.column, names)
     if need.what == "key":
         hint += "set `key` to the column that identifies each row"
     elif need.what == "timestamp":
@@ -364,7 +366,7 @@ def _no_column(catalog: Catalog, need: _Need, found: dict[str, str], engine: str
     hint += f"; the columns of {_in(need.source)} are: {shown or '(none)'}"
     return _diag(
         catalog,
-        "D006",
+        codes.D006,
         need.loc,
         f"`[{need.section}]` {need.what}: no column `{need.column}` in {_in(need.source)}",
         hint,
@@ -399,7 +401,7 @@ def _wrong_type(catalog: Catalog, need: _Need, kind: str) -> Diagnostic:
             f"{declared} if the data is right, or change the data (a view that casts the "
             f"column will do) so that it holds {_KIND_WORDS[expect.value]}"
         )
-    return _diag(catalog, "D007", need.loc, message, hint)
+    return _diag(catalog, codes.D007, need.loc, message, hint)
 
 
 def _kind_class(kind: str) -> str:
@@ -430,7 +432,7 @@ def _key_kinds(
         out.append(
             _diag(
                 catalog,
-                "D007",
+                codes.D007,
                 ("event", name, "key"),
                 f"`[event.{name}]` key: the column `{ev.key}` of {_in(ev.source)} holds "
                 f"{_KIND_WORDS.get(a, a)}, but the key of `[entity.{ev.entity}]` "
@@ -468,7 +470,7 @@ def _key_problems(
         out.append(
             _diag(
                 catalog,
-                "D009",
+                codes.D009,
                 ("entity", name, "key"),
                 f"`[entity.{name}]` key: {_rows(no_key)} of {where} "
                 f"{'has' if no_key == 1 else 'have'} no `{ent.key}` (the key is missing)",
@@ -500,7 +502,7 @@ def _key_problems(
         out.append(
             _diag(
                 catalog,
-                "D008",
+                codes.D008,
                 ("entity", name, "key"),
                 f"`[entity.{name}]` key: `{ent.key}` is not unique in {where}: "
                 + (f"{shown}{', …' if len(rows) > 3 else ''} ({extra})" if shown else extra),

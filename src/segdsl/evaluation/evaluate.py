@@ -3,10 +3,10 @@ atomic exports."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
 from segdsl.engines.base import Session
+from segdsl.engines.registry import quirks_of
 from segdsl.semantic import ir
 from segdsl.sql.compiler import col, ident, membership_query, to_sql
 from segdsl.support import stopping
 from segdsl.support.atomic import temp_beside
+from segdsl.support.progress import progress
 
 if TYPE_CHECKING:
     from segdsl.catalog import Catalog
@@ -43,19 +45,31 @@ class Size:
 
 @dataclass
 class Evaluation:
-    """The result of evaluating segments at one as-of instant."""
+    """The result of evaluating segments at one as-of instant. ``sizes`` is keyed by the
+    segments' names; unnamed rules (all named ``rule``) and other segments that share a
+    name get ``rule_2``, ``rule_3``, … in the order given."""
 
     as_of: dt.datetime
     sizes: dict[str, Size]
-    _members: dict[str, list[Any]] = field(repr=False)
+    # The members of each segment; None when evaluated for sizes only.
+    _members: dict[str, list[Any]] | None = field(repr=False)
     keys: dict[str, str] = field(repr=False)  # segment → key column name
+
+    def _listed(self) -> dict[str, list[Any]]:
+        if self._members is None:
+            raise ValueError(
+                "this evaluation computed sizes only: evaluate with members=True "
+                "to list or export members"
+            )
+        return self._members
 
     def members(self, name: str) -> list[Any]:
         """The keys of the segment's members, sorted."""
-        return self._members[name]
+        return self._listed()[name]
 
     def rows(self) -> list[tuple[str, Any]]:
-        return [(name, key) for name in self.sizes for key in self._members[name]]
+        listed = self._listed()
+        return [(name, key) for name in self.sizes for key in listed[name]]
 
     def export(self, path: str | Path) -> None:
         """Write members to CSV, Parquet or JSON lines (by extension), atomically:
@@ -75,7 +89,7 @@ def run_query(session: Session, sql: str) -> list[tuple[Any, ...]]:
             raise stopping.interrupted() from None
         raise SegdslError(
             Diagnostic(
-                "D002",
+                codes.D002,
                 f"the database rejected the query: {str(exc).splitlines()[0]}",
                 hint="check that the catalog's column names and types match the data "
                 "(`segdsl compile` shows the SQL)",
@@ -87,37 +101,71 @@ def _sort_key(key: Any) -> tuple[bool, Any]:
     return (key is None, key)
 
 
+def result_names(segments: Sequence[ir.Segment]) -> list[ir.Segment]:
+    """The segments to evaluate, each once, under names unique among them: the same
+    segment given twice is evaluated once; different segments of the same name
+    (unnamed rules are all ``rule``) become ``rule``, ``rule_2``, ``rule_3``, …"""
+    out: list[ir.Segment] = []
+    by_name: dict[str, list[ir.Segment]] = {}
+    taken = {s.name for s in segments}
+    for s in segments:
+        same = by_name.setdefault(s.name, [])
+        if any(s is t or s == t for t in same):
+            continue
+        same.append(s)
+        if len(same) == 1:
+            out.append(s)
+            continue
+        n = len(same)
+        while f"{s.name}_{n}" in taken:
+            n += 1
+        name = f"{s.name}_{n}"
+        taken.add(name)
+        out.append(dataclasses.replace(s, name=name))
+    return out
+
+
 def evaluate(
     catalog: Catalog,
     segments: Sequence[ir.Segment],
     as_of: dt.datetime,
     session: Session,
+    members: bool = True,
 ) -> Evaluation:
     """Evaluate ``segments`` (resolved against ``catalog`` as adapted to the data) at
     ``as_of`` on an open ``session``, which is left open: one statement per entity and
-    batch of segments, each reading every event source once."""
+    batch of segments, each reading every event source once. With ``members=False``
+    only the sizes are computed (what ``segdsl eval`` prints): no member crosses into
+    Python."""
+    segments = result_names(segments)
     by_entity: dict[str, list[ir.Segment]] = {}
     for s in segments:
         by_entity.setdefault(s.entity, []).append(s)
     sizes: dict[str, Size] = {}
-    members: dict[str, list[Any]] = {}
+    found_members: dict[str, list[Any]] = {}
     keys: dict[str, str] = {}
-    for entity_name, all_segs in by_entity.items():
-        entity = catalog.entities[entity_name]
-        for segs in _batches(all_segs):
-            # One pass: the key and every segment of the batch as a boolean column,
-            # read by position (the same on every engine).
-            tree = membership_query(segs, catalog, session.dialect, as_of)
-            if session.name == "duckdb":
-                total, found_lists = _members_in_duckdb(session, tree, entity.key, segs)
-            else:
-                total, found_lists = _members_in_python(session, tree, len(segs))
-            for s, found in zip(segs, found_lists, strict=True):
-                sizes[s.name] = Size(s.name, entity_name, len(found), total)
-                members[s.name] = found
-                keys[s.name] = entity.key
+    spec = quirks_of(session.name)
+    in_engine = spec is not None and spec.aggregates_members
+    what = f"{len(segments)} segment{'s' if len(segments) != 1 else ''}"
+    with progress(f"evaluating {what} on {session.name}") as step:
+        for entity_name, all_segs in by_entity.items():
+            entity = catalog.entities[entity_name]
+            for segs in _batches(all_segs):
+                step(f"evaluating {what} on {session.name}: {len(segs)} of entity {entity_name}")
+                # One pass: the key and every segment of the batch as a boolean column,
+                # read by position (the same on every engine, whatever the names).
+                tree = membership_query(segs, catalog, session.dialect, as_of)
+                if in_engine:
+                    total, counts, lists = _aggregate_in_engine(session, tree, segs, members)
+                else:
+                    total, counts, lists = _aggregate_in_python(session, tree, len(segs), members)
+                for i, s in enumerate(segs):
+                    sizes[s.name] = Size(s.name, entity_name, counts[i], total)
+                    if lists is not None:
+                        found_members[s.name] = lists[i]
+                    keys[s.name] = entity.key
     ordered = {s.name: sizes[s.name] for s in segments}
-    return Evaluation(as_of, ordered, members, keys)
+    return Evaluation(as_of, ordered, found_members if members else None, keys)
 
 
 # Segments per statement. One statement reads each event source once for all of its
@@ -131,46 +179,57 @@ def _batches(segs: Sequence[ir.Segment]) -> list[list[ir.Segment]]:
     return [list(segs[i : i + BATCH]) for i in range(0, len(segs), BATCH)]
 
 
-def _members_in_duckdb(
-    session: Session, tree: exp.Select, key: str, segs: Sequence[ir.Segment]
-) -> tuple[int, list[list[Any]]]:
-    """Counts and sorted member lists computed by DuckDB in one aggregate over the
-    membership query: only members cross into Python, not a row per entity per
-    segment (at a million entities, the difference between seconds and a minute)."""
-    listed = [
-        exp.Filter(
-            this=exp.ArrayAgg(
-                this=exp.Order(
-                    this=col(key),
-                    expressions=[exp.Ordered(this=col(key), nulls_first=False)],
-                )
-            ),
-            expression=exp.Where(this=col(s.name)),
-        )
-        for s in segs
-    ]
-    query = exp.Select(
-        expressions=[exp.Count(this=exp.Star()), *listed],
-    )
+Counted = tuple[int, list[int], list[list[Any]] | None]
+
+
+def _aggregate_in_engine(
+    session: Session, tree: exp.Select, segs: Sequence[ir.Segment], members: bool
+) -> Counted:
+    """Counts (and sorted member lists) computed by the engine in one aggregate over the
+    membership query: only sizes, or only members, cross into Python — not a row per
+    entity per segment (at a million entities, the difference between seconds and a
+    minute). The query's columns are renamed by position (``k``, ``c1``, ``c2``, …), so
+    that no segment's name can meet the key's or another's."""
+    key = col("k")
+    columns = [ident("k"), *(ident(f"c{i}") for i in range(1, len(segs) + 1))]
+    aggregates: list[exp.Expr] = []
+    for i in range(1, len(segs) + 1):
+        where = exp.Where(this=col(f"c{i}"))
+        aggregates.append(exp.Filter(this=exp.Count(this=exp.Star()), expression=where))
+        if members:
+            ordered = exp.Order(this=key, expressions=[exp.Ordered(this=key, nulls_first=False)])
+            aggregates.append(exp.Filter(this=exp.ArrayAgg(this=ordered), expression=where.copy()))
+    query = exp.Select(expressions=[exp.Count(this=exp.Star()), *aggregates])
     query.set(
-        "from_", exp.From(this=exp.Subquery(this=tree, alias=exp.TableAlias(this=ident("m"))))
+        "from_",
+        exp.From(
+            this=exp.Subquery(this=tree, alias=exp.TableAlias(this=ident("m"), columns=columns))
+        ),
     )
     (row,) = run_query(session, to_sql(query, session.dialect, pretty=False, copy=False))
-    return int(row[0]), [list(found) if found is not None else [] for found in row[1:]]
+    step = 2 if members else 1
+    counts = [int(row[1 + i * step]) for i in range(len(segs))]
+    if not members:
+        return int(row[0]), counts, None
+    lists = [list(x) if x is not None else [] for x in row[2::2]]
+    return int(row[0]), counts, lists
 
 
-def _members_in_python(session: Session, tree: exp.Select, n: int) -> tuple[int, list[list[Any]]]:
+def _aggregate_in_python(session: Session, tree: exp.Select, n: int, members: bool) -> Counted:
     """Counts and sorted member lists from every row of the membership query (any
-    engine): the rows are sorted by key once, then each segment's keys are picked in
-    C (compress) — a Python loop per segment over every row costs seconds."""
+    engine), read by position: the rows are sorted by key once, then each segment's keys
+    are picked in C (compress) — a Python loop per segment over every row costs seconds."""
     rows = run_query(session, to_sql(tree, session.dialect, pretty=False, copy=False))
+    if not members:
+        counts = [sum(1 for r in rows if r[i]) for i in range(1, n + 1)]
+        return len(rows), counts, None
     if all(r[0] is not None for r in rows):
         rows.sort(key=itemgetter(0))
     else:
         rows.sort(key=lambda r: _sort_key(r[0]))
     keys_in_order = [r[0] for r in rows]
     found = [list(compress(keys_in_order, map(itemgetter(i), rows))) for i in range(1, n + 1)]
-    return len(rows), found
+    return len(rows), [len(f) for f in found], found
 
 
 def check_export_path(path: Path) -> str:
@@ -179,7 +238,7 @@ def check_export_path(path: Path) -> str:
     if fmt is None:
         raise SegdslError(
             Diagnostic(
-                "U005",
+                codes.U005,
                 f"cannot tell the format of {path} from its extension",
                 hint="name the file .csv, .parquet or .jsonl",
             )
@@ -187,7 +246,7 @@ def check_export_path(path: Path) -> str:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise SegdslError(
-            Diagnostic("U006", f"the folder {directory} does not exist", hint="create it first")
+            Diagnostic(codes.U006, f"the folder {directory} does not exist", hint="create it first")
         )
     return fmt
 
@@ -195,29 +254,34 @@ def check_export_path(path: Path) -> str:
 def export(result: Evaluation, path: Path) -> None:
     fmt = check_export_path(path)
     single = len(result.sizes) == 1
+    listed = result._listed()
     grouping = _one_segmentation(list(result.sizes))
-    rows: list[tuple[Any, ...]]
-    if grouping is not None and not single:
+    by_class = grouping is not None and not single
+    if by_class:
         # The classes of one segmentation (`segdsl eval rfm --out …`): one row per
         # entity that has a class, with the class in a column named after it.
-        first = next(iter(result.sizes))
-        header = [result.keys[first], grouping]
-        rows = sorted(
-            ((k, name.partition(".")[2]) for name in result.sizes for k in result.members(name)),
-            key=lambda r: _sort_key(r[0]),
-        )
+        header = [result.keys[next(iter(result.sizes))], str(grouping)]
+        listed = {name.partition(".")[2]: keys for name, keys in listed.items()}
     elif single:
         name = next(iter(result.sizes))
         header = [result.keys[name]]
-        rows = [(k,) for k in result.members(name)]
     else:
         header = ["segment", "key"]
-        rows = list(result.rows())
     with temp_beside(path) as (fd, tmp):
         if fmt == "parquet":
             os.close(fd)
-            _write_parquet(tmp, header, rows)
+            _write_parquet(tmp, header, listed, by_class=by_class)
         else:
+            rows: list[tuple[Any, ...]]
+            if by_class:
+                rows = sorted(
+                    ((k, cls) for cls, keys in listed.items() for k in keys),
+                    key=lambda r: _sort_key(r[0]),
+                )
+            elif single:
+                rows = [(k,) for k in listed[next(iter(result.sizes))]]
+            else:
+                rows = list(result.rows())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 if fmt == "csv":
                     import csv
@@ -233,27 +297,26 @@ def export(result: Evaluation, path: Path) -> None:
         os.replace(tmp, path)
 
 
-def _write_parquet(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Parquet through DuckDB: the rows go in as JSON lines, come out as Parquet."""
+def _write_parquet(
+    path: Path, header: list[str], members: dict[str, list[Any]], *, by_class: bool = False
+) -> None:
+    """Parquet through DuckDB, from the Python values themselves (never through text):
+    a key keeps its type — a text key such as "2024-01-01" stays text, a number a
+    number, a UUID a UUID. Each segment's keys go in as one list (DuckDB converts a
+    list of lists several times faster than one value per row), unnested in order.
+    With ``by_class`` the header is (key, segmentation): each key with its class, by
+    key."""
     import duckdb
 
     con = duckdb.connect(":memory:")
     try:
-        cols = [exp.column(h, quoted=True) for h in header]
-        if rows:
-            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
-                for r in rows:
-                    fh.write(json.dumps(dict(zip(header, r, strict=True)), default=str) + "\n")
-            try:
-                reader = exp.Anonymous(
-                    this="read_json",
-                    expressions=[exp.Literal.string(fh.name)],
-                )
-                query = exp.select(*cols).from_(reader)
-                con.sql(query.sql("duckdb")).write_parquet(str(path))
-            finally:
-                os.unlink(fh.name)
-        else:
+        names = list(members)
+        lists = [members[n] for n in names]
+        key: exp.Expr = exp.Unnest(expressions=[col("keys")])
+        if _whole_numbers([k for keys in lists for k in keys[:1] + keys[-1:]]):
+            # Python's ints arrive as the narrowest integer type that holds them.
+            key = exp.cast(key, "BIGINT")
+        if not any(lists):
             empty = exp.select(
                 *(
                     exp.alias_(exp.cast(exp.Null(), "VARCHAR"), exp.to_identifier(h, quoted=True))
@@ -261,6 +324,28 @@ def _write_parquet(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -
                 )
             ).where(exp.false())
             con.sql(empty.sql("duckdb")).write_parquet(str(path))
+            return
+        per_segment = exp.select(
+            exp.alias_(exp.Unnest(expressions=[exp.Placeholder(this="names")]), "segment"),
+            exp.alias_(exp.Unnest(expressions=[exp.Placeholder(this="lists")]), "keys"),
+        )
+        if by_class:
+            cells = [
+                exp.alias_(key, exp.to_identifier(header[0], quoted=True)),
+                exp.alias_(col("segment"), exp.to_identifier(header[1], quoted=True)),
+            ]
+        else:
+            cells = [exp.alias_(key, exp.to_identifier(header[-1], quoted=True))]
+            if len(header) == 2:
+                cells.insert(
+                    0, exp.alias_(col("segment"), exp.to_identifier("segment", quoted=True))
+                )
+        query = exp.select(*cells).from_(exp.Subquery(this=per_segment, alias=ident("m")))
+        if by_class:
+            query = query.order_by(exp.Ordered(this=exp.column(header[0], quoted=True)))
+        con.sql(query.sql("duckdb"), params={"names": names, "lists": lists}).write_parquet(
+            str(path)
+        )
     finally:
         con.close()
 
@@ -271,3 +356,10 @@ def _one_segmentation(names: list[str]) -> str | None:
     if names and all("." in n for n in names) and len(prefixes) == 1:
         return prefixes.pop()
     return None
+
+
+def _whole_numbers(values: list[Any]) -> bool:
+    """Whether every value is a whole number that fits in 64 bits (a BIGINT key)."""
+    return all(type(v) is int and -(2**63) <= v < 2**63 for v in values if v is not None) and any(
+        v is not None for v in values
+    )

@@ -5,9 +5,9 @@ other segment's condition), every node has a type, and the negated surface forms
 lowered to ``Not`` over the positive form. Nodes are frozen and hashable, so that equal
 aggregates can be computed once.
 
-Why this module is long: it is the one vocabulary of node types that every later stage
-(compiler, oracle, lint, explain, history) reads; a node type per construct of the
-language, each a few lines, kept in one place with the walk over them.
+Why this module is long: it is the one list of IR node types (small frozen dataclasses),
+their closed vocabularies and the one walker derived from their fields; a reader who
+looks for a node finds every node here.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ from typing import Literal
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from segdsl.catalog.dialect_names import NOT_SQL, SQL_DIALECTS
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.diagnostics import Diagnostic, SegdslError, codes
+from segdsl.diagnostics.suggest import did_you_mean
 
 ListStorage = Literal["array", "json"]
 TimeAdd = Literal["interval", "sqlite", "dateadd"]
@@ -99,28 +101,47 @@ SUPPORTED = (
 
 @functools.lru_cache(maxsize=64)
 def dialect_name(name: str) -> str:
-    """Validate a dialect name (as sqlglot spells it)."""
-    try:
-        Dialect.get_or_raise(name)
-    except ValueError:
+    """Validate a dialect name (as sqlglot spells it): a SQL dialect sqlglot knows."""
+    lowered = name.lower()
+    known = lowered not in NOT_SQL
+    if known:
+        try:
+            Dialect.get_or_raise(lowered)
+        except ValueError:
+            known = False
+    if not known:
+        what = "not a SQL dialect" if lowered in NOT_SQL else "unknown SQL dialect"
         raise SegdslError(
             Diagnostic(
-                "U002",
-                f"unknown SQL dialect `{name}`",
-                hint="use one of: " + ", ".join(SUPPORTED),
+                codes.U002,
+                f"{what} `{name}`",
+                hint=did_you_mean(lowered, SQL_DIALECTS) + "use one of: " + ", ".join(SUPPORTED),
             )
         ) from None
-    return name.lower()
+    return lowered
 
 
+@functools.lru_cache(maxsize=64)
 def capabilities(name: str) -> Capabilities:
-    return _CAPS.get(name.lower(), Capabilities())
+    """The capabilities of a dialect, looked up through sqlglot's class hierarchy: a
+    dialect with no entry of its own answers as the one it derives from (``fabric`` as
+    ``tsql``, ``databricks`` as ``spark``, ``materialize`` as ``postgres``). sqlglot
+    registers each dialect class under its lower-cased class name, the keys of ``_CAPS``."""
+    try:
+        dialect = type(Dialect.get_or_raise(name.lower()))
+    except ValueError:
+        return Capabilities()
+    for cls in dialect.__mro__:
+        caps = _CAPS.get(cls.__name__.lower())
+        if caps is not None:
+            return caps
+    return Capabilities()
 
 
 def unsupported(dialect: str, construct: str, hint: str = "") -> SegdslError:
     return SegdslError(
         Diagnostic(
-            "S001",
+            codes.S001,
             f"{construct} cannot be expressed in {dialect}",
             hint=hint or "evaluate this segment on an engine with that feature (e.g. duckdb)",
         )

@@ -46,6 +46,14 @@ def col(name: str, table: str | None = None) -> exp.Column:
 
 
 def table_ref(src: SourceTable, alias: str | None = None) -> exp.Table:
+    if src.read_from is not None:
+        # The file itself (`compile --read-files`): DuckDB's readers.
+        reader = "read_parquet" if src.read_from.lower().endswith(".parquet") else "read_csv"
+        call = exp.Anonymous(this=reader, expressions=[exp.Literal.string(src.read_from)])
+        t = exp.Table(this=call)
+        if alias:
+            t.set("alias", exp.TableAlias(this=ident(alias)))
+        return t
     parts = src.parts
     t = exp.Table(
         this=ident(parts[-1]),
@@ -65,8 +73,12 @@ def table_names(catalog: Catalog) -> set[str]:
 
 
 def unique_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``, … : a name that no name of ``taken`` equals,
+    whatever the case (engines such as DuckDB match names case-blind, quoted or not);
+    added to ``taken``."""
+    folded = {t.casefold() for t in taken}
     name, n = base, 2
-    while name in taken:
+    while name.casefold() in folded:
         name = f"{base}_{n}"
         n += 1
     taken.add(name)

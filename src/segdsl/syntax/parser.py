@@ -1,12 +1,12 @@
 """Text → syntax tree. Syntax errors become messages in the reader's words.
 
-Why this module is long: one Lark Transformer whose methods map the grammar's rules one to one; splitting it would split the grammar's mirror image.
-"""
+Why this module is long: it is one lark Transformer with a method per grammar rule,
+each checking what the grammar cannot (names that are keywords, units, limits) with a
+message in the reader's words; splitting it would split the grammar's mirror image."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from lark.tree import Meta as LarkMeta
 
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, Span
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.syntax import ast
 from segdsl.syntax.grammar import lark_parser
 from segdsl.syntax.messages import META_KEYS, describe_syntax_error
@@ -259,11 +260,8 @@ class _Builder(Transformer[Token, Any]):
         strings = [t for t in rest if t.type == "STRING"]
         span = self.mspan(meta)
         if key not in META_KEYS:
-            near = [k for k in META_KEYS if k[:3] == key[:3].lower()]
-            hint = (
-                f"did you mean `{near[0]}`?"
-                if near
-                else ("a segment may have `title`, `description`, `owner` and `tags`, then `where`")
+            hint = did_you_mean(key, META_KEYS, trailing="") or (
+                "a segment may have `title`, `description`, `owner` and `tags`, then `where`"
             )
             raise _bad(
                 "E103",
@@ -883,28 +881,19 @@ def parse_source(source: Source) -> ast.Module:
     size = utf8_size(text)
     if size > MAX_FILE_BYTES:
         raise too_large(source, size)
-    # The parse builds many small acyclic objects: the cyclic garbage collector would
-    # rescan them again and again (it doubles the time of a large file), and has
-    # nothing to collect.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        try:
-            tree = lark_parser().parse(text)
-        except UnexpectedInput as exc:
-            raise SegdslError(describe_syntax_error(exc, source)) from None
-        deep = _too_deep(tree)
-        if deep is not None:
-            raise _depth_error(deep, source)
-        try:
-            statements = _Builder(source).transform(tree)
-        except VisitError as exc:
-            if isinstance(exc.orig_exc, SegdslError):
-                raise exc.orig_exc from None
-            raise
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+        tree = lark_parser().parse(text)
+    except UnexpectedInput as exc:
+        raise SegdslError(describe_syntax_error(exc, source)) from None
+    deep = _too_deep(tree)
+    if deep is not None:
+        raise _depth_error(deep, source)
+    try:
+        statements = _Builder(source).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, SegdslError):
+            raise exc.orig_exc from None
+        raise
     return ast.Module(source.path, tuple(statements))
 
 

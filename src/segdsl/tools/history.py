@@ -54,14 +54,6 @@ FORMAT_NAME = "segdsl-history"
 FORMAT_VERSION = 1
 DEFAULT_PATH = ".segdsl/history.duckdb"
 DEFAULT_LOCK_TIMEOUT = 30.0
-# A test hook: when set to a file path (optionally `PATH:SECONDS`), a snapshot run
-# creates that file once its rows are written but not yet committed, and waits there,
-# holding the store, until the file is deleted (or a minute has passed), so that a test
-# can kill the process inside the transaction or start a second run against the lock.
-PAUSE_ENV = "SEGDSL_TEST_SNAPSHOT_PAUSE"
-# The same, at the moment a new store's temporary file holds its schema but is not yet
-# linked into place.
-CREATE_PAUSE_ENV = "SEGDSL_TEST_STORE_CREATE_PAUSE"
 
 Key = int | str | uuid.UUID
 
@@ -129,7 +121,9 @@ def history_config(project: Project) -> HistoryConfig:
 
 
 def key_type_of(keys: Sequence[object]) -> str:
-    """``integer``, ``string`` or ``uuid``: the one type of every key in ``keys``."""
+    """``integer``, ``string`` or ``uuid``: the one type of every key in ``keys``;
+    ``empty`` for no keys (an empty member set has no key type to claim, and none is
+    ever decoded from it)."""
     kinds = set()
     for k in keys:
         if isinstance(k, bool):
@@ -143,7 +137,7 @@ def key_type_of(keys: Sequence[object]) -> str:
         else:
             kinds.add(type(k).__name__)
     if not kinds:
-        return "integer"
+        return "empty"
     if len(kinds) > 1 or not kinds <= {"integer", "string", "uuid"}:
         raise SegdslError(
             Diagnostic(
@@ -369,7 +363,6 @@ def _create_store(path: Path) -> None:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        _test_pause(CREATE_PAUSE_ENV)
         try:
             os.link(tmp, path)
         except FileExistsError:  # another run was first: use its store
@@ -527,8 +520,7 @@ class HistoryStore:
                     )
                 )
                 next_id += 1
-            _test_pause()
-            con.execute("COMMIT")
+            commit_transaction(con)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
@@ -582,21 +574,10 @@ class HistoryStore:
         return int(entered[0]), int(left[0])
 
 
-def _test_pause(env: str = PAUSE_ENV) -> None:
-    """The test hook of :data:`PAUSE_ENV` or :data:`CREATE_PAUSE_ENV` (``FILE`` or
-    ``FILE:SECONDS``): create FILE, then wait, holding the store, until FILE is deleted
-    or SECONDS (60) have passed."""
-    value = os.environ.get(env)
-    if not value:
-        return
-    marker, _, seconds = value.rpartition(":")
-    if not marker or not seconds.replace(".", "", 1).isdigit():
-        marker, seconds = value, "60"
-    flag = Path(marker)
-    flag.write_text(str(os.getpid()), encoding="utf-8")
-    deadline = time.monotonic() + float(seconds)
-    while flag.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+def commit_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit a snapshot's transaction (one function: tests/paused_cli.py pauses a run
+    just before it)."""
+    con.execute("COMMIT")
 
 
 # ---- the operations behind the commands ----------------------------------------------
@@ -625,9 +606,12 @@ def take_snapshot(
     instant = as_of_instant(as_of, project.catalog.timezone) or now_utc()
     segments = project.select(names)  # unknown names fail before any work
     _precheck(config.path, create=True)
-    project = project.adapted()
-    segments = [project.segment(s.name) for s in segments]
-    result = project.evaluate(segments, instant)
+    from segdsl.support.progress import progress
+
+    with progress(f"snapshot: evaluating {len(segments)} segment(s)"):
+        project = project.adapted()
+        segments = [project.segment(s.name) for s in segments]
+        result = project.evaluate(segments, instant)
     pending = [
         NewSnapshot(
             s.name,

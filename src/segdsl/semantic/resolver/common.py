@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from segdsl.catalog.model import EntityDef, EventDef
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Span
+from segdsl.diagnostics import Diagnostic, SegdslError, Span, suggest
 from segdsl.semantic import ir
 from segdsl.semantic.resolver.forms import zoned_instant
 from segdsl.semantic.timecalc import utc_to_local
@@ -47,15 +46,8 @@ def err(
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    pool = set(choices)
-    if len(pool) > 1000:
-        # Among thousands of names (a generated project), only names of about the same
-        # length can be close enough: compare with those, not with every name.
-        pool = {c for c in pool if abs(len(c) - len(word)) <= max(2, len(word) // 3)}
-        if len(pool) > 5000:
-            pool = {c for c in pool if c[:1].lower() == word[:1].lower()}
-    near = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
-    return f"did you mean `{near[0]}`?" if near else ""
+    """``did you mean `x`?`` (segdsl.diagnostics.suggest, the one helper), or ``""``."""
+    return suggest.did_you_mean(word, choices, trailing="")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from segdsl.sql.compiler.statement import (
     membership_query,
     segment_query,
     to_sql,
+    values_query,
 )
 from segdsl.sql.literals import AsOf, literal
 from segdsl.sql.names import col, ident, table_ref
@@ -48,4 +49,5 @@ __all__ = [
     "segment_query",
     "table_ref",
     "to_sql",
+    "values_query",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -183,12 +184,42 @@ def membership_query(
                 layers[k].append((column, b.cond(s.cond, True)))
                 b.computed[s.name] = column
     final = new_select(col(entity.key))
+    # Each column named after its segment, unless that name is the key's or an earlier
+    # column's (whatever the case): then `name_2`, … — never two columns alike.
+    named = {entity.key}
     for s in segments:
         value = col(b.computed[s.name]) if s.name in b.computed else b.cond(s.cond, True)
-        add_columns(final, aliased(value, ident(s.name)))
+        add_columns(final, aliased(value, ident(unique_name(s.name, named))))
     for g in groupings:
-        add_columns(final, aliased(b.value(g.value), ident(g.name)))
+        add_columns(final, aliased(b.value(g.value), ident(unique_name(g.name, named))))
     return b.statement(final, layers)
+
+
+def values_query(
+    entity: str,
+    columns: Sequence[tuple[str, ir.Value | ir.Cond]],
+    catalog: Catalog,
+    dialect: str,
+    as_of: dt.datetime | None,
+) -> exp.Select:
+    """One statement: the key and one column per named value, for every entity of
+    ``entity``. A condition becomes 1 when it holds and 0 when it does not (never
+    missing); a value is missing where it is (e.g. `avg` over no events). Each event
+    source is read once, as for segments."""
+    ent = catalog.entities[entity]
+    d = dialect_name(dialect)
+    b = Builder(catalog, ent, AsOf(as_of, d), d)
+    b.plan([c if isinstance(c, ir.Cond) else ir.IsMissing(c) for _, c in columns])
+    final = new_select(col(ent.key))
+    for name, node in columns:
+        if isinstance(node, ir.Cond):
+            sql: exp.Expr = exp.Case(
+                ifs=[exp.If(this=b.cond(node, False), true=num(1))], default=num(0)
+            )
+        else:
+            sql = b.value(node)
+        add_columns(final, aliased(sql, ident(name)))
+    return b.statement(final)
 
 
 def to_sql(tree: exp.Expr, dialect: str, pretty: bool = True, copy: bool = True) -> str:

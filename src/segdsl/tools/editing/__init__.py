@@ -27,10 +27,12 @@ from .model import (
     Position,
     Range,
     RenameError,
+    Symbol,
     TextEdit,
 )
-from .navigate import definition, prepare_rename, references, rename
-from .state import Analysis, ProjectState, normalize_path, plain_text
+from .navigate import definition, document_symbols, prepare_rename, references, rename
+from .paths import normalize_path, plain_text
+from .state import Analysis, ProjectState
 from .symbols import Occurrence, occurrence_at, occurrences
 
 __all__ = [
@@ -45,11 +47,13 @@ __all__ = [
     "ProjectState",
     "Range",
     "RenameError",
+    "Symbol",
     "TextEdit",
     "code_actions",
     "complete",
     "definition",
     "diagnostics",
+    "document_symbols",
     "format_edits",
     "hover",
     "latest_snapshot",

@@ -6,7 +6,8 @@ import re
 
 from .model import CodeAction, Finding, Range, RenameError, TextEdit
 from .navigate import rename
-from .state import Analysis, ProjectState, normalize_path
+from .paths import normalize_path
+from .state import Analysis, ProjectState
 
 _DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -11,16 +11,21 @@ from __future__ import annotations
 import re
 
 from segdsl.catalog.types import describe
+from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
+from .context import (
+    IDENT,
+    STMT_START,
+    clean,
+    event_context,
+    in_string_or_comment,
+    statement_before,
+)
 from .model import CompletionItem, Position
-from .state import Analysis, ProjectState, normalize_path, plain_text
+from .paths import normalize_path, plain_text
+from .state import Analysis, ProjectState
 
-_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_STRIP = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?|#[^\n]*")
-_STMT_START = re.compile(r"^\s*(segment|measure)\b", re.IGNORECASE)
-_AGG_FUNCS = ("count", "sum", "avg", "min", "max", "first", "last")
-_AGG_OPEN = re.compile(r"\b(count\s+distinct|count|sum|avg|min|max|first|last)\s*$", re.IGNORECASE)
 _UNITS = ("days", "weeks", "months", "years", "day", "week", "month", "year")
 
 CONDITION_KEYWORDS: dict[str, str] = {
@@ -76,69 +81,33 @@ TOP_KEYWORDS: dict[str, tuple[str, str]] = {
     "segment": ("segment ${1:name}\n  where ${0}", "a segment: `segment NAME where CONDITION`"),
     "measure": ("measure ${1:name} = ${0}", "a measure: `measure NAME = EXPRESSION`"),
 }
-
-
-def _clean(text: str) -> str:
-    """Strings emptied and comments removed, keeping the length of what stays."""
-    return _STRIP.sub(lambda m: '""' if m.group(0)[:1] in "\"'" else "", text)
-
-
-def _in_string_or_comment(line: str) -> bool:
-    for m in _STRIP.finditer(line):
-        tok = m.group(0)
-        if m.end() == len(line):
-            if tok.startswith("#"):
-                return True
-            closed = len(tok) >= 2 and tok[-1] == tok[0] and not tok.endswith("\\" + tok[0])
-            if not closed:
-                return True
-    return False
-
-
-def _statement_before(lines: list[str], pos: Position) -> tuple[str, int]:
-    """The text of the current statement up to the cursor, and its first line."""
-    start = pos.line
-    while start > 0 and not _STMT_START.match(lines[start]):
-        start -= 1
-    chunk = [*lines[start : pos.line], lines[pos.line][: pos.character]]
-    return "\n".join(chunk), start
-
-
-def _event_context(stmt: str) -> tuple[str, str | None]:
-    """("event-where", EVENT) inside an event's condition, ("agg-head", EVENT) in an
-    aggregate after its event, ("", None) elsewhere."""
-    opens: list[int] = []
-    for i, ch in enumerate(stmt):
-        if ch == "(":
-            opens.append(i)
-        elif ch == ")" and opens:
-            opens.pop()
-    for p in reversed(opens):
-        before, inner = stmt[:p], stmt[p + 1 :]
-        if _AGG_OPEN.search(before):
-            m = re.match(rf"\s*({_IDENT})", inner)
-            if m is None:
-                return "", None
-            if re.search(r"\bwhere\b", inner[m.end() :], re.IGNORECASE):
-                return "event-where", m.group(1)
-            return "agg-head", m.group(1)
-        if re.search(r"\bwhere\s*$", before, re.IGNORECASE):
-            found = list(
-                re.finditer(rf"\b(?:did|then)\s+(?:not\s+)?({_IDENT})", before, re.IGNORECASE)
-            )
-            if found:
-                return "event-where", found[-1].group(1)
-    return "", None
+if "segmentation" in KEYWORDS:  # language.md §15
+    TOP_KEYWORDS["segmentation"] = (
+        "segmentation ${1:name}\n  ${2:class} where ${3}\n  ${0:others}",
+        "exclusive classes, first match wins: `segmentation NAME CLASS where C … [CATCHALL]`",
+    )
+if "score" in KEYWORDS:  # language.md §11, §12, §14
+    CONDITION_KEYWORDS["score"] = "`score 1..N by X [per G]`: 1 (lowest) to N (highest)"
+if "this" in KEYWORDS:
+    CONDITION_KEYWORDS["this"] = "`in this month`: from the start of the period to the as-of"
+    CONDITION_KEYWORDS["previous"] = "`in previous N months`: the whole periods before this one"
+if "most_frequent" in KEYWORDS:
+    CONDITION_KEYWORDS["most_frequent"] = "`most_frequent(EVENT.field …)`: the most common value"
+CALENDAR_UNITS = ("day", "week", "month", "quarter", "year")
+EVENT_TIME_PARTS = {
+    "day_of_week": "integer · 1 = Monday … 7 = Sunday, in the project's time zone",
+    "hour_of_day": "integer · 0–23, in the project's time zone",
+}
 
 
 def _entity_of_text(a: Analysis, stmt: str) -> str | None:
     if a.catalog is None:
         return None
-    m = re.match(rf"\s*segment\s+{_IDENT}\s+of\s+({_IDENT})", stmt, re.IGNORECASE)
+    m = re.match(rf"\s*(?:segmentation|segment)\s+{IDENT}\s+of\s+({IDENT})", stmt, re.IGNORECASE)
     if m and m.group(1) in a.catalog.entities:
         return m.group(1)
     if re.match(r"\s*measure\b", stmt, re.IGNORECASE):
-        for ev in re.findall(rf"\b({_IDENT})\s*[.)\s]", stmt):
+        for ev in re.findall(rf"\b({IDENT})\s*[.)\s]", stmt):
             if ev in a.catalog.events:
                 return a.catalog.events[ev].entity
     return a.catalog.default_entity
@@ -188,6 +157,8 @@ def _fields(a: Analysis, event: str) -> list[CompletionItem]:
             "timestamp", "field", f"{ev.timestamp_type} · time of {event} · column {ev.timestamp}"
         )
     )
+    if "this" in KEYWORDS:  # the calendar language (§11) brings the parts of an event's time
+        out.extend(CompletionItem(n, "field", d) for n, d in EVENT_TIME_PARTS.items())
     return out
 
 
@@ -224,6 +195,59 @@ def _names(a: Analysis, entity: str | None, exclude: str = "") -> list[Completio
     return out
 
 
+def _segmentation_names(a: Analysis, entity: str | None) -> list[CompletionItem]:
+    out = []
+    for name, sdef in a.segmentation_defs.items():
+        if entity is not None and a.entity_of(sdef) != entity:
+            continue
+        classes = ", ".join(c.name for c in sdef.classes)
+        out.append(
+            CompletionItem(
+                name,
+                "segmentation",
+                "segmentation · text: the name of the class",
+                f"classes: {classes}",
+                sort_text="1" + name,
+            )
+        )
+    return out
+
+
+def _class_values(a: Analysis, group: str, quoted: bool) -> list[CompletionItem]:
+    sdef = a.segmentation_defs.get(group)
+    if sdef is None:
+        return []
+    return [
+        CompletionItem(
+            f'"{c.name}"' if quoted else c.name,
+            "value",
+            f"class of {group}",
+            sort_text=f"0{i:03d}",
+        )
+        for i, c in enumerate(sdef.classes)
+    ]
+
+
+def _classes(a: Analysis, entity: str | None, group: str | None = None) -> list[CompletionItem]:
+    out = []
+    for full, (name, cls) in a.class_names().items():
+        if group is not None and name != group:
+            continue
+        if entity is not None and a.entity_of(a.segmentation_defs[name]) != entity:
+            continue
+        out.append(
+            CompletionItem(
+                cls.name if group is not None else full,
+                "segment",
+                f"class of segmentation {name}",
+            )
+        )
+    return out
+
+
+_VALUE_OF = re.compile(rf"({IDENT})\s*(?:!=|=|\s(?:not\s+)?in\s*\((?:\s*\"[^\"]*\"\s*,)*)\s*$")
+
+
 def _keywords(words: dict[str, str]) -> list[CompletionItem]:
     return [
         CompletionItem(w, "keyword", "keyword", doc, sort_text="3" + w) for w, doc in words.items()
@@ -249,7 +273,7 @@ def _segments(a: Analysis, entity: str | None, exclude: str) -> list[CompletionI
     return out
 
 
-_SPECIFIC = frozenset({"fields", "segments", "events", "entities", "units"})
+_SPECIFIC = frozenset({"fields", "segments", "events", "entities", "units", "values"})
 
 
 def complete(
@@ -260,7 +284,7 @@ def complete(
     completion (" ", "(", "."); then only a specific list (fields, events, segments,
     entities, units) is offered, never the general one."""
     context, items = _complete(state, path, position)
-    if trigger is not None and trigger.strip() in ("", "(", ".") and context not in _SPECIFIC:
+    if trigger is not None and trigger.strip() in ("", "(", ".", '"') and context not in _SPECIFIC:
         return []
     return items
 
@@ -278,53 +302,77 @@ def _complete(
     if position.line >= len(lines):
         return "none", []
     line = lines[position.line][: position.character]
-    if _in_string_or_comment(line):
+    if in_string_or_comment(line):
+        # `rfm = "…` or `rfm in ("a", "…`: the classes of the segmentation
+        opened = re.search(r"\"([A-Za-z0-9_]*)$", line)
+        if opened is not None:
+            value_of = _VALUE_OF.search(line[: opened.start()])
+            if value_of is not None and value_of.group(1) in a.segmentation_defs:
+                return "values", _class_values(a, value_of.group(1), quoted=False)
         return "none", []
-    m = re.search(rf"{_IDENT}$", line)
+    m = re.search(rf"{IDENT}$", line)
     prefix = m.group(0) if m else ""
-    stmt_raw, _stmt_line = _statement_before(
+    stmt_raw, _stmt_line = statement_before(
         lines, Position(position.line, position.character - len(prefix))
     )
-    stmt = _clean(stmt_raw)
-    own = re.match(rf"\s*(?:segment|measure)\s+({_IDENT})", stmt, re.IGNORECASE)
+    stmt = clean(stmt_raw)
+    own = re.match(rf"\s*(?:segmentation|segment|measure)\s+({IDENT})", stmt, re.IGNORECASE)
     own_name = own.group(1) if own else ""
     before_word = line[: len(line) - len(prefix)]
-    if before_word == "" or not _STMT_START.match(stmt):
+    if before_word == "" or not STMT_START.match(stmt):
         # a statement starts at the beginning of a line
         return "top", [
             CompletionItem(w, "snippet", doc, doc, insert_text=snippet)
             for w, (snippet, doc) in TOP_KEYWORDS.items()
         ]
     entity = _entity_of_text(a, stmt)
-    dotted = re.search(rf"({_IDENT})\.$", stmt)
+    in_class = re.search(rf"\bin\s+segment\s+({IDENT})\.$", stmt, re.IGNORECASE)
+    if in_class:
+        return "segments", _classes(a, entity, in_class.group(1))
+    dotted = re.search(rf"({IDENT})\.$", stmt)
     if dotted:
         return "fields", _fields(a, dotted.group(1))
     if re.search(r"\bin\s+segment\s+$", stmt, re.IGNORECASE):
-        return "segments", _segments(a, entity, own_name)
+        return "segments", _segments(a, entity, own_name) + _classes(a, entity)
     if re.search(r"\b(?:did|then)\s+(?:not\s+)?$", stmt, re.IGNORECASE) or re.search(
         r"\b(?:count\s+distinct|count|sum|avg|min|max|first|last)\s*\(\s*$", stmt, re.IGNORECASE
     ):
         return "events", _events(a, entity)
-    if re.search(rf"^\s*segment\s+{_IDENT}\s+of\s+$", stmt, re.IGNORECASE):
+    if re.search(rf"^\s*(?:segmentation|segment)\s+{IDENT}\s+of\s+$", stmt, re.IGNORECASE):
         if a.catalog is None:
             return "entities", []
         return "entities", [
             CompletionItem(e.name, "entity", f"entity · key {e.key}")
             for e in a.catalog.entities.values()
         ]
-    if re.match(r"^\s*(?:segment|measure)\s+$", stmt, re.IGNORECASE):
+    if re.match(r"^\s*(?:segmentation|segment|measure)\s+$", stmt, re.IGNORECASE):
         return "name", []  # a new name
     units = [CompletionItem(u, "unit", "unit of time", sort_text="0" + u) for u in _UNITS]
     if re.search(r"\b\d+\s+$", stmt):
+        if "this" in KEYWORDS and re.search(r"\bprevious\s+\d+\s+$", stmt, re.IGNORECASE):
+            units.extend(
+                CompletionItem(u, "unit", "calendar period") for u in ("quarter", "quarters")
+            )
         return "units", units
+    if "this" in KEYWORDS and re.search(r"\b(?:this|previous)\s+$", stmt, re.IGNORECASE):
+        return "units", [CompletionItem(u, "unit", "calendar period") for u in CALENDAR_UNITS]
+    value_of = _VALUE_OF.search(stmt)
+    if value_of is not None and value_of.group(1) in a.segmentation_defs:
+        return "values", _class_values(a, value_of.group(1), quoted=True)
     is_segment = bool(re.match(r"\s*segment\b", stmt, re.IGNORECASE))
     if is_segment and not re.search(r"\bwhere\b", stmt, re.IGNORECASE):
         return "header", _keywords(HEADER_KEYWORDS)
-    mode, event = _event_context(stmt)
+    if re.match(r"\s*segmentation\b", stmt, re.IGNORECASE) and not re.search(
+        r"\bwhere\b", stmt, re.IGNORECASE
+    ):
+        return "header", _keywords({k: v for k, v in HEADER_KEYWORDS.items() if k != "where"})
+    mode, event = event_context(stmt)
     if mode == "event-where" and event is not None:
         return "event-where", _fields(a, event) + _keywords(CONDITION_KEYWORDS)
     if mode == "agg-head":
         return "agg-head", _keywords(
             {k: CONDITION_KEYWORDS[k] for k in ("in", "last", "between", "where", "ago")}
         )
-    return "condition", _names(a, entity, own_name) + _keywords(CONDITION_KEYWORDS)
+    return "condition", (
+        _names(a, entity, own_name) + _segmentation_names(a, entity) + _keywords(CONDITION_KEYWORDS)
+    )

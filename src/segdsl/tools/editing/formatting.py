@@ -7,7 +7,8 @@ import difflib
 from segdsl.syntax.formatter import format_text
 
 from .model import Position, Range, TextEdit
-from .state import ProjectState, normalize_path, plain_text
+from .paths import normalize_path, plain_text
+from .state import ProjectState
 
 
 def _lines(text: str) -> list[str]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.types import describe
 from segdsl.syntax import ast
 
 from . import catalogtext
 from .model import Hover, Position
-from .state import Analysis, ProjectState, normalize_path
+from .paths import normalize_path
+from .state import Analysis, ProjectState
 from .symbols import Occurrence, occurrence_at
+
+if TYPE_CHECKING:
+    from segdsl.project import Project
 
 SQL_LIMIT = 4000  # characters of compiled SQL shown in a hover
 
@@ -103,6 +108,74 @@ def _segment(a: Analysis, name: str, sql: bool, history: bool) -> str:
     return "\n\n".join(parts)
 
 
+def _size_line(a: Analysis, name: str) -> tuple[str, dt.datetime | None]:
+    row = latest_snapshot(a, name)
+    if row is None:
+        return "", None
+    share = row.size / row.entity_count if row.entity_count else 0.0
+    return (
+        f"**{row.size:,}** members ({share:.1%} of {row.entity_count:,}) "
+        f"at {row.as_of:%Y-%m-%d %H:%M} (latest snapshot)",
+        row.as_of,
+    )
+
+
+def _segmentation(a: Analysis, name: str, history: bool) -> str:
+    sdef = a.segmentation_defs.get(name)
+    if sdef is None:
+        return ""
+    entity = a.entity_of(sdef) or "?"
+    title = sdef.meta_value("title") if hasattr(sdef, "meta_value") else None
+    head = f"**segmentation `{name}`** of `{entity}`" + (f" — {title}" if title else "")
+    parts = [
+        head,
+        "a text value: the name of the entity's class (the first class whose condition "
+        "holds), e.g. `"
+        + name
+        + ' in ("'
+        + (sdef.classes[0].name if sdef.classes else "…")
+        + '")`',
+        _code(_statement_text(a, sdef)),
+    ]
+    if history:
+        rows = []
+        for c in sdef.classes:
+            line, _ = _size_line(a, f"{name}.{c.name}")
+            if line:
+                rows.append(f"- `{c.name}`: {line}")
+        if rows:
+            parts.append("\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def _class(a: Analysis, full: str, sql: bool, history: bool) -> str:
+    found = a.class_names().get(full)
+    if found is None:
+        return f"**segment `{full}`** — not defined in this project"
+    group, cls = found
+    sdef = a.segmentation_defs[group]
+    lines = a.texts.get(normalize_path(cls.span.path), cls.span.source.text).split("\n")
+    text = "\n".join(lines[cls.span.line - 1 : cls.span.end_line]).rstrip()
+    parts = [
+        f"**class `{cls.name}`** of segmentation `{group}` (the segment `{full}`) of "
+        f"`{a.entity_of(sdef)}`",
+        "its members: the entities whose first matching class is this one",
+        _code(text),
+    ]
+    as_of: dt.datetime | None = None
+    if history:
+        line, as_of = _size_line(a, full)
+        if line:
+            parts.append(line)
+    if sql:
+        compiled = _segment_sql(a, full, as_of)
+        if compiled is not None:
+            if len(compiled) > SQL_LIMIT:
+                compiled = compiled[:SQL_LIMIT] + "\n-- …"
+            parts.append(_code(compiled, "sql"))
+    return "\n\n".join(parts)
+
+
 def _measure(a: Analysis, name: str) -> str:
     mdef = a.measure_defs.get(name)
     if mdef is None:
@@ -181,8 +254,12 @@ def hover(
     if occ is None:
         return None
     text = ""
-    if occ.kind == "segment":
+    if occ.kind == "segment" and "." in occ.name:
+        text = _class(a, occ.name, sql, history)
+    elif occ.kind == "segment":
         text = _segment(a, occ.name, sql, history)
+    elif occ.kind == "segmentation":
+        text = _segmentation(a, occ.name, history)
     elif occ.kind == "measure":
         text = _measure(a, occ.name)
     elif occ.kind in ("attribute", "field", "event", "entity"):
@@ -190,3 +267,51 @@ def hover(
     if not text:
         return None
     return Hover(text, occ.range)
+
+
+@dataclass(frozen=True)
+class QuickSize:
+    """A segment's size from a quick evaluation on the project's own data."""
+
+    members: int
+    entity_count: int
+    as_of: dt.datetime
+
+    @property
+    def share(self) -> float:
+        return self.members / self.entity_count if self.entity_count else 0.0
+
+    def markdown(self) -> str:
+        return (
+            f"**{self.members:,}** members ({self.share:.1%} of {self.entity_count:,}) "
+            f"at {self.as_of:%Y-%m-%d %H:%M} (evaluated now)"
+        )
+
+
+_QUICK: dict[tuple[Any, ...], QuickSize] = {}
+_QUICK_LIMIT = 256
+
+
+def quick_size(project: Project, name: str, as_of: dt.datetime | None = None) -> QuickSize | None:
+    """Evaluate one segment of an error-free project on its data (embedded DuckDB), as
+    `segdsl eval NAME` does; None when that fails (no data, a broken file). Results are
+    cached per resolved rule, catalog and as-of. Reads only ``project``: safe to run in
+    a worker thread while the editor goes on."""
+    seg = project.segments.get(name)
+    if seg is None:
+        return None
+    key = (seg, project.catalog.path, repr(project.catalog), as_of)
+    got = _QUICK.get(key)
+    if got is not None:
+        return got
+    try:
+        result = project.evaluate([seg], as_of=as_of)
+    except Exception:  # no data, a database that cannot be opened: no size, no error
+        return None
+    size = result.sizes[name]
+    got = QuickSize(size.members, size.entity_count, result.as_of)
+    if as_of is not None:  # "now" moves: cache only fixed instants
+        if len(_QUICK) >= _QUICK_LIMIT:
+            _QUICK.clear()
+        _QUICK[key] = got
+    return got

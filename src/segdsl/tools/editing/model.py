@@ -95,5 +95,16 @@ class CodeAction:
     preferred: bool = False
 
 
+@dataclass(frozen=True)
+class Symbol:
+    """A segment or measure of a file, for an outline."""
+
+    name: str
+    kind: str  # segment, measure
+    range: Range  # the whole statement
+    selection_range: Range  # its name
+    detail: str = ""
+
+
 class RenameError(ValueError):
     """A rename that cannot be done (not a renamable name, or a bad new name)."""

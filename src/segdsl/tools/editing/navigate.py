@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 from segdsl.catalog.model import IDENT
+from segdsl.catalog.types import describe
+from segdsl.syntax import ast
 from segdsl.syntax.parser import KEYWORDS
 
 from . import catalogtext
-from .model import Location, Position, Range, RenameError, TextEdit
-from .state import ProjectState, normalize_path
+from .model import Location, Position, Range, RenameError, Symbol, TextEdit
+from .paths import normalize_path
+from .state import ProjectState
 from .symbols import Occurrence, occurrence_at, occurrences, same_symbol
 
-RENAMABLE = ("segment", "measure")
+RENAMABLE = ("segment", "measure", "segmentation")
 
 
 def _catalog_location(state: ProjectState, occ: Occurrence) -> Location | None:
@@ -83,20 +86,29 @@ def rename(
     a = state.analysis()
     occ = occurrence_at(a, normalize_path(path), position)
     if occ is None or occ.kind not in RENAMABLE:
-        raise RenameError("only segments and measures can be renamed")
+        raise RenameError("only segments, measures and segmentations can be renamed")
+    group = ""
+    if occ.kind == "segment" and "." in occ.name:  # a class of a segmentation
+        group = occ.name.partition(".")[0]
+        new_name = new_name.removeprefix(group + ".")
     if not IDENT.match(new_name):
         raise RenameError(f"`{new_name}` is not a name: use letters, digits and _")
     if new_name.lower() in KEYWORDS:
         raise RenameError(f"`{new_name}` is a keyword")
-    if new_name == occ.name:
+    full = f"{group}.{new_name}" if group else new_name
+    if full == occ.name:
         return {}
-    if new_name in a.segment_defs or new_name in a.measure_defs:
-        raise RenameError(f"`{new_name}` is already defined")
+    taken = (
+        set(a.class_names()) if group else {*a.segment_defs, *a.measure_defs, *a.segmentation_defs}
+    )
+    if full in taken:
+        raise RenameError(f"`{full}` is already defined")
     if occ.kind == "measure" and a.catalog is not None:
         for entity in a.catalog.entities.values():
             if new_name in entity.attributes:
                 raise RenameError(f"`{new_name}` is an attribute of `{entity.name}`")
-    word = re.compile(rf"(?<![A-Za-z0-9_.]){re.escape(occ.name)}(?![A-Za-z0-9_])")
+    last = occ.name.rpartition(".")[2]
+    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(last)}(?![A-Za-z0-9_])")
     for broken in sorted(a.broken):
         if word.search(a.texts[broken]):
             raise RenameError(f"{broken} does not parse and may use `{occ.name}`: fix it first")
@@ -107,3 +119,54 @@ def rename(
     for file_edits in edits.values():
         file_edits.sort(key=lambda e: e.range)
     return edits
+
+
+def document_symbols(state: ProjectState, path: str) -> list[Symbol]:
+    """The segments, measures, segmentations and their classes of ``path``, in file
+    order (an editor's outline)."""
+    a = state.analysis()
+    module = a.modules.get(normalize_path(path))
+    if module is None:
+        return []
+    out: list[Symbol] = []
+    for stmt in module.statements:
+        classes = getattr(stmt, "classes", None)
+        if classes is not None:
+            title = stmt.meta_value("title") if hasattr(stmt, "meta_value") else None
+            out.append(
+                Symbol(
+                    stmt.name,
+                    "segmentation",
+                    Range.from_span(stmt.span),
+                    Range.from_span(stmt.name_span),
+                    title or f"segmentation of {a.entity_of(stmt)}",
+                )
+            )
+            for c in classes:
+                out.append(
+                    Symbol(
+                        f"{stmt.name}.{c.name}",
+                        "segment",
+                        Range.from_span(c.span),
+                        Range.from_span(c.name_span),
+                        f"class of {stmt.name}",
+                    )
+                )
+            continue
+        if isinstance(stmt, ast.SegmentDef):
+            detail = stmt.meta_value("title") or f"segment of {a.entity_of(stmt)}"
+            kind = "segment"
+        else:
+            m = a.measures.get(stmt.name)
+            detail = f"measure · {describe(m.expr.type)}" if m is not None else "measure"
+            kind = "measure"
+        out.append(
+            Symbol(
+                stmt.name,
+                kind,
+                Range.from_span(stmt.span),
+                Range.from_span(stmt.name_span),
+                detail,
+            )
+        )
+    return out

@@ -21,17 +21,10 @@ from segdsl.semantic.resolver import Resolver
 from segdsl.syntax import ast
 from segdsl.syntax.parser import parse_source
 
-from .model import Finding, Range
-
-
-def plain_text(text: str) -> str:
-    """A text as the loader reads it: no BOM, LF line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def normalize_path(path: str | Path) -> str:
-    """The absolute path used as a file's identity everywhere in this package."""
-    return os.path.abspath(os.fspath(path))
+from .findings import LintCache, collect_findings
+from .model import Finding
+from .paths import normalize_path, plain_text
+from .walk import iter_nodes
 
 
 @dataclass
@@ -56,6 +49,7 @@ class Analysis:
     segments: dict[str, ir.Segment]  # the segments that resolve
     measures: dict[str, ir.Measure]  # the measures that resolve
     findings: dict[str, list[Finding]]  # path (every file, and segdsl.toml) -> findings
+    segmentations: dict[str, Any] = field(default_factory=dict)  # those that resolve
     project: Project | None = None  # set when the whole project is free of errors
     clean: bool = False
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data
@@ -68,18 +62,32 @@ class Analysis:
     def measure_defs(self) -> dict[str, ast.MeasureDef]:
         return self.resolver.measure_defs if self.resolver else {}
 
+    @property
+    def segmentation_defs(self) -> dict[str, Any]:
+        """Segmentations (language.md §15) by name: their syntax nodes (``classes``,
+        each with ``name``, ``name_span`` and ``where``)."""
+        found: dict[str, Any] = getattr(self.resolver, "segmentation_defs", {})
+        return found
+
+    def class_names(self) -> dict[str, tuple[str, Any]]:
+        """``SEGMENTATION.CLASS`` -> (the segmentation's name, the class node)."""
+        out: dict[str, tuple[str, Any]] = {}
+        for name, sdef in self.segmentation_defs.items():
+            for c in sdef.classes:
+                out[f"{name}.{c.name}"] = (name, c)
+        return out
+
     def entity_of(self, stmt: ast.Statement) -> str | None:
         """The entity a segment or measure is about."""
         if self.catalog is None:
             return None
-        if isinstance(stmt, ast.SegmentDef | ast.SegmentationDef):
-            return stmt.entity or self.catalog.default_entity
+        if is_segment_like(stmt):
+            entity: str | None = getattr(stmt, "entity", None)
+            return entity or self.catalog.default_entity
         m = self.measures.get(stmt.name)
         if m is not None:
             return m.entity
-        from .symbols import iter_nodes
-
-        for node in iter_nodes(stmt.expr):
+        for node in iter_nodes(getattr(stmt, "expr", None)):
             if isinstance(node, ast.Aggregate) and node.event in self.catalog.events:
                 return self.catalog.events[node.event].entity
         return self.catalog.default_entity
@@ -111,6 +119,7 @@ class ProjectState:
         self._last_good: dict[str, ast.Module] = {}
         self._catalog: tuple[str, Catalog | None, list[Diagnostic]] | None = None
         self._analysis: Analysis | None = None
+        self._lint_cache: Any = None  # diagnostics.LintCache, made on first use
 
     # ---- inputs -------------------------------------------------------------------
     def set_text(self, path: str | Path, text: str) -> None:
@@ -199,6 +208,15 @@ class ProjectState:
             self._last_good[path] = parsed.module
         return parsed
 
+    def _lend_saved(self, path: str, text: str) -> None:
+        """A file that does not parse and never did here: its saved text, when that
+        parses, lends its names to the other files."""
+        saved = self._read(path)
+        if saved is None or plain_text(saved) == text:
+            return
+        with contextlib.suppress(SegdslError):
+            self._last_good[path] = parse_source(Source(path, plain_text(saved)))
+
     def _load_catalog(self, text: str | None) -> tuple[Catalog | None, list[Diagnostic]]:
         if text is None:
             return None, []  # P004 on each file (diagnostics.collect_findings)
@@ -213,7 +231,6 @@ class ProjectState:
         return catalog, diags
 
     def _analyse(self, texts: dict[str, str], catalog_text: str | None) -> Analysis:
-        from .diagnostics import collect_findings
 
         catalog, catalog_diags = self._load_catalog(catalog_text)
         modules: dict[str, ast.Module] = {}
@@ -226,6 +243,8 @@ class ProjectState:
             else:
                 broken.add(path)
                 syntax.extend(parsed.errors)
+                if path not in self._last_good:
+                    self._lend_saved(path, text)
         for gone in set(self._parsed) - set(texts):
             self._parsed.pop(gone, None)
             self._last_good.pop(gone, None)
@@ -256,6 +275,7 @@ class ProjectState:
             try:
                 resolved = resolver.resolve_all()
                 analysis.segments, analysis.measures = resolved.segments, resolved.measures
+                analysis.segmentations = dict(getattr(resolved, "segmentations", {}))
             except SegdslError as exc:
                 resolve_diags = [
                     d for d in exc.diagnostics if d.span is None or d.span.path not in broken
@@ -266,39 +286,35 @@ class ProjectState:
                 for name in resolver.segment_defs:
                     with contextlib.suppress(SegdslError):
                         analysis.segments[name] = resolver.segment(name)
+                segmentation = getattr(resolver, "segmentation", None)  # language.md §15
+                if segmentation is not None:
+                    for name in analysis.segmentation_defs:
+                        with contextlib.suppress(SegdslError):
+                            analysis.segmentations[name] = segmentation(name)
+                            for cls in analysis.segmentation_defs[name].classes:
+                                full = f"{name}.{cls.name}"
+                                analysis.segments[full] = resolver.segment(full)
         analysis.clean = (
             catalog is not None and not catalog_diags and not syntax and not resolve_diags
         )
         if analysis.clean and catalog is not None:
+            extra = {"segmentations": analysis.segmentations} if analysis.segmentations else {}
             analysis.project = Project(
                 self.root,
                 catalog,
                 [modules[p] for p in texts],
                 analysis.segments,
                 analysis.measures,
+                **extra,
             )
-        analysis.findings = collect_findings(analysis, [*catalog_diags, *syntax, *resolve_diags])
+        if self._lint_cache is None:
+            self._lint_cache = LintCache()
+        analysis.findings = collect_findings(
+            analysis, [*catalog_diags, *syntax, *resolve_diags], self._lint_cache
+        )
         return analysis
 
 
-def finding_of(d: Diagnostic, default_path: str, source: str = "segdsl") -> Finding:
-    """A :class:`Finding` from a core :class:`Diagnostic`."""
-    if d.span is not None:
-        path = normalize_path(d.span.path)
-        rng = Range.from_span(d.span)
-        if rng.end <= rng.start:  # an empty span still shows as one character
-            rng = Range(rng.start, type(rng.start)(rng.start.line, rng.start.character + 1))
-    else:
-        path = normalize_path(d.path) if d.path else default_path
-        rng = Range.of(0, 0, 0, 0)
-    return Finding(
-        path,
-        rng,
-        d.code,
-        d.message,
-        d.severity,
-        hint=d.hint,
-        label=d.label,
-        notes=d.notes,
-        source=source,
-    )
+def is_segment_like(stmt: object) -> bool:
+    """A segment or a segmentation (which has an entity, metadata and conditions)."""
+    return isinstance(stmt, ast.SegmentDef) or hasattr(stmt, "classes")

@@ -6,7 +6,8 @@ tree of ``and`` / ``or`` / ``not`` over predicates (``FNode``), built from the s
 tree (which keeps the spans and surface forms); each predicate is resolved to the IR
 by the core resolver, and the IR is what the reasoning in :mod:`.intervals` uses.
 
-Why this module is long: the checks share one walk over each rule's formula tree; each check is a short method, listed in lint/rules.py.
+Why this module is long: one Linter walks each statement once and runs every check on
+the same trees and formulas (built once per statement); segmentations are in classes.py.
 """
 
 from __future__ import annotations
@@ -207,6 +208,33 @@ class Linter:
         if self.hygiene:
             self._hygiene()
         return self.findings
+
+    # An editor re-checks only the statements that changed: the same checks as run(),
+    # split into each statement's own and those across statements.
+    def statement_findings(self, stmt: ast.Statement) -> list[Diagnostic]:
+        """The findings of one statement's own checks (as run() makes them)."""
+        start = len(self.findings)
+        if isinstance(stmt, ast.SegmentDef):
+            self._segment(stmt)
+        elif isinstance(stmt, ast.MeasureDef):
+            self._measure(stmt)
+        elif hasattr(self, "_segmentation"):
+            self._segmentation(stmt)  # a segmentation (language.md §15)
+        found = self.findings[start:]
+        del self.findings[start:]
+        return found
+
+    def project_findings(self) -> list[Diagnostic]:
+        """The findings of the checks across statements: W130, W304 and, with hygiene,
+        I401–I404."""
+        start = len(self.findings)
+        self._same_conditions()
+        self._retention_strings()
+        if self.hygiene:
+            self._hygiene()
+        found = self.findings[start:]
+        del self.findings[start:]
+        return found
 
     def add(
         self,

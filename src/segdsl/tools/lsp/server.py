@@ -6,7 +6,10 @@ publishes the diagnostics of each of its files whose findings changed."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -16,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from segdsl.diagnostics import SegdslError
 from segdsl.tools import editing
 from segdsl.tools.editing import ProjectState, RenameError, normalize_path, plain_text
+from segdsl.tools.editing.hover import quick_size
 
 from .convert import Converter, completion_item, path_of, uri_of
 
@@ -29,6 +33,38 @@ class RequestFailed(JsonRpcException):
     MESSAGE = "request failed"
 
 
+@dataclass
+class Options:
+    """The client's ``initializationOptions``: ``evaluate`` (bool, default true: a
+    segment's hover without a snapshot shows its size from a quick evaluation),
+    ``asOf`` (the as-of of that evaluation, e.g. "2026-06-30"; default now),
+    ``evaluateTimeout`` (seconds, default 5)."""
+
+    evaluate: bool = True
+    as_of: dt.datetime | None = None
+    evaluate_timeout: float = 5.0
+
+    @classmethod
+    def parse(cls, raw: object) -> Options:
+        out = cls()
+        if not isinstance(raw, dict):
+            return out
+        if isinstance(raw.get("evaluate"), bool):
+            out.evaluate = raw["evaluate"]
+        as_of = raw.get("asOf")
+        if isinstance(as_of, str) and as_of.strip():
+            from segdsl.semantic.timecalc import parse_as_of
+
+            try:
+                out.as_of = parse_as_of(as_of.strip())
+            except Exception:
+                out.as_of = None
+        timeout = raw.get("evaluateTimeout")
+        if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+            out.evaluate_timeout = float(timeout)
+        return out
+
+
 class SegdslServer(LanguageServer):
     def __init__(self) -> None:
         from segdsl import __version__
@@ -36,6 +72,7 @@ class SegdslServer(LanguageServer):
         super().__init__("segdsl", __version__)
         self.projects: dict[str, ProjectState] = {}
         self.published: dict[str, dict[str, tuple[Any, ...]]] = {}  # root -> uri -> key
+        self.options = Options()
 
     # ---- projects and files -----------------------------------------------------------
     def root_of(self, path: str) -> str:
@@ -123,6 +160,49 @@ def _path(uri: str) -> str:
     return normalize_path(path)
 
 
+def workspace_projects(folders: list[str], depth: int = 2) -> list[str]:
+    """Project folders (holding segdsl.toml) in the workspace folders and up to
+    ``depth`` levels below them (hidden folders and node_modules skipped)."""
+    found: list[str] = []
+    for top in folders:
+        level = [top]
+        for _ in range(depth + 1):
+            below: list[str] = []
+            for folder in level:
+                if os.path.isfile(os.path.join(folder, CATALOG)):
+                    found.append(normalize_path(folder))
+                try:
+                    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                except OSError:
+                    continue
+                below.extend(
+                    e.path
+                    for e in entries
+                    if e.is_dir(follow_symlinks=False)
+                    and not e.name.startswith(".")
+                    and e.name != "node_modules"
+                )
+            level = below
+    return sorted(set(found))
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: SegdslServer, params: lsp.InitializeParams) -> None:
+    ls.options = Options.parse(params.initialization_options)
+
+
+@server.feature(lsp.INITIALIZED)
+def initialized(ls: SegdslServer, params: lsp.InitializedParams) -> None:
+    """Check the projects of the workspace at once: their problems show before any file
+    is opened."""
+    folders = [f.uri for f in ls.workspace.folders.values()] or (
+        [ls.workspace.root_uri] if ls.workspace.root_uri else []
+    )
+    paths = [p for p in (path_of(u) for u in folders) if p]
+    for root in workspace_projects(paths):
+        ls.publish(ls.state_of(os.path.join(root, CATALOG)))
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: SegdslServer, params: lsp.DidOpenTextDocumentParams) -> None:
     ls.sync(params.text_document.uri)
@@ -150,7 +230,7 @@ def did_change_watched(ls: SegdslServer, params: lsp.DidChangeWatchedFilesParams
 
 @server.feature(
     lsp.TEXT_DOCUMENT_COMPLETION,
-    lsp.CompletionOptions(trigger_characters=[".", "(", " "]),
+    lsp.CompletionOptions(trigger_characters=[".", "(", " ", '"']),
 )
 def completion(ls: SegdslServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     path = _path(params.text_document.uri)
@@ -162,13 +242,35 @@ def completion(ls: SegdslServer, params: lsp.CompletionParams) -> lsp.Completion
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-def hover(ls: SegdslServer, params: lsp.HoverParams) -> lsp.Hover | None:
+async def hover(ls: SegdslServer, params: lsp.HoverParams) -> lsp.Hover | None:
     path = _path(params.text_document.uri)
-    found = editing.hover(ls.state_of(path), path, ls.conv.position_in(path, params.position))
+    state = ls.state_of(path)
+    pos = ls.conv.position_in(path, params.position)
+    found = editing.hover(state, path, pos)
     if found is None:
         return None
+    contents = found.contents
+    occ = editing.occurrence_at(state.analysis(), path, pos)
+    project = state.analysis().project
+    if (
+        ls.options.evaluate
+        and occ is not None
+        and occ.kind == "segment"
+        and project is not None
+        and "(latest snapshot)" not in contents
+    ):
+        # off the event loop: typing goes on while DuckDB counts
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(None, quick_size, project, occ.name, ls.options.as_of)
+        try:
+            size = await asyncio.wait_for(job, ls.options.evaluate_timeout)
+        except TimeoutError:
+            size = None
+        if size is not None:
+            head, sep, sql = contents.partition("\n\n```sql")
+            contents = head + "\n\n" + size.markdown() + sep + sql
     return lsp.Hover(
-        contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, found.contents),
+        contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, contents),
         range=ls.conv.range_out(path, found.range),
     )
 
@@ -194,13 +296,34 @@ def references(ls: SegdslServer, params: lsp.ReferenceParams) -> list[lsp.Locati
     return [conv.location(loc) for loc in found]
 
 
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: SegdslServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    path = _path(params.text_document.uri)
+    conv = ls.conv
+    kinds = {
+        "segment": lsp.SymbolKind.Class,
+        "measure": lsp.SymbolKind.Variable,
+        "segmentation": lsp.SymbolKind.Enum,
+    }
+    return [
+        lsp.DocumentSymbol(
+            name=s.name,
+            kind=kinds.get(s.kind, lsp.SymbolKind.Variable),
+            range=conv.range_out(path, s.range),
+            selection_range=conv.range_out(path, s.selection_range),
+            detail=s.detail or None,
+        )
+        for s in editing.document_symbols(ls.state_of(path), path)
+    ]
+
+
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: SegdslServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
     path = _path(params.text_document.uri)
     conv = ls.conv
     rng = editing.prepare_rename(ls.state_of(path), path, conv.position_in(path, params.position))
     if rng is None:
-        raise RequestFailed("P002: only segments and measures can be renamed")
+        raise RequestFailed("P002: only segments, measures and segmentations can be renamed")
     return conv.range_out(path, rng)
 
 

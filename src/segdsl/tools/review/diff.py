@@ -32,6 +32,7 @@ from typing import Any
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic import ir
+from segdsl.support.progress import progress
 from segdsl.syntax import ast
 from segdsl.syntax.formatter import fmt_expr, fmt_string
 from segdsl.tools.review.gitrev import Version, in_version
@@ -444,10 +445,11 @@ def _members(version: Version, names: list[str], as_of: dt.datetime) -> dict[str
     if not names:  # evaluate([]) would evaluate every segment
         return {}
     project = version.project
+    where = "the working tree" if version.rev is None else f"revision {version.label}"
     try:
-        result = project.evaluate([project.segments[n] for n in names], as_of)
+        with progress(f"diff: evaluating {where}"):
+            result = project.evaluate([project.segments[n] for n in names], as_of)
     except SegdslError as exc:
-        where = "the working tree" if version.rev is None else f"revision {version.label}"
         raise in_version(exc, f"evaluating {where} on the working tree's data") from None
     return {n: result.members(n) for n in names}
 

@@ -1,0 +1,320 @@
+"""Aggregates and sequences over a profile's logs, at the instant of a :class:`Ctx`."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import operator
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from segdsl.semantic import ir
+from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.times import back, back_date, midnight, next_change
+from segdsl.tools.live.values import exact
+
+FIXED_DAYS = {"day": 1, "week": 7}
+
+
+def count_compare_fn(
+    count: Callable[[Ctx], Any],
+    op: Callable[[Any, Any], bool],
+    const: Any,
+    log_id: int,
+    window: ir.Duration,
+    is_date: bool,
+) -> Callable[[Ctx], bool]:
+    """``count(E in last N days …) OP k``: as time passes the count only falls, one
+    event at a time; the next instant the comparison itself changes is found here,
+    rather than waking at every event that leaves the window."""
+    delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
+    whole = isinstance(const, int) and not isinstance(const, bool)
+    name = {operator.ge: ">=", operator.gt: ">", operator.le: "<=", operator.lt: "<"}.get(op, "=")
+
+    def _first_flip(n: int, truth: bool) -> int | None:
+        """How many of the n events must leave before the comparison flips (None:
+        never): the count only falls, one event at a time."""
+        k = const
+        if name == ">=":
+            return n - k + 1 if truth else None
+        if name == ">":
+            return n - k if truth else None
+        if name == "<=":
+            return None if truth else n - k
+        if name == "<":
+            return None if truth else n - k + 1
+        if truth:  # = k: true now, false when one more leaves
+            return 1
+        return n - k if n > k else None
+
+    def count_compare(ctx: Ctx) -> bool:
+        saved = ctx.wake
+        n = count(ctx)
+        ctx.wake = saved  # the count's own marks: every event leaving — not needed
+        truth = bool(op(n, const))
+        log = ctx.logs.get(log_id)
+        if log is None or not n:
+            return truth
+        ts = log.ts
+        m = _first_flip(n, truth) if whole else None
+        if m is None and not whole:
+            for k in range(1, n + 1):
+                if bool(op(n - k, const)) != truth:
+                    m = k
+                    break
+        if m is not None and 1 <= m <= n:
+            t = ts[len(ts) - n + m - 1]
+            ctx.mark(midnight(t + delta) if is_date else t + delta)
+        return truth
+
+    return count_compare
+
+
+def _value_of(
+    func: str, ts: list[Any], vals: list[tuple[Any, ...]], i: int, j: int, fi: int
+) -> Any:
+    """``first/last(E.f)``: f of the earliest/latest event in ``[i, j)`` (the largest
+    set f among events at that instant); ``most_frequent(E.f)``: the set value most
+    events carry, the smallest on a tie."""
+    if i >= j:
+        return None
+    if func == "most_frequent":
+        counts: dict[Any, int] = {}
+        for k in range(i, j):
+            x = vals[k][fi]
+            if x is not None:
+                counts[x] = counts.get(x, 0) + 1
+        if not counts:
+            return None
+        top = max(counts.values())
+        return min(x for x, c in counts.items() if c == top)
+    at = ts[i] if func == "first" else ts[j - 1]
+    lo = bisect.bisect_left(ts, at, i, j)
+    hi = bisect.bisect_right(ts, at, i, j)
+    present = [vals[k][fi] for k in range(lo, hi) if vals[k][fi] is not None]
+    return max(present) if present else None
+
+
+def window_compare_fn(
+    value: Callable[[Ctx], Any],
+    op: Callable[[Any, Any], bool],
+    const: Any,
+    log_id: int,
+    fi: int,
+    func: str,
+    window: ir.Duration,
+    is_date: bool,
+) -> Callable[[Ctx], bool]:
+    """``sum|avg|min|max|count distinct(E.f in last N days …) OP k``: as time passes
+    the window only loses events, oldest first. The value after each loss is computed
+    from the newest end, and the comparison wakes at the first loss that flips it —
+    not at every event that leaves the window."""
+    delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
+    adds = func in ("sum", "avg")
+
+    def current(total: Any, n: int, low: Any, high: Any, seen: set[Any]) -> Any:
+        if func == "sum":
+            return total
+        if func == "avg":
+            return None if n == 0 else Fraction(total) / n
+        if func == "min":
+            return low
+        if func == "max":
+            return high
+        return len(seen)
+
+    def window_compare(ctx: Ctx) -> bool:
+        saved = ctx.wake
+        v = value(ctx)
+        ctx.wake = saved  # the aggregate's own marks: every event leaving — not needed
+        truth = v is not None and bool(op(v, const))
+        log = ctx.logs.get(log_id)
+        if log is None or not log.ts:
+            return truth
+        ts, vals = log.ts, log.vals
+        first = bisect.bisect_right(ts, (ctx.today if is_date else ctx.now) - delta)
+        # the truth once the events first..k have left, for k from the newest down
+        total: Any = 0
+        n = 0
+        low: Any = None
+        high: Any = None
+        seen: set[Any] = set()
+        after: list[bool] = []
+        for k in range(len(ts) - 1, first - 1, -1):
+            w = current(total, n, low, high, seen)
+            after.append(w is not None and bool(op(w, const)))
+            x = vals[k][fi]
+            if x is not None:
+                n += 1
+                if adds:
+                    total = exact(operator.add, total, x)
+                elif func == "count_distinct":
+                    seen.add(x)
+                else:
+                    low = x if low is None or x < low else low
+                    high = x if high is None or x > high else high
+        after.reverse()  # after[m]: the truth once events first..first+m have left
+        for m, t in enumerate(after):
+            if t != truth:
+                leaves = ts[first + m] + delta
+                ctx.mark(leaves if isinstance(leaves, dt.datetime) else midnight(leaves))
+                break
+        return truth
+
+    return window_compare
+
+
+def _bounds(
+    ctx: Ctx, ts: list[Any], far: ir.Duration, near: ir.Duration | None, is_date: bool
+) -> tuple[int, int]:
+    """The events inside ``(T − far, T − near]`` as a slice ``[i, j)`` of ``ts``; marks
+    when the oldest of them leaves and when the next one enters."""
+    days = FIXED_DAYS.get(far.unit)
+    if near is None and days is not None:  # the common case, without calendar steps
+        delta = dt.timedelta(days=days * far.amount)
+        if is_date:
+            i = bisect.bisect_right(ts, ctx.today - delta)
+            if i < len(ts):
+                ctx.mark(midnight(ts[i] + delta))
+        else:
+            i = bisect.bisect_right(ts, ctx.now - delta)
+            if i < len(ts):
+                ctx.mark(ts[i] + delta)
+        return i, len(ts)
+    if is_date:
+        lo: Any = back_date(ctx.today, far)
+        hi: Any = ctx.today if near is None else back_date(ctx.today, near)
+    else:
+        lo = back(ctx.now, far)
+        hi = ctx.now if near is None else back(ctx.now, near)
+    i = bisect.bisect_right(ts, lo)
+    j = len(ts) if near is None else bisect.bisect_right(ts, hi)
+    now = ctx.now
+    if i < j:
+        ctx.mark_at(next_change(now, ts[i], far))
+    if i > 0 and far.unit in ("month", "year"):  # calendar steps can fall back a day
+        ctx.mark_at(next_change(now, ts[i - 1], far))
+    if near is not None:
+        if j < len(ts):
+            ctx.mark_at(next_change(now, ts[j], near))
+        if j > 0 and near.unit in ("month", "year"):
+            ctx.mark_at(next_change(now, ts[j - 1], near))
+    return i, j
+
+
+def aggregate_fn(
+    a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
+) -> Callable[[Ctx], Any]:
+    func, far, near = a.func, a.window, a.until
+    # first/last of a field, most_frequent: read from the log, which keeps every event
+    # when there is no window (LogSpec.keep_all), so there is no summary to fold in
+    field_value = func == "most_frequent" or (func in ("first", "last") and a.field is not None)
+
+    def compute(ctx: Ctx) -> Any:
+        log = ctx.logs.get(log_id)
+        if log is None:
+            ts: list[Any] = []
+            vals: list[tuple[Any, ...]] = []
+            summary = None
+        else:
+            ts, vals = log.ts, log.vals
+            summary = log.summary if far is None else None
+        if far is not None:
+            i, j = _bounds(ctx, ts, far, near, is_date)
+        else:
+            i, j = 0, len(ts)
+        if func == "count":
+            return (j - i) + (summary.n if summary else 0)
+        if field_value:
+            return _value_of(func, ts, vals, i, j, fi)
+        if func == "first":
+            found = ts[i] if i < j else None
+            if summary is not None and summary.first is not None:
+                found = summary.first if found is None or summary.first < found else found
+            return found
+        if func == "last":
+            found = ts[j - 1] if i < j else None
+            if summary is not None and summary.last is not None:
+                found = summary.last if found is None or summary.last > found else found
+            return found
+        values = [v[fi] for v in vals[i:j]]
+        values = [v for v in values if v is not None]
+        fs = summary.fields[fi] if summary is not None and summary.fields else None
+        if func == "count_distinct":
+            seen = set(values)
+            if fs is not None and fs.distinct:
+                seen |= fs.distinct
+            return len(seen)
+        if func in ("sum", "avg"):
+            try:
+                total: Any = sum(values, 0)
+            except TypeError:  # decimals and fractions together
+                total = sum(map(Fraction, values), Fraction(0))
+            n = len(values)
+            if fs is not None:
+                total = exact(operator.add, total, fs.total)
+                n += fs.n
+            if func == "sum":
+                return total
+            return None if n == 0 else Fraction(total) / n
+        low = min(values) if values else None
+        high = max(values) if values else None
+        if fs is not None and fs.n:
+            low = fs.low if low is None or fs.low < low else low
+            high = fs.high if high is None or fs.high > high else high
+        return low if func == "min" else high
+
+    def aggregate(ctx: Ctx) -> Any:
+        cached = ctx.cache.get(slot)
+        if cached is not None:
+            value, wake = cached
+            if wake < ctx.wake:
+                ctx.wake = wake
+            return value
+        saved = ctx.wake
+        ctx.wake = dt.datetime.max
+        value = compute(ctx)
+        wake = ctx.wake
+        ctx.cache[slot] = (value, wake)
+        ctx.wake = wake if wake < saved else saved
+        return value
+
+    return aggregate
+
+
+def sequence_fn(
+    s: ir.Sequence, first_id: int, second_id: int, is_date: bool
+) -> Callable[[Ctx], bool]:
+    far, near, absent = s.window, s.until, s.absent
+    amount = s.within.amount * (7 if s.within.unit == "week" else 1)
+    span = dt.timedelta(days=amount)
+
+    def sequence(ctx: Ctx) -> bool:
+        log1 = ctx.logs.get(first_id)
+        if log1 is None or not log1.ts:
+            return False
+        ts1 = log1.ts
+        log2 = ctx.logs.get(second_id)
+        ts2 = log2.ts if log2 is not None else []
+        if far is not None:
+            i, j = _bounds(ctx, ts1, far, near, is_date)
+        else:
+            i, j = 0, len(ts1)
+        now: Any = ctx.today if is_date else ctx.now
+        n2 = len(ts2)
+        for k in range(i, j):
+            t1 = ts1[k]
+            end = t1 + span
+            m = bisect.bisect_right(ts2, t1)
+            followed = m < n2 and ts2[m] <= end
+            if not absent:
+                if followed:
+                    return True
+            elif not followed:
+                if end <= now:
+                    return True
+                ctx.mark(end if isinstance(end, dt.datetime) else midnight(end))
+        return False
+
+    return sequence

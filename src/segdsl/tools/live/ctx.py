@@ -1,0 +1,79 @@
+"""The context a compiled segment runs in, and the marks that time-dependent parts
+leave on it: the next instant after ``T`` at which their answer can change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from segdsl.semantic.ir import Duration
+from segdsl.tools.live.state import Log
+from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, midnight, next_change
+
+
+class Ctx:
+    """One profile at one instant. ``cache`` holds each aggregate's (value, wake) for
+    this instant; ``wake`` is lowered by every time-dependent part looked at."""
+
+    __slots__ = ("attrs", "cache", "cutoffs", "key", "logs", "now", "today", "wake")
+
+    def __init__(
+        self,
+        key: Any,
+        attrs: dict[str, Any],
+        logs: dict[int, Log],
+        now: dt.datetime,
+        cutoffs: dict[int, dict[Any, Any]],
+    ) -> None:
+        self.key = key
+        self.attrs = attrs
+        self.logs = logs
+        self.now = now
+        self.today = now.date()
+        self.cutoffs = cutoffs
+        self.cache: dict[int, tuple[Any, dt.datetime]] = {}
+        self.wake = FAR_FUTURE
+
+    def mark(self, instant: dt.datetime) -> None:
+        if self.now < instant < self.wake:
+            self.wake = instant
+
+    def mark_at(self, instant: dt.datetime | None) -> None:
+        if instant is not None and self.now < instant < self.wake:
+            self.wake = instant
+
+
+FIXED = {"day": 1, "week": 7}
+
+
+def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool, which: str = "both") -> None:
+    """``x`` compared with ``T − d`` (or ``date(T) − d``): marks the next instant at
+    which their order can change. ``which`` says which change the comparison sees:
+    ``meet`` (``T − d`` reaches ``x``: ``<=``, ``>``), ``pass`` (it passes ``x``:
+    ``<``, ``>=``) or ``both`` (``=``); with calendar months, always both."""
+    days = FIXED.get(d.unit)
+    if days is not None and which != "both":
+        span = dt.timedelta(days=days * d.amount)
+        meet = which == "meet"
+        if on_date:
+            day = x.date() if isinstance(x, dt.datetime) else x
+            ctx.mark(midnight(day if meet else day + ONE_DAY) + span)
+        elif isinstance(x, dt.datetime):
+            ctx.mark((x if meet else x + EPSILON) + span)
+        else:  # a date met by a timestamp: compared on the calendar day
+            ctx.mark(midnight(x if meet else x + ONE_DAY) + span)
+        return
+    if on_date:
+        day = x.date() if isinstance(x, dt.datetime) else x
+        ctx.mark_at(next_change(ctx.now, day, d))
+    elif isinstance(x, dt.datetime):
+        ctx.mark_at(next_change(ctx.now, x, d))
+    else:  # a date met by a timestamp: compared on the calendar day
+        ctx.mark_at(next_change(ctx.now, midnight(x), d))
+        ctx.mark_at(next_change(ctx.now, midnight(x + ONE_DAY), d))
+
+
+def mark_in_last(ctx: Ctx, x: Any, d: Duration) -> None:
+    """``T − d < x ≤ T``: enters when ``T`` reaches ``x``, leaves when ``T − d`` does."""
+    ctx.mark(x if isinstance(x, dt.datetime) else midnight(x))
+    ctx.mark_at(next_change(ctx.now, x, d))

@@ -1,0 +1,398 @@
+"""The live evaluator: per-profile state and three operations — apply an attribute
+update, apply an event, advance time — each answering the memberships that changed.
+
+The clock is event time: the latest event timestamp or tick seen. An event stamped
+after the clock first moves the clock to its time (reporting every change that time
+alone causes on the way, each at its own instant), then is applied; an event stamped
+before the clock (a late event) is applied to the state and its effect reported at the
+clock. Until the first event or tick there is no clock: attribute updates are kept and
+evaluated when time first becomes known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from segdsl.catalog.types import Type
+from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.semantic import ir
+from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.plan import Compiler
+from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
+from segdsl.tools.live.state import Log, Profile, Stamp
+from segdsl.tools.live.times import FAR_FUTURE, iso, midnight
+from segdsl.tools.live.values import BadValue, coerce
+
+if TYPE_CHECKING:
+    from segdsl.project import Project
+
+DEDUP_DAYS = 30  # a repeated event id is recognised for at least this long
+
+
+@dataclass(frozen=True)
+class Change:
+    """A profile entered or left a segment at an instant."""
+
+    entity: str
+    profile: Any
+    segment: str
+    change: str  # "entered" or "left"
+    at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "segment": self.segment,
+            "change": self.change,
+            "at": iso(self.at),
+        }
+
+
+def input_error(code: str, message: str, hint: str = "") -> SegdslError:
+    return SegdslError(Diagnostic(code, message, hint=hint))
+
+
+def _key_order(key: Any) -> str:
+    return repr(key)
+
+
+class LiveEvaluator:
+    """Live memberships of every live segment of a project (or of ``names``)."""
+
+    def __init__(self, project: Project, names: Sequence[str] | None = None) -> None:
+        self.project = project
+        self.catalog = project.catalog
+        compiler = Compiler(self.catalog)
+        segments = project.select(names)
+        self.plans: list[SegmentPlan] = [compiler.segment(s) for s in segments]
+        self.log_specs: list[LogSpec] = sorted(compiler.logs.values(), key=lambda s: s.id)
+        for spec in self.log_specs:
+            spec.finish()
+        self.ranks: list[RankSpec] = compiler.ranks
+        self.by_entity: dict[str, list[SegmentPlan]] = {}
+        self.by_kind: dict[str, list[SegmentPlan]] = {}
+        for p in self.plans:
+            if p.fn is None:
+                continue
+            self.by_entity.setdefault(p.entity, []).append(p)
+            for kind in p.kinds:
+                self.by_kind.setdefault(kind, []).append(p)
+        # which segments read each log, in the project's order
+        self.by_log: dict[int, list[SegmentPlan]] = {}
+        for p in self.plans:
+            if p.fn is not None:
+                for lid in p.logs:
+                    self.by_log.setdefault(lid, []).append(p)
+        self.logs_of: dict[str, list[LogSpec]] = {}
+        for spec in self.log_specs:
+            self.logs_of.setdefault(spec.event, []).append(spec)
+        finite = [s.horizon for s in self.log_specs if s.horizon is not None]
+        self.dedup = max([dt.timedelta(days=DEDUP_DAYS), *finite])
+        self.attr_types: dict[str, dict[str, tuple[str, Type]]] = {}
+        for name, ent in self.catalog.entities.items():
+            types = {a: (c.column, c.type) for a, c in ent.attributes.items()}
+            for column in ent.location or ():
+                types.setdefault(column, (column, Type.NUMBER))
+            self.attr_types[name] = types
+        self.clock: dt.datetime | None = None
+        self.profiles: dict[tuple[str, Any], Profile] = {}
+        self.cutoffs: dict[int, dict[Any, Any]] = {}
+        self._heap: list[tuple[dt.datetime, str, str]] = []
+        self._by_order: dict[tuple[str, str], Profile] = {}
+        self._pending: list[Profile] = []
+        self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
+        self.fingerprint = self._fingerprint(segments)
+
+    # ---- the project ----------------------------------------------------------------
+    def _fingerprint(self, segments: Iterable[ir.Segment]) -> str:
+        h = hashlib.sha256()
+        for s in segments:
+            h.update(f"{s.name}\x00{s.entity}\x00{s.cond!r}\n".encode())
+        for spec in self.log_specs:
+            h.update(f"{spec.id}\x00{spec.event}\x00{spec.fields}\n".encode())
+        return h.hexdigest()[:16]
+
+    @property
+    def live_plans(self) -> list[SegmentPlan]:
+        return [p for p in self.plans if p.fn is not None]
+
+    # ---- profiles -------------------------------------------------------------------
+    def profile(self, entity: str, key: Any) -> Profile:
+        p = self.profiles.get((entity, key))
+        if p is None:
+            if isinstance(key, bool) or not isinstance(key, int | str):
+                raise input_error(
+                    "V007", f"a profile key is a string or a whole number, not {key!r}"
+                )
+            p = Profile(entity, key)
+            self.profiles[(entity, key)] = p
+            self._by_order[(entity, _key_order(key))] = p
+        return p
+
+    def members(self, key: Any, entity: str | None = None) -> list[str]:
+        """The live segments the profile is in now, in the project's order."""
+        ent = entity or self.catalog.default_entity
+        p = self.profiles.get((ent, key))
+        if p is None:
+            return []
+        return [s.name for s in self.by_entity.get(ent, []) if s.name in p.members]
+
+    def entity_of(self, entity: str | None) -> str:
+        ent = entity or self.catalog.default_entity
+        if ent not in self.catalog.entities:
+            raise input_error(
+                "V004",
+                f"no entity named `{ent}`",
+                hint="the entities are: " + ", ".join(self.catalog.entities),
+            )
+        return ent
+
+    # ---- operations -----------------------------------------------------------------
+    def apply_attributes(
+        self, key: Any, attributes: dict[str, Any], entity: str | None = None
+    ) -> list[Change]:
+        """A partial upsert of a profile's attributes (``None`` makes one missing)."""
+        ent = self.entity_of(entity)
+        types = self.attr_types[ent]
+        updates: dict[str, Any] = {}
+        for name, raw in attributes.items():
+            known = types.get(name)
+            if known is None:
+                raise input_error(
+                    "V004",
+                    f"`{name}` is not an attribute of `{ent}`",
+                    hint="the attributes are: " + ", ".join(types),
+                )
+            column, t = known
+            try:
+                updates[column] = coerce(t, raw)
+            except BadValue as exc:
+                raise input_error("V005", f"attribute `{name}`: {exc}") from None
+        p = self.profile(ent, key)
+        for column, value in updates.items():
+            if value is None:
+                p.attrs.pop(column, None)
+            else:
+                p.attrs[column] = value
+        if self.clock is None:
+            self._pending.append(p)
+            return []
+        return self._evaluate(p, self.by_entity.get(ent, []), self.clock)
+
+    def apply_event(
+        self,
+        kind: str,
+        key: Any,
+        timestamp: Any,
+        fields: dict[str, Any] | None = None,
+        event_id: str | None = None,
+    ) -> list[Change]:
+        """One event of ``kind`` for the profile ``key``; late events are welcome, an
+        ``event_id`` seen before for this profile and kind is ignored."""
+        ev = self.catalog.events.get(kind)
+        if ev is None:
+            raise input_error(
+                "V003",
+                f"no event kind named `{kind}`",
+                hint="the event kinds are: " + ", ".join(self.catalog.events),
+            )
+        is_date = ev.timestamp_type is Type.DATE
+        try:
+            stamp: Stamp = coerce(ev.timestamp_type, timestamp)
+        except BadValue as exc:
+            raise input_error("V006", f"the timestamp of `{kind}`: {exc}") from None
+        if stamp is None:
+            raise input_error("V006", f"an event of `{kind}` needs a timestamp")
+        row: dict[str, Any] = {}
+        for name, raw in (fields or {}).items():
+            col = ev.fields.get(name)
+            if col is None:
+                raise input_error(
+                    "V009",
+                    f"`{name}` is not a field of `{kind}`",
+                    hint="the fields are: " + (", ".join(ev.fields) or "(none)"),
+                )
+            try:
+                row[col.column] = coerce(col.type, raw)
+            except BadValue as exc:
+                raise input_error("V005", f"field `{name}` of `{kind}`: {exc}") from None
+        row[ev.timestamp] = stamp
+        instant = midnight(stamp) if is_date else stamp
+        assert isinstance(instant, dt.datetime)
+        is_new = (ev.entity, key) not in self.profiles
+        p = self.profile(ev.entity, key)
+        changes: list[Change] = []
+        if self.clock is None or instant > self.clock:
+            changes = self.advance(instant, inclusive=False)
+        assert self.clock is not None
+        if event_id is not None:
+            ident = f"{kind}\x1f{event_id}"
+            if ident in p.ids:
+                return changes
+            p.ids[ident] = instant
+        touched: list[int] = []
+        for spec in self.logs_of.get(kind, ()):
+            if spec.where is not None and not spec.where(row):
+                continue
+            touched.append(spec.id)
+            values = tuple(row.get(c) for c in spec.fields)
+            log = p.logs.get(spec.id)
+            if log is None:
+                log = p.logs[spec.id] = Log()
+            horizon = spec.horizon
+            if horizon is not None:
+                edge = self._edge(self.clock - horizon, spec.is_date)
+                if stamp <= edge:
+                    if spec.unwindowed:
+                        log.fold_one(stamp, values, tuple(spec.distinct))
+                    continue
+            log.add(stamp, values)
+        # Only the segments that read a log this event went into can change now: any
+        # other change at this instant is one of time alone, already due as a wake.
+        if is_new:  # a profile first seen through an event: every segment, once
+            plans = self.by_entity.get(ev.entity, [])
+        elif len(touched) == 1:
+            plans = self.by_log.get(touched[0], [])
+        else:
+            reading = {id(s) for lid in touched for s in self.by_log.get(lid, ())}
+            plans = [s for s in self.by_kind.get(kind, []) if id(s) in reading]
+        changes += self._evaluate(p, plans, self.clock)
+        self._fold(p, self.clock, self.logs_of.get(kind, ()))
+        if len(p.ids) >= 64 and not len(p.ids) & 63:
+            self._prune_ids(p, self.clock)
+        return changes
+
+    def advance(self, instant: dt.datetime, inclusive: bool = True) -> list[Change]:
+        """Time passes to ``instant``: every change it causes, each at its own instant.
+
+        With ``inclusive=False`` (an event stamped ``instant`` is about to be applied)
+        the changes due exactly at ``instant`` wait until the clock passes it, so that
+        they see every event of that instant — batch evaluation at ``instant`` does."""
+        changes: list[Change] = []
+        if self.clock is None:
+            self.clock = instant
+            pending, self._pending = self._pending, []
+            for p in pending:
+                for s in self.by_entity.get(p.entity, []):
+                    p.wakes[s.name] = instant
+                heapq.heappush(self._heap, (instant, p.entity, _key_order(p.key)))
+        elif instant < self.clock:
+            return changes
+        heap = self._heap
+        while heap and (heap[0][0] <= instant if inclusive else heap[0][0] < instant):
+            wake, ent, order = heapq.heappop(heap)
+            p = self._by_order[(ent, order)]
+            if p.wake() != wake:
+                continue
+            names = {n for n, w in p.wakes.items() if w <= wake}
+            due = [s for s in self.by_entity.get(ent, []) if s.name in names]
+            if wake > self.clock:
+                self.clock = wake
+            changes += self._evaluate(p, due, wake)
+            self._fold(p, wake, self.log_specs)
+        if instant > self.clock:
+            self.clock = instant
+        return changes
+
+    # ---- cut-offs -------------------------------------------------------------------
+    def set_cutoffs(self, cutoffs: dict[int, dict[Any, Any]]) -> list[Change]:
+        """New cut-offs for the rankings; re-evaluates the segments that use them."""
+        self.cutoffs = cutoffs
+        if self.clock is None:
+            return []
+        changes: list[Change] = []
+        using = [p for p in self.live_plans if p.ranks]
+        for profile in self.profiles.values():
+            plans = [s for s in using if s.entity == profile.entity]
+            if plans:
+                changes += self._evaluate(profile, plans, self.clock)
+        return changes
+
+    def rank_value(self, spec: RankSpec, profile: Profile, at: dt.datetime) -> Any:
+        ctx = Ctx(profile.key, profile.attrs, profile.logs, at, self.cutoffs)
+        return spec.by(ctx)
+
+    # ---- internals ------------------------------------------------------------------
+    @staticmethod
+    def _edge(t: dt.datetime, is_date: bool) -> Stamp:
+        return t.date() if is_date else t
+
+    def _evaluate(self, p: Profile, plans: list[SegmentPlan], now: dt.datetime) -> list[Change]:
+        if not plans:
+            return []
+        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs)
+        changes: list[Change] = []
+        before = p.wake()
+        members, wakes = p.members, p.wakes
+        far = FAR_FUTURE
+        for s in plans:
+            ctx.wake = far
+            inside = bool(s.fn(ctx))  # type: ignore[misc]
+            name = s.name
+            if ctx.wake < far:
+                wakes[name] = ctx.wake
+            elif name in wakes:
+                del wakes[name]
+            if inside != (name in members):
+                if inside:
+                    members.add(s.name)
+                else:
+                    members.discard(s.name)
+                changes.append(
+                    Change(p.entity, p.key, s.name, "entered" if inside else "left", now)
+                )
+        after = p.wake()
+        if after is not None and after != before:
+            heapq.heappush(self._heap, (after, p.entity, _key_order(p.key)))
+        return changes
+
+    def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
+        logs = p.logs
+        for spec in specs:
+            log = logs.get(spec.id)
+            horizon = spec.horizon
+            if log is None or horizon is None or not log.ts:
+                continue
+            edge = self._edge(now - horizon, spec.is_date)
+            if log.ts[0] <= edge:
+                log.fold(edge, spec.unwindowed, tuple(spec.distinct))
+
+    def _prune_ids(self, p: Profile, now: dt.datetime) -> None:
+        """Forget event ids older than the dedup window (kept for at least 30 days)."""
+        edge = now - self.dedup
+        for k in [k for k, s in p.ids.items() if s <= edge]:
+            del p.ids[k]
+
+    def compact(self) -> None:
+        """Fold and prune every profile at the clock (before the state is written)."""
+        if self.clock is None:
+            return
+        for p in self.profiles.values():
+            self._fold(p, self.clock, self.log_specs)
+            self._prune_ids(p, self.clock)
+
+    def start_at(self, instant: dt.datetime) -> None:
+        """Set the clock and evaluate every profile there, reporting nothing: the
+        memberships at ``instant`` are the starting point (after a backfill)."""
+        self.clock = instant
+        self._pending = []
+        for p in self.profiles.values():
+            self._evaluate(p, self.by_entity.get(p.entity, []), instant)
+            self._fold(p, instant, self.log_specs)
+
+    def pending_profiles(self) -> list[Profile]:
+        """Profiles updated before the clock was known (evaluated when it is)."""
+        return self._pending
+
+    def rebuild_heap(self) -> None:
+        self._heap = []
+        for p in self.profiles.values():
+            w = p.wake()
+            if w is not None:
+                self._heap.append((w, p.entity, _key_order(p.key)))
+        heapq.heapify(self._heap)

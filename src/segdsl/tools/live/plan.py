@@ -1,0 +1,479 @@
+"""The live plan: every segment of a project compiled from its resolved IR into Python
+closures over one profile's state, and the logs (per event kind and event condition)
+that the closures read.
+
+A closure is called with a :class:`Ctx` (the profile's attributes and logs, the instant
+``T``); while it runs, every part that depends on time lowers ``ctx.wake`` to the next
+instant after ``T`` at which its answer can change (an event leaving or entering a
+window, a pending ``then not`` elapsing, ``T − N`` passing an attribute's time). Until
+then the segment's answer cannot change without new input, so time moves on without
+looking at the profile. ``and``/``or`` stop early: the parts not looked at cannot change
+the answer before one of the parts looked at does.
+
+Forms that cannot be evaluated live raise :class:`NotLive` with the reason; a segment
+that uses one is reported as not live by ``segdsl check --live`` and never evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from segdsl.catalog import Catalog, EventDef
+from segdsl.catalog.types import Type
+from segdsl.semantic import ir
+from segdsl.tools.live.aggregates import (
+    aggregate_fn,
+    count_compare_fn,
+    sequence_fn,
+    window_compare_fn,
+)
+from segdsl.tools.live.ctx import Ctx, mark_compare, mark_in_last
+from segdsl.tools.live.forms import (
+    OPS,
+    Fn,
+    NotLive,
+    align,
+    connect,
+    guard,
+    sample_fn,
+    within_fn,
+)
+from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
+from segdsl.tools.live.times import back, back_date
+from segdsl.tools.live.values import exact, num
+
+
+class Compiler:
+    """Compiles the segments of one project; holds the logs and rankings they read."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.logs: dict[tuple[str, ir.Cond | None], LogSpec] = {}
+        self.ranks: list[RankSpec] = []
+        self.slots: dict[ir.Value, int] = {}
+        self._kinds: set[str] = set()
+        self._logs: set[int] = set()
+        self._ranks_used: list[int] = []
+        self._parts: set[str] = set()
+        self._entity = catalog.default_entity
+        # A project time zone other than UTC moves every calendar boundary (language.md
+        # §11): until live evaluation follows it, the forms that use time are not live.
+        zone = getattr(catalog, "timezone", None) or getattr(catalog, "time_zone", None)
+        self.zone_reason = (
+            f"the project's time zone ({zone}) is not followed by live evaluation yet"
+            if zone not in (None, "UTC", "Etc/UTC")
+            else ""
+        )
+
+    # ---- segments -------------------------------------------------------------------
+    def segment(self, seg: ir.Segment) -> SegmentPlan:
+        self._kinds = set()
+        self._logs = set()
+        self._ranks_used = []
+        self._parts = set()
+        self._entity = seg.entity
+        saved = (dict(self.logs), list(self.ranks))
+        try:
+            fn = self.cond(seg.cond, None)
+        except NotLive as exc:
+            self.logs, self.ranks = saved[0], saved[1]
+            return SegmentPlan(seg.name, seg.entity, "not live", str(exc))
+        if self._ranks_used:
+            texts = "; ".join(self.ranks[i].text for i in self._ranks_used)
+            reason = (
+                f"{texts} depends on the whole population: compared with the cut-off of "
+                "the latest batch evaluation"
+            )
+            mode = "batch cut-offs"
+        else:
+            mode = "exact"
+            reason = "uses " + (", ".join(sorted(self._parts)) or "nothing that changes")
+        return SegmentPlan(
+            seg.name,
+            seg.entity,
+            mode,
+            reason,
+            fn,
+            frozenset(self._kinds),
+            tuple(self._ranks_used),
+            frozenset(self._logs),
+        )
+
+    # ---- logs -----------------------------------------------------------------------
+    def log(self, event: str, where: ir.Cond | None) -> LogSpec:
+        spec = self.logs.get((event, where))
+        if spec is None:
+            ev = self.catalog.events[event]
+            where_fn = None if where is None else self.cond(where, ev)
+            spec = LogSpec(len(self.logs), event, ev.timestamp_type is Type.DATE, where_fn)
+            self.logs[(event, where)] = spec
+        self._kinds.add(event)
+        self._logs.add(spec.id)
+        return spec
+
+    def slot(self, node: ir.Value) -> int:
+        return self.slots.setdefault(node, len(self.slots))
+
+    # ---- conditions -----------------------------------------------------------------
+    def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
+        guard(c)
+        if self.zone_reason and isinstance(c, ir.InLast | ir.Sequence):
+            raise NotLive(self.zone_reason)
+        if isinstance(c, ir.And | ir.Or):
+            return connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
+        if isinstance(c, ir.Not):
+            inner = self.cond(c.operand, ev)
+            return lambda x: not inner(x)
+        if isinstance(c, ir.Literal):
+            value = bool(c.value)
+            return lambda x: value
+        if isinstance(c, ir.InSegment):
+            return self.cond(c.cond, ev)
+        if isinstance(c, ir.Compare):
+            return self._compare(c, ev)
+        if isinstance(c, ir.Between):
+            return self._between(c, ev)
+        if isinstance(c, ir.InValues):
+            fx = self.value(c.left, ev)
+            options = [num(v.value) for v in c.values]
+            if not c.left.type.is_temporal:
+                members = frozenset(options)
+
+                def in_set(x: Any) -> bool:
+                    v = fx(x)
+                    return v is not None and v in members
+
+                return in_set
+
+            def in_values(x: Any) -> bool:
+                v = fx(x)
+                if v is None:
+                    return False
+                return any(a == b for a, b in (align(v, o) for o in options))
+
+            return in_values
+        if isinstance(c, ir.IsMissing):
+            fx = self.value(c.left, ev)
+            return lambda x: fx(x) is None
+        if isinstance(c, ir.TextMatch):
+            return self._text(c, ev)
+        if isinstance(c, ir.ListHas):
+            fx = self.value(c.left, ev)
+            wanted = [num(v.value) for v in c.values]
+            mode_all = c.mode == "all"
+
+            def has(x: Any) -> bool:
+                items = fx(x)
+                if items is None:
+                    return False
+                present = set(items)  # held values are already exact numbers
+                if mode_all:
+                    return all(w in present for w in wanted)
+                return any(w in present for w in wanted)
+
+            return has
+        if isinstance(c, ir.InLast):
+            return self._in_last(c, ev)
+        if isinstance(c, ir.IsTrue):
+            fx = self.value(c.value, ev)
+            return lambda x: fx(x) is True
+        if isinstance(c, ir.Rank):
+            return self._rank(c, ev)
+        if isinstance(c, ir.Sequence):
+            return self._sequence(c, ev)
+        if isinstance(c, ir.Within):
+            return self._within(c, ev)
+        if isinstance(c, ir.Sample):
+            return self._sample(c, ev)
+        raise NotLive(f"`{type(c).__name__}` conditions are not evaluated live yet")
+
+    def _entity_only(self, ev: EventDef | None, what: str) -> None:
+        if ev is not None:
+            raise NotLive(f"{what} inside an event condition is not evaluated live")
+
+    def _compare(self, c: ir.Compare, ev: EventDef | None) -> Fn:
+        if c.op not in OPS:
+            raise NotLive(f"the comparison `{c.op}` is not evaluated live yet")
+        op = OPS[c.op]
+        if isinstance(c.right, ir.Ago) or isinstance(c.left, ir.Ago):
+            self._entity_only(ev, "a time relative to now (`… ago`)")
+            ago_right = isinstance(c.right, ir.Ago)
+            ago = c.right if ago_right else c.left
+            assert isinstance(ago, ir.Ago)
+            other = self.value(c.left if ago_right else c.right, ev)
+            point = self._ago(ago)
+            d, on_date = ago.duration, ago.point_type is Type.DATE
+            self._parts.add(f"`{d} ago`")
+
+            # which change of `T − d` against v the comparison sees (v op A, or A op v)
+            seen = {"<": "pass", "<=": "meet", ">": "meet", ">=": "pass"}
+            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+            which = seen.get(c.op if ago_right else flipped.get(c.op, c.op), "both")
+
+            def compare_ago(ctx: Ctx) -> bool:
+                v = other(ctx)
+                if v is None:
+                    return False
+                mark_compare(ctx, v, d, on_date, which)
+                a, b = (v, point(ctx)) if ago_right else (point(ctx), v)
+                a, b = align(a, b)
+                return op(a, b)
+
+            return compare_ago
+        fl, fr = self.value(c.left, ev), self.value(c.right, ev)
+        mixed = c.left.type.is_temporal and c.left.type is not c.right.type
+        if isinstance(c.right, ir.Const) and not mixed:
+            const = num(c.right.value)
+            agg = c.left
+            while isinstance(agg, ir.MeasureRef):
+                agg = agg.expr
+            if (
+                isinstance(agg, ir.Aggregate)
+                and agg.func == "count"
+                and agg.window is not None
+                and agg.window.unit in ("day", "week")
+                and agg.until is None
+            ):
+                spec = self.logs[(agg.event, agg.where)]
+                return count_compare_fn(fl, op, const, spec.id, agg.window, spec.is_date)
+            if (
+                isinstance(agg, ir.Aggregate)
+                and agg.func in ("sum", "avg", "min", "max", "count_distinct")
+                and agg.field is not None
+                and agg.window is not None
+                and agg.window.unit in ("day", "week")
+                and agg.until is None
+            ):
+                spec = self.logs[(agg.event, agg.where)]
+                fi = spec.field_index(agg.field.column)
+                return window_compare_fn(
+                    fl, op, const, spec.id, fi, agg.func, agg.window, spec.is_date
+                )
+
+            def compare_const(x: Any) -> bool:
+                a = fl(x)
+                return a is not None and bool(op(a, const))
+
+            return compare_const
+
+        def compare(x: Any) -> bool:
+            a = fl(x)
+            if a is None:
+                return False
+            b = fr(x)
+            if b is None:
+                return False
+            if mixed:
+                a, b = align(a, b)
+            return bool(op(a, b))
+
+        return compare
+
+    def _between(self, c: ir.Between, ev: EventDef | None) -> Fn:
+        fx = self.value(c.left, ev)
+        sides: list[tuple[Fn, ir.Duration | None, bool]] = []
+        for side in (c.low, c.high):
+            if isinstance(side, ir.Ago):
+                self._entity_only(ev, "a time relative to now (`… ago`)")
+                self._parts.add(f"`{side.duration} ago`")
+                sides.append((self._ago(side), side.duration, side.point_type is Type.DATE))
+            else:
+                sides.append((self.value(side, ev), None, False))
+        (flo, dlo, lo_date), (fhi, dhi, hi_date) = sides
+
+        def between(x: Any) -> bool:
+            v = fx(x)
+            if v is None:
+                return False
+            if dlo is not None:  # A <= v: changes when A passes v
+                mark_compare(x, v, dlo, lo_date, "pass")
+            if dhi is not None:  # v <= A: changes when A meets v
+                mark_compare(x, v, dhi, hi_date, "meet")
+            lo, hi = flo(x), fhi(x)
+            if lo is None or hi is None:
+                return False
+            v_lo, lo = align(v, lo)
+            v_hi, hi = align(v, hi)
+            return bool(lo <= v_lo and v_hi <= hi)
+
+        return between
+
+    def _text(self, c: ir.TextMatch, ev: EventDef | None) -> Fn:
+        if c.op not in ("contains", "starts", "ends"):
+            raise NotLive(f"the text test `{c.op}` is not evaluated live yet")
+        fx = self.value(c.left, ev)
+        needle = c.text.lower()
+        test: Callable[[str], bool]
+        if c.op == "contains":
+            test = lambda s: needle in s  # noqa: E731
+        elif c.op == "starts":
+            test = lambda s: s.startswith(needle)  # noqa: E731
+        else:
+            test = lambda s: s.endswith(needle)  # noqa: E731
+
+        def text(x: Any) -> bool:
+            s = fx(x)
+            return s is not None and test(s.lower())
+
+        return text
+
+    def _in_last(self, c: ir.InLast, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "`in last …` on the event's own time")
+        fx = self.value(c.left, ev)
+        d = c.duration
+        on_date = c.left.type is Type.DATE
+        self._parts.add(f"`in last {d}`")
+
+        def in_last(ctx: Ctx) -> bool:
+            v = fx(ctx)
+            if v is None:
+                return False
+            mark_in_last(ctx, v, d)
+            if isinstance(v, dt.datetime):
+                return bool(back(ctx.now, d) < v <= ctx.now)
+            return bool(back_date(ctx.today, d) < v <= ctx.today)
+
+        del on_date
+        return in_last
+
+    def _rank(self, c: ir.Rank, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a ranking")
+        by = self.value(c.by, ev)
+        per = c.per.column if c.per is not None else None
+        by_name = c.by.name if isinstance(c.by, ir.MeasureRef | ir.Attr) else "an expression"
+        per_text = f" per {c.per.name}" if c.per else ""
+        text = f"`{c.direction} {c.percent}% by {by_name}{per_text}`"
+        spec = RankSpec(len(self.ranks), self._entity, c, by, per, text)
+        self.ranks.append(spec)
+        self._ranks_used.append(spec.id)
+        rid, top = spec.id, c.direction == "top"
+
+        def rank(ctx: Ctx) -> bool:
+            table = ctx.cutoffs.get(rid)
+            if not table:
+                return False
+            x = by(ctx)
+            if x is None:
+                return False
+            group = None
+            if per is not None:
+                group = ctx.attrs.get(per)
+                if group is None:
+                    return False
+            cut = table.get(group)
+            if cut is None:
+                return False
+            return bool(x >= cut) if top else bool(x <= cut)
+
+        return rank
+
+    def _sequence(self, s: ir.Sequence, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a sequence")
+        first = self.log(s.first, s.first_where)
+        second = self.log(s.second, s.second_where)
+        if s.window is None:
+            first.keep_all = second.keep_all = True
+        else:
+            first.spans.append(s.window)
+            second.spans.append(s.window)
+        self._parts.add(
+            f"sequence {s.first} → {'not ' if s.absent else ''}{s.second} within {s.within}"
+        )
+        return sequence_fn(s, first.id, second.id, first.is_date)
+
+    def _within(self, c: ir.Within, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a distance")
+        self._parts.add("location")
+        return within_fn(c)
+
+    def _sample(self, c: ir.Sample, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, "a sample")
+        self._parts.add("sample of the key")
+        return sample_fn(c)
+
+    # ---- values ---------------------------------------------------------------------
+    def _ago(self, a: ir.Ago) -> Fn:
+        d = a.duration
+        if a.point_type is Type.DATE:
+            return lambda ctx: back_date(ctx.today, d)
+        return lambda ctx: back(ctx.now, d)
+
+    def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
+        guard(v)
+        if self.zone_reason and (
+            isinstance(v, ir.Aggregate | ir.Ago) or (isinstance(v, ir.Attr) and v.type.is_temporal)
+        ):
+            raise NotLive(self.zone_reason)
+        if isinstance(v, ir.Const):
+            value = num(v.value)
+            return lambda x: value
+        if isinstance(v, ir.Attr):
+            self._entity_only(ev, "an attribute")
+            column = v.column
+            self._parts.add("attributes")
+            return lambda ctx: ctx.attrs.get(column)
+        if isinstance(v, ir.EventField):
+            if ev is None:
+                raise NotLive(f"the event field `{v.name}` outside an event condition")
+            column = v.column
+            return lambda row: row.get(column)
+        if isinstance(v, ir.MeasureRef):
+            return self.value(v.expr, ev)
+        if isinstance(v, ir.Neg):
+            inner = self.value(v.operand, ev)
+
+            def neg(x: Any) -> Any:
+                a = inner(x)
+                return None if a is None else -a
+
+            return neg
+        if isinstance(v, ir.Arith):
+            return self._arith(v, ev)
+        if isinstance(v, ir.Aggregate):
+            self._entity_only(ev, "an aggregate")
+            known = ("count", "count_distinct", "sum", "avg", "min", "max", "first", "last")
+            if v.func not in (*known, "most_frequent"):
+                raise NotLive(f"`{v.func}` is not evaluated live yet")
+            spec = self.log(v.event, v.where)
+            if v.window is not None:
+                spec.spans.append(v.window)
+            else:
+                spec.unwindowed = True
+            fi = -1
+            if v.field is not None:
+                fi = spec.field_index(v.field.column)
+                if v.func == "count_distinct" and v.window is None:
+                    spec.distinct[fi] = True
+                if v.func in ("first", "last", "most_frequent") and v.window is None:
+                    # values of events without a window: the log keeps every event
+                    spec.keep_all = True
+            window = "" if v.window is None else f" in {v.window}"
+            self._parts.add(f"{v.event}{window}")
+            return aggregate_fn(v, spec.id, fi, spec.is_date, self.slot(v))
+        if isinstance(v, ir.Ago):
+            raise NotLive("`… ago` outside a comparison is not evaluated live")
+        raise NotLive(f"`{type(v).__name__}` values are not evaluated live yet")
+
+    def _arith(self, v: ir.Arith, ev: EventDef | None) -> Fn:
+        if v.op not in ("+", "-", "*", "/"):
+            raise NotLive(f"the operator `{v.op}` is not evaluated live yet")
+        fl, fr = self.value(v.left, ev), self.value(v.right, ev)
+        op = v.op
+        fn = {"+": operator.add, "-": operator.sub, "*": operator.mul}.get(op, operator.truediv)
+
+        def arith(x: Any) -> Any:
+            a = fl(x)
+            if a is None:
+                return None
+            b = fr(x)
+            if b is None:
+                return None
+            if op == "/":
+                return None if b == 0 else Fraction(a) / Fraction(b)
+            return exact(fn, a, b)
+
+        return arith

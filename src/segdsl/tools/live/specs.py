@@ -1,0 +1,68 @@
+"""What the live plan is made of: the logs the compiled segments read, the rankings
+they compare with cut-offs, and each segment's plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from segdsl.semantic import ir
+from segdsl.tools.live.forms import Fn
+from segdsl.tools.live.times import span_days
+
+
+@dataclass
+class LogSpec:
+    """One log: the events of ``event`` that pass ``where``, with ``fields`` kept."""
+
+    id: int
+    event: str
+    is_date: bool
+    where: Callable[[dict[str, Any]], bool] | None
+    fields: list[str] = field(default_factory=list)  # columns kept per event
+    spans: list[ir.Duration] = field(default_factory=list)  # windows that read it
+    unwindowed: bool = False  # an aggregate without a window reads it: keep a summary
+    keep_all: bool = False  # a sequence without a window reads it: never fold
+    distinct: list[bool] = field(default_factory=list)  # per field: a set in the summary
+
+    def field_index(self, column: str) -> int:
+        if column not in self.fields:
+            self.fields.append(column)
+            self.distinct.append(False)
+        return self.fields.index(column)
+
+    horizon: dt.timedelta | None = None  # set by :meth:`finish`
+
+    def finish(self) -> None:
+        self.horizon = self._horizon()
+
+    def _horizon(self) -> dt.timedelta | None:
+        """Events older than the clock minus this can be folded; None: never."""
+        if self.keep_all:
+            return None
+        days = max((span_days(d) for d in self.spans), default=0) + (1 if self.is_date else 0)
+        return dt.timedelta(days=days)
+
+
+@dataclass
+class RankSpec:
+    id: int
+    entity: str
+    node: ir.Rank
+    by: Fn
+    per: str | None
+    text: str
+
+
+@dataclass
+class SegmentPlan:
+    name: str
+    entity: str
+    mode: str  # "exact", "batch cut-offs", "not live"
+    reason: str
+    fn: Fn | None = None
+    kinds: frozenset[str] = frozenset()
+    ranks: tuple[int, ...] = ()
+    logs: frozenset[int] = frozenset()  # the logs it reads

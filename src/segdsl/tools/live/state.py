@@ -1,0 +1,162 @@
+"""Per-profile state: attributes, one log per (event kind, event condition), the
+segments the profile is in, and when each segment must be looked at again.
+
+A log keeps the events of one kind that pass one event condition, sorted by time, with
+only the fields the project's rules read. Events that can never again fall inside any
+window of the rules that read the log are folded into a summary (counts, sums, minima,
+maxima, first and last time, distinct values where a rule counts them) or dropped when
+no rule reads them without a window — so a log holds at most the events of its longest
+window. A log that a sequence without a window reads keeps every event's time (an
+``E1 → E2`` pair can be found from any two times).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from segdsl.tools.live.times import iso
+from segdsl.tools.live.values import exact, number_from_json, number_json
+
+Stamp = dt.datetime | dt.date
+
+
+@dataclass
+class FieldSummary:
+    """Folded values of one field: how many were set, their sum, least and greatest,
+    and (only where a rule counts distinct values without a window) the set."""
+
+    n: int = 0
+    total: Any = 0
+    low: Any = None
+    high: Any = None
+    distinct: set[Any] | None = None
+
+    def add(self, v: Any) -> None:
+        if v is None:
+            return
+        self.n += 1
+        if not isinstance(v, str | bool | dt.date):
+            self.total = exact(operator.add, self.total, v)
+        if self.low is None or v < self.low:
+            self.low = v
+        if self.high is None or v > self.high:
+            self.high = v
+        if self.distinct is not None:
+            self.distinct.add(v)
+
+
+@dataclass
+class Summary:
+    n: int = 0
+    first: Stamp | None = None
+    last: Stamp | None = None
+    fields: list[FieldSummary] = field(default_factory=list)
+
+
+@dataclass
+class Log:
+    ts: list[Stamp] = field(default_factory=list)
+    vals: list[tuple[Any, ...]] = field(default_factory=list)
+    summary: Summary | None = None
+
+    def add(self, stamp: Stamp, values: tuple[Any, ...]) -> None:
+        ts = self.ts
+        if not ts or stamp >= ts[-1]:
+            ts.append(stamp)
+            self.vals.append(values)
+            return
+        i = bisect.bisect_right(ts, stamp)
+        ts.insert(i, stamp)
+        self.vals.insert(i, values)
+
+    def fold(self, upto: Stamp, keep_summary: bool, distinct: tuple[bool, ...]) -> None:
+        """Move the events stamped at or before ``upto`` into the summary (or drop
+        them when no rule reads this log without a window)."""
+        i = bisect.bisect_right(self.ts, upto)
+        if i == 0:
+            return
+        if keep_summary:
+            for stamp, values in zip(self.ts[:i], self.vals[:i], strict=True):
+                self.fold_one(stamp, values, distinct)
+        del self.ts[:i]
+        del self.vals[:i]
+
+    def fold_one(self, stamp: Stamp, values: tuple[Any, ...], distinct: tuple[bool, ...]) -> None:
+        s = self.summary
+        if s is None:
+            s = self.summary = Summary(
+                fields=[FieldSummary(distinct=set() if d else None) for d in distinct]
+            )
+        s.n += 1
+        if s.first is None or stamp < s.first:
+            s.first = stamp
+        if s.last is None or stamp > s.last:
+            s.last = stamp
+        for fs, v in zip(s.fields, values, strict=True):
+            fs.add(v)
+
+
+@dataclass
+class Profile:
+    entity: str
+    key: Any
+    attrs: dict[str, Any] = field(default_factory=dict)
+    logs: dict[int, Log] = field(default_factory=dict)
+    ids: dict[str, dt.datetime] = field(default_factory=dict)  # event id → its instant
+    members: set[str] = field(default_factory=set)
+    wakes: dict[str, dt.datetime] = field(default_factory=dict)
+
+    def wake(self) -> dt.datetime | None:
+        return min(self.wakes.values()) if self.wakes else None
+
+
+# ---- JSON ---------------------------------------------------------------------------
+
+
+def stamp_json(s: Stamp) -> str:
+    return iso(s)[:-1] if isinstance(s, dt.datetime) else iso(s)
+
+
+def stamp_from_json(text: str, is_date: bool) -> Stamp:
+    return dt.date.fromisoformat(text) if is_date else dt.datetime.fromisoformat(text)
+
+
+def value_json(v: Any) -> Any:
+    """A field value in the state file: numbers exact, times as text with a marker."""
+    if isinstance(v, dt.datetime):
+        return {"t": stamp_json(v)}
+    if isinstance(v, dt.date):
+        return {"d": v.isoformat()}
+    if isinstance(v, list):
+        return {"l": [value_json(x) for x in v]}
+    if isinstance(v, Fraction):
+        return {"f": number_json(v)}
+    if isinstance(v, Decimal):
+        # a JSON number when it reads back as the same decimal (the state file is read
+        # with decimals for numbers with a point), else exact text
+        if v.is_finite() and Decimal(repr(float(v))) == v:
+            return float(v)
+        return {"n": str(v)}
+    return v
+
+
+def value_from_json(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        if "t" in raw:
+            return dt.datetime.fromisoformat(raw["t"])
+        if "d" in raw:
+            return dt.date.fromisoformat(raw["d"])
+        if "f" in raw:
+            return number_from_json(raw["f"])
+        if "n" in raw:
+            return Decimal(raw["n"])
+        return [value_from_json(x) for x in raw["l"]]
+    if isinstance(raw, float):  # pragma: no cover - files are read with parse_float=Decimal
+        return Decimal(repr(raw))
+    return raw

@@ -1,0 +1,122 @@
+"""Instants and windows for live evaluation (language.md §7).
+
+An instant is a naive UTC :class:`datetime.datetime`; a date-stamped value is a
+:class:`datetime.date`. A window ends at the clock ``T``: on timestamps
+``T − N < ts ≤ T``, on dates ``date(T) − N < d ≤ date(T)``.
+
+Live evaluation must report a change at the exact instant it happens, so for a value
+``x`` and a duration ``N`` it needs the next instant at which the order of ``T − N``
+and ``x`` changes (:func:`next_change`). With calendar months ``T − N`` is not even
+monotonic: 28 June 12:00 − 4 months is 28 February 12:00, but 29 June 00:00 − 4 months
+is 28 February 00:00 (the day is clamped), so a value can leave a window and come back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from segdsl.semantic.ir import Duration
+from segdsl.semantic.timecalc import shift_months
+
+MIDNIGHT = dt.time()
+EPSILON = dt.timedelta(microseconds=1)
+ONE_DAY = dt.timedelta(days=1)
+FAR_FUTURE = dt.datetime(9999, 12, 31)
+
+
+def back(t: dt.datetime, d: Duration) -> dt.datetime:
+    """``t − d``: weeks are 7 days, months and years calendar steps (day clamped)."""
+    if d.unit == "day":
+        return t - dt.timedelta(days=d.amount)
+    if d.unit == "week":
+        return t - dt.timedelta(days=7 * d.amount)
+    months = d.amount if d.unit == "month" else 12 * d.amount
+    return shift_months(t, -months)
+
+
+def back_date(day: dt.date, d: Duration) -> dt.date:
+    return back(dt.datetime.combine(day, MIDNIGHT), d).date()
+
+
+def forward(t: dt.datetime, d: Duration) -> dt.datetime:
+    if d.unit == "day":
+        return t + dt.timedelta(days=d.amount)
+    if d.unit == "week":
+        return t + dt.timedelta(days=7 * d.amount)
+    months = d.amount if d.unit == "month" else 12 * d.amount
+    return shift_months(t, months)
+
+
+def next_change(now: dt.datetime, x: dt.datetime | dt.date, d: Duration) -> dt.datetime | None:
+    """The first instant after ``now`` at which the order of ``T − d`` and ``x`` (less,
+    equal, greater) can change; ``x`` a timestamp, or a date compared with ``date(T) − d``.
+
+    For days and weeks ``T − d`` moves steadily: it meets ``x`` at ``x + d`` and passes
+    it a microsecond (a day, on dates) later. Months and years are calendar steps that
+    clamp the day (30 June − 4 months is 28 February, and so are 29 and 31 June at the
+    same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one."""
+    if isinstance(x, dt.datetime):
+        if d.unit in ("day", "week"):
+            meet = forward(x, d)
+            if meet > now:
+                return meet
+            return meet + EPSILON if meet + EPSILON > now else None
+        first = max(now.date(), (forward(x, d) - 4 * ONE_DAY).date())
+        for k in range(12):
+            m = midnight(first + k * ONE_DAY)
+            b = back(m, d)
+            if m > now and back(m - EPSILON, d) + EPSILON != b:  # a jump at midnight
+                return m
+            for target in (x, x + EPSILON):
+                offset = target - b
+                if dt.timedelta(0) <= offset < ONE_DAY and m + offset > now:
+                    return m + offset
+        return None
+    today = now.date()
+    if d.unit in ("day", "week"):
+        meet = forward(midnight(x), d)
+        for t in (meet, meet + ONE_DAY):
+            if t > now:
+                return t
+        return None
+    first = max(today, forward(midnight(x), d).date() - 4 * ONE_DAY)
+    previous = _order(back_date(first, d), x)
+    for k in range(1, 12):
+        day = first + k * ONE_DAY
+        order = _order(back_date(day, d), x)
+        if order != previous and midnight(day) > now:
+            return midnight(day)
+        previous = order
+    return None
+
+
+def _order(a: dt.date, b: dt.date) -> int:
+    return (a > b) - (a < b)
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, MIDNIGHT)
+
+
+def span_days(d: Duration) -> int:
+    """An upper bound, in whole days, of how far back ``T − d`` can lie."""
+    return {"day": 1, "week": 7, "month": 31, "year": 366}[d.unit] * d.amount + 1
+
+
+def parse_instant(text: str) -> dt.datetime:
+    """``2026-06-01``, ``2026-06-01T10:00:00[.ffffff]`` with an optional ``Z`` or
+    ``±hh:mm`` → a naive UTC instant. Raises ValueError."""
+    if not isinstance(text, str) or not 10 <= len(text) <= 40:
+        raise ValueError("not a timestamp")
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def iso(t: dt.datetime | dt.date) -> str:
+    """An instant as ``2026-06-01T10:00:00Z`` (microseconds when there are any); a
+    date as ``2026-06-01``."""
+    if isinstance(t, dt.datetime):
+        return t.isoformat(timespec="microseconds" if t.microsecond else "seconds") + "Z"
+    return t.isoformat()
