@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import edge_data
-from conftest import corpus_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
@@ -19,7 +19,12 @@ from segdsl.tools.live import LiveEvaluator
 from segdsl.tools.live.persist import dump, load
 
 T = edge_data.T
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 HOUR = dt.timedelta(hours=1)
+
+
+def corpus_project() -> segdsl.Project:
+    return segdsl.load_project(CORPUS)
 
 
 def fresh(project: segdsl.Project) -> LiveEvaluator:

@@ -3,8 +3,6 @@ catalog in tmp_path, and a pytest-lsp client talking to `segdsl lsp` over stdio.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,32 +12,14 @@ pytest.importorskip("pygls")
 pytest.importorskip("pytest_lsp")
 
 import pytest_lsp
+from lsp_helpers import copy_retail, server_env
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-REPO = Path(__file__).resolve().parents[2]
-RETAIL = REPO / "examples" / "retail"
-
-
-def copy_retail(dest: Path) -> Path:
-    """The retail project's catalog and rules (not its data) under ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(RETAIL / "segdsl.toml", dest / "segdsl.toml")
-    for seg in RETAIL.glob("*.seg"):
-        shutil.copy(seg, dest / seg.name)
-    return dest
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_retail(tmp_path / "retail")
-
-
-def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    src = str(REPO / "src")
-    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
 
 
 # One server for the tests of a module (starting one takes a second or two); each test

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+
+REPO = Path(__file__).resolve().parents[2]
+RETAIL = REPO / "examples" / "retail"
+
+
+def copy_retail(dest: Path) -> Path:
+    """The retail project's catalog and rules (not its data) under ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(RETAIL / "segdsl.toml", dest / "segdsl.toml")
+    for seg in RETAIL.glob("*.seg"):
+        shutil.copy(seg, dest / seg.name)
+    return dest
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(REPO / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
 
 
 def uri(path: Path) -> str:

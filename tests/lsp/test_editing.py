@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import copy_retail
+from lsp_helpers import copy_retail
 
 from segdsl.tools.editing import (
     Position,

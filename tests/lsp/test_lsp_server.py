@@ -348,7 +348,7 @@ async def test_hover_evaluates_a_segment_without_snapshot(
     import shutil
 
     import pandas as pd
-    from conftest import RETAIL
+    from lsp_helpers import RETAIL
 
     shutil.copytree(RETAIL / "data", project / "data")
     path = project / "quick.seg"

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import RETAIL, copy_retail, server_env
-from lsp_helpers import diags, open_doc, settle, span_of, uri
+from lsp_helpers import RETAIL, copy_retail, diags, open_doc, server_env, settle, span_of, uri
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 

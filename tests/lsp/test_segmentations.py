@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_retail
+from lsp_helpers import copy_retail
 
 from segdsl.syntax.parser import KEYWORDS
 from segdsl.tools.editing import (

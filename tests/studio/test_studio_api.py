@@ -58,7 +58,7 @@ def test_project_lists_files_and_every_segment(shared_server: Studio) -> None:
     for f in files:
         names |= set(re.findall(r"^segment (\w+)", (RETAIL / f).read_text(), re.M))
     assert {o["name"] for o in p["outline"] if o["kind"] == "segment"} == names
-    assert len(names) == 64
+    assert len(names) == 71
     attrs = {a["name"] for a in p["vocabulary"]["entities"]["customer"]["attributes"]}
     assert {"age", "country", "full_name"} <= attrs
     assert "purchase" in p["vocabulary"]["events"]
@@ -253,7 +253,8 @@ def test_history_without_snapshots_says_how_to_take_one(shared_server: Studio) -
 def test_history_shows_the_snapshots(tmp_path: Path) -> None:
     root = copy_retail(tmp_path / "retail")
     env = {"PYTHONPATH": str(REPO / "src")}
-    for as_of in ("2026-03-31", "2026-06-30"):
+    # exact instants (the example's zone is Europe/Berlin; history keeps UTC instants)
+    for as_of in ("2026-03-31T00:00:00Z", "2026-06-30T00:00:00Z"):
         subprocess.run(
             [sys.executable, "-m", "segdsl", "snapshot", "vip", "-p", str(root), "--as-of", as_of],
             check=True,

@@ -4,8 +4,8 @@
 are rendered; each module beside it registers one group of commands on ``app``:
 ``core`` (check, compile, eval), ``fmt``, ``lint``, ``diff``, ``history`` (snapshot,
 history, explain, overlap), ``engines`` (load), ``lsp`` (the language server),
-``studio`` (the web app), ``measure`` (lift, profile, test), ``live`` (stream, serve) and
-``warehouse`` (export dbt, sync).
+``studio`` (the web app), ``measure`` (lift, profile, test), ``live`` (stream, serve),
+``suggest`` and ``warehouse`` (export dbt, sync).
 """
 
 from segdsl.cli import (
@@ -19,6 +19,7 @@ from segdsl.cli import (
     lsp,
     measure,
     studio,
+    suggest,
     warehouse,
 )
 from segdsl.cli.app import app, main
@@ -36,5 +37,6 @@ __all__ = [
     "main",
     "measure",
     "studio",
+    "suggest",
     "warehouse",
 ]

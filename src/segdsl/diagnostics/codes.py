@@ -229,6 +229,21 @@ V013 = code("V013", "`segdsl serve`: a request body over `--max-body` (HTTP 413)
 V014 = code("V014", "`segdsl serve`: the address cannot be listened on")
 V015 = code("V015", "`segdsl serve --webhook`: not an http:// or https:// URL")
 
+# ---- added with their features (K) ----------------------------------------
+K001 = code("K001", "suggest: no feature given, or both `--features` and `--rfm`")
+K002 = code("K002", "suggest: a feature that is not a number")
+K003 = code("K003", "suggest: a feature name already taken, or given twice")
+K004 = code("K004", "suggest: scikit-learn or numpy missing (`pip install 'segdsl[suggest]'`)")
+K005 = code("K005", "suggest: too few distinct points for k clusters")
+K006 = code("K006", "suggest: `--k`, `--leaves` or `--sample` out of range")
+K007 = code("K007", "suggest: no such entity, or no default entity")
+K008 = code("K008", "suggest: the segmentation's (or an RFM measure's) name is taken")
+K009 = code("K009", "suggest: too few sampled entities with every feature set")
+K010 = code("K010", "suggest --rfm: the purchase event is missing or ambiguous (`--event`)")
+K011 = code("K011", "suggest --rfm: the amount field is missing or ambiguous (`--amount`)")
+K012 = code("K012", "suggest --rfm: a period that cannot be read")
+K013 = code("K013", "suggest --rfm: `--scores` outside 3–10")
+K014 = code("K014", "suggest: `--out` is not a `.seg` file, or its folder does not exist")
 # ---- the warehouse: export dbt, sync (X) ----------------------------------------------
 X001 = code("X001", "`export dbt`: `--out` is not a folder")
 X002 = code(

@@ -5,7 +5,7 @@ WITH agg_tz_orders AS (
   FROM (
     SELECT
       *,
-      MAX(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_last_category_at
+      MAX(at) OVER (PARTITION BY person_id) AS buy_last_category_at
     FROM tz_orders
     WHERE
       at <= CAST('2026-06-30 00:00:00' AS DateTime64(6, 'UTC'))

@@ -5,7 +5,7 @@ WITH agg_tz_orders AS (
   FROM (
     SELECT
       *,
-      MIN(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_first_category_at
+      MIN(at) OVER (PARTITION BY person_id) AS buy_first_category_at
     FROM tz_orders
     WHERE
       at <= CAST('2026-06-30 00:00:00' AS DATETIME)

@@ -5,7 +5,7 @@ WITH agg_tz_visits AS (
   FROM (
     SELECT
       *,
-      MAX(CASE WHEN TRUE THEN day END) OVER (PARTITION BY person_id) AS stop_last_store_at
+      MAX(day) OVER (PARTITION BY person_id) AS stop_last_store_at
     FROM tz_visits
     WHERE
       day <= CAST('2026-06-30' AS DATE)

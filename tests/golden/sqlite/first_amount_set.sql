@@ -5,7 +5,7 @@ WITH agg_tz_orders AS (
   FROM (
     SELECT
       *,
-      MIN(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_first_amount_at
+      MIN(at) OVER (PARTITION BY person_id) AS buy_first_amount_at
     FROM tz_orders
     WHERE
       at <= DATETIME('2026-06-30 00:00:00')

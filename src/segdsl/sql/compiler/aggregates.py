@@ -123,8 +123,11 @@ class AggregatesMixin(BuilderState):
             alias = self.needs.aggregates[agg]
             f = col(agg.field.column)
             if agg.func in ("first", "last"):
-                stamp = exp.Case(
-                    ifs=[exp.If(this=self._matching(agg, multi_kind), true=col(ev.timestamp))]
+                only = self._agg_filter(agg, multi_kind)
+                stamp = (
+                    col(ev.timestamp)
+                    if only is None
+                    else exp.Case(ifs=[exp.If(this=only, true=col(ev.timestamp))])
                 )
                 extreme = exp.Min(this=stamp) if agg.func == "first" else exp.Max(this=stamp)
                 window = exp.Window(this=extreme, partition_by=[col(key)])

@@ -203,15 +203,20 @@ def values_query(
     catalog: Catalog,
     dialect: str,
     as_of: dt.datetime | None,
+    where: ir.Cond | None = None,
 ) -> exp.Select:
     """One statement: the key and one column per named value, for every entity of
     ``entity``. A condition becomes 1 when it holds and 0 when it does not (never
     missing); a value is missing where it is (e.g. `avg` over no events). Each event
-    source is read once, as for segments."""
+    source is read once, as for segments. With ``where``, only the entities that meet
+    it (e.g. a `sample`)."""
     ent = catalog.entities[entity]
     d = dialect_name(dialect)
     b = Builder(catalog, ent, AsOf(as_of, d), d)
-    b.plan([c if isinstance(c, ir.Cond) else ir.IsMissing(c) for _, c in columns])
+    b.plan(
+        [c if isinstance(c, ir.Cond) else ir.IsMissing(c) for _, c in columns]
+        + ([where] if where is not None else [])
+    )
     final = new_select(col(ent.key))
     for name, node in columns:
         if isinstance(node, ir.Cond):
@@ -221,6 +226,8 @@ def values_query(
         else:
             sql = b.value(node)
         add_columns(final, aliased(sql, ident(name)))
+    if where is not None:
+        final.set("where", exp.Where(this=b.cond(where, False)))
     return b.statement(final)
 
 

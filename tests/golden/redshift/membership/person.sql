@@ -113,10 +113,10 @@ WITH agg_tz_orders AS (
     FROM (
       SELECT
         *,
-        MAX(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_last_category_at,
-        MIN(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_first_category_at,
-        MAX(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_last_amount_at,
-        MIN(CASE WHEN TRUE THEN at END) OVER (PARTITION BY person_id) AS buy_first_amount_at,
+        MAX(at) OVER (PARTITION BY person_id) AS buy_last_category_at,
+        MIN(at) OVER (PARTITION BY person_id) AS buy_first_category_at,
+        MAX(at) OVER (PARTITION BY person_id) AS buy_last_amount_at,
+        MIN(at) OVER (PARTITION BY person_id) AS buy_first_amount_at,
         MAX(CASE WHEN at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP) THEN at END) OVER (PARTITION BY person_id) AS buy_last_category_thisy_at,
         SUM(CASE WHEN NOT category IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, category) AS buy_most_frequent_category_cnt,
         SUM(CASE WHEN NOT amount IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, amount) AS buy_most_frequent_amount_cnt,
@@ -192,7 +192,7 @@ WITH agg_tz_orders AS (
     FROM (
       SELECT
         *,
-        MAX(CASE WHEN TRUE THEN day END) OVER (PARTITION BY person_id) AS stop_last_store_at,
+        MAX(day) OVER (PARTITION BY person_id) AS stop_last_store_at,
         MIN(CASE WHEN day >= CAST('2026-03-01' AS DATE) THEN day END) OVER (PARTITION BY person_id) AS stop_first_store_if_at,
         SUM(
           CASE WHEN day > CAST('2025-06-30' AS DATE) AND NOT store IS NULL THEN 1 ELSE 0 END

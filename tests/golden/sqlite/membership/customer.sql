@@ -111,15 +111,55 @@ WITH agg_orders AS (
       END
     ) AS add_to_cart_count_2w_if,
     COUNT(DISTINCT CASE WHEN event_name = 'page_view' THEN page END) AS page_view_distinct_page,
-    MAX(CASE WHEN event_name = 'page_view' THEN ts END) AS page_view_last
-  FROM events
-  WHERE
-    (
-      event_name = 'page_view' AND ts <= DATETIME('2026-06-30 00:00:00')
-    )
-    OR (
-      event_name = 'add_to_cart' AND ts <= DATETIME('2026-06-30 00:00:00')
-    )
+    MAX(CASE WHEN event_name = 'page_view' THEN ts END) AS page_view_last,
+    MAX(CASE WHEN event_name = 'page_view' AND ts = page_view_last_page_at THEN page END) AS page_view_last_page,
+    MIN(
+      CASE
+        WHEN event_name = 'add_to_cart'
+        AND NOT page IS NULL
+        AND add_to_cart_most_frequent_page_cnt = add_to_cart_most_frequent_page_top
+        THEN page
+      END
+    ) AS add_to_cart_most_frequent_page,
+    MAX(
+      CASE
+        WHEN (
+          event_name = 'page_view' AND ts > DATETIME('2026-05-31 00:00:00')
+        )
+        AND ts = page_view_first_page_30d_at
+        THEN page
+      END
+    ) AS page_view_first_page_30d
+  FROM (
+    SELECT
+      *,
+      MAX(
+        CASE
+          WHEN event_name = 'add_to_cart' AND NOT page IS NULL
+          THEN add_to_cart_most_frequent_page_cnt
+        END
+      ) OVER (PARTITION BY user_id) AS add_to_cart_most_frequent_page_top
+    FROM (
+      SELECT
+        *,
+        MAX(CASE WHEN event_name = 'page_view' THEN ts END) OVER (PARTITION BY user_id) AS page_view_last_page_at,
+        SUM(CASE WHEN event_name = 'add_to_cart' AND NOT page IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY user_id, page) AS add_to_cart_most_frequent_page_cnt,
+        MIN(
+          CASE
+            WHEN event_name = 'page_view' AND ts > DATETIME('2026-05-31 00:00:00')
+            THEN ts
+          END
+        ) OVER (PARTITION BY user_id) AS page_view_first_page_30d_at
+      FROM events
+      WHERE
+        (
+          event_name = 'page_view' AND ts <= DATETIME('2026-06-30 00:00:00')
+        )
+        OR (
+          event_name = 'add_to_cart' AND ts <= DATETIME('2026-06-30 00:00:00')
+        )
+    ) AS ev_rows
+  ) AS ev_ranked
   GROUP BY
     user_id
 ), add_to_cart_then_not_purchase AS (
@@ -257,6 +297,9 @@ WITH agg_orders AS (
     COALESCE(agg_events.add_to_cart_count_2w_if, 0) AS add_to_cart_count_2w_if,
     COALESCE(agg_events.page_view_distinct_page, 0) AS page_view_distinct_page,
     agg_events.page_view_last AS page_view_last,
+    agg_events.page_view_last_page AS page_view_last_page,
+    agg_events.add_to_cart_most_frequent_page AS add_to_cart_most_frequent_page,
+    agg_events.page_view_first_page_30d AS page_view_first_page_30d,
     COALESCE(add_to_cart_then_not_purchase.seq_hit, 0) AS add_to_cart_then_not_purchase,
     COALESCE(add_to_cart_then_page_view.seq_hit, 0) AS add_to_cart_then_page_view
   FROM customers AS e
@@ -745,7 +788,10 @@ WITH agg_orders AS (
       AND page_view_last <= DATETIME('2026-06-30 00:00:00'),
       FALSE
     ) AS in_viewed_today,
-    COALESCE(store_visit_last BETWEEN DATE('2026-06-28') AND DATE('2026-06-29'), FALSE) AS in_last_visit_ts_range
+    COALESCE(store_visit_last BETWEEN DATE('2026-06-28') AND DATE('2026-06-29'), FALSE) AS in_last_visit_ts_range,
+    COALESCE(INSTR(LOWER(page_view_last_page), LOWER('pricing')) > 0, FALSE) AS in_last_page_pricing,
+    COALESCE(SUBSTRING(LOWER(add_to_cart_most_frequent_page), 1, 4) = LOWER('/sho'), FALSE) AS in_favourite_cart_page_shoes,
+    NOT page_view_first_page_30d IS NULL AS in_first_page_30d_set
   FROM ranked
 )
 SELECT
@@ -882,5 +928,8 @@ SELECT
   in_quantity_90d AS quantity_90d,
   in_first_visit_week AS first_visit_week,
   in_viewed_today AS viewed_today,
-  in_last_visit_ts_range AS last_visit_ts_range
+  in_last_visit_ts_range AS last_visit_ts_range,
+  in_last_page_pricing AS last_page_pricing,
+  in_favourite_cart_page_shoes AS favourite_cart_page_shoes,
+  in_first_page_30d_set AS first_page_30d_set
 FROM segments_1

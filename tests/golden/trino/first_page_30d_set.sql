@@ -1,0 +1,35 @@
+WITH agg_events AS (
+  SELECT
+    user_id,
+    MAX(
+      CASE
+        WHEN ts > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
+        AND ts = page_view_first_page_30d_at
+        THEN page
+      END
+    ) AS page_view_first_page_30d
+  FROM (
+    SELECT
+      *,
+      MIN(CASE WHEN ts > CAST('2026-05-31 00:00:00' AS TIMESTAMP) THEN ts END) OVER (PARTITION BY user_id) AS page_view_first_page_30d_at
+    FROM events
+    WHERE
+      event_name = 'page_view'
+      AND ts <= CAST('2026-06-30 00:00:00' AS TIMESTAMP)
+      AND ts > CAST('2026-05-31 00:00:00' AS TIMESTAMP)
+  ) AS ev_rows
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    e.customer_id,
+    agg_events.page_view_first_page_30d AS page_view_first_page_30d
+  FROM customers AS e
+  LEFT JOIN agg_events
+    ON e.customer_id = agg_events.user_id
+)
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT page_view_first_page_30d IS NULL
