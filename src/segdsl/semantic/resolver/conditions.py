@@ -45,109 +45,131 @@ class ConditionsMixin(ResolverState):
             self._depth -= 1
 
     def _cond(self, e: ast.Expr, ctx: Ctx) -> ir.Cond:
-        if isinstance(e, ast.Paren):
-            return self.cond(e.inner, ctx)
-        if isinstance(e, ast.And):
-            return ir.And(tuple(self.cond(x, ctx) for x in e.items))
-        if isinstance(e, ast.Or):
-            return ir.Or(tuple(self.cond(x, ctx) for x in e.items))
-        if isinstance(e, ast.Not):
-            return ir.Not(self.cond(e.operand, ctx))
-        if isinstance(e, ast.Compare):
-            return self._compare(e, ctx)
-        if isinstance(e, ast.Range):
-            return self._range(e, ctx)
-        if isinstance(e, ast.InList):
-            left = self._scalar(e.left, ctx, "`in (…)`")
-            values = tuple(self._const_for(v, left, e.left) for v in e.values.items)
-            for item, val in zip(e.values.items, values, strict=True):
-                if isinstance(val, ir.Ago):
-                    raise err(
-                        "E303",
-                        "a list holds plain values, not `… ago`",
-                        item.span,
-                        hint="compare with a window instead, e.g. `x in last 30 days`",
-                    )
-            if left.type is Type.DATE:
-                values = tuple(as_date(v, self.catalog.timezone) or v for v in values)
-            if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
-                c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
-            else:
-                c = ir.InValues(left, tuple(v for v in values if isinstance(v, ir.Const)))
-            return ir.Not(c) if e.negated else c
-        if isinstance(e, ast.IsSet):
-            left = self.value(e.left, ctx)
-            c = ir.IsMissing(left)
-            return c if e.missing else ir.Not(c)
-        if isinstance(e, ast.TextMatch):
-            left = self.value(e.left, ctx)
-            if left.type is not Type.STRING:
-                raise self._type_error(e.left, left, "text", f"`{e.op}` works on text")
-            return ir.TextMatch(ir.text_op(e.op), left, str(e.text.value))
-        if isinstance(e, ast.Has):
-            return self._has(e, ctx)
-        if isinstance(e, ast.InWindow):
-            left = self.value(e.left, ctx)
-            if not left.type.is_temporal:
-                raise self._type_error(
-                    e.left, left, "a date or timestamp", "`in last …` is a time window"
+        """A condition: the ``cond_<Node>`` method of the syntax node's class, else a value
+        used as a condition."""
+        visit = getattr(self, "cond_" + type(e).__name__, None)
+        if visit is None:
+            return self._cond_of_value(e, ctx)
+        out: ir.Cond = visit(e, ctx)
+        return out
+
+    def cond_Paren(self, e: ast.Paren, ctx: Ctx) -> ir.Cond:
+        return self.cond(e.inner, ctx)
+
+    def cond_And(self, e: ast.And, ctx: Ctx) -> ir.Cond:
+        return ir.And(tuple(self.cond(x, ctx) for x in e.items))
+
+    def cond_Or(self, e: ast.Or, ctx: Ctx) -> ir.Cond:
+        return ir.Or(tuple(self.cond(x, ctx) for x in e.items))
+
+    def cond_Not(self, e: ast.Not, ctx: Ctx) -> ir.Cond:
+        return ir.Not(self.cond(e.operand, ctx))
+
+    def cond_Compare(self, e: ast.Compare, ctx: Ctx) -> ir.Cond:
+        return self._compare(e, ctx)
+
+    def cond_Range(self, e: ast.Range, ctx: Ctx) -> ir.Cond:
+        return self._range(e, ctx)
+
+    def cond_InList(self, e: ast.InList, ctx: Ctx) -> ir.Cond:
+        left = self._scalar(e.left, ctx, "`in (…)`")
+        values = tuple(self._const_for(v, left, e.left) for v in e.values.items)
+        for item, val in zip(e.values.items, values, strict=True):
+            if isinstance(val, ir.Ago):
+                raise err(
+                    "E303",
+                    "a list holds plain values, not `… ago`",
+                    item.span,
+                    hint="compare with a window instead, e.g. `x in last 30 days`",
                 )
-            if isinstance(e.window, ast.CalendarWindow):
-                c = ir.InPeriod(left, period(e.window))
-            else:
-                c = ir.InLast(left, duration(e.window.duration))
-            return ir.Not(c) if e.negated else c
-        if isinstance(e, ast.BeforeAfter):
-            left = self.value(e.left, ctx)
-            if not left.type.is_temporal:
-                raise self._type_error(
-                    e.left, left, "a date or timestamp", f"`{e.op}` compares times"
-                )
-            point = self._const_for(e.point, left, e.left)
-            return self._temporal_cmp("<" if e.op == "before" else ">", left, point)
-        if isinstance(e, ast.InSegment):
-            return self._in_segment(e, ctx)
-        if isinstance(e, ast.Did):
-            if e.then is not None:
-                c = self._sequence(e, e.then, ctx)
-                return ir.Not(c) if e.negated else c
-            agg = self._aggregate(
-                ast.Aggregate(
-                    e.span, "count", e.event, e.event_span, None, None, e.window, e.where
-                ),
-                ctx,
+        if left.type is Type.DATE:
+            values = tuple(as_date(v, self.catalog.timezone) or v for v in values)
+        if left.type is Type.TIMESTAMP and any(v.type is Type.DATE for v in values):
+            c: ir.Cond = ir.Or(tuple(self._temporal_cmp("=", left, v) for v in values))
+        else:
+            c = ir.InValues(left, tuple(v for v in values if isinstance(v, ir.Const)))
+        return ir.Not(c) if e.negated else c
+
+    def cond_IsSet(self, e: ast.IsSet, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        c = ir.IsMissing(left)
+        return c if e.missing else ir.Not(c)
+
+    def cond_TextMatch(self, e: ast.TextMatch, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        if left.type is not Type.STRING:
+            raise self._type_error(e.left, left, "text", f"`{e.op}` works on text")
+        return ir.TextMatch(ir.text_op(e.op), left, str(e.text.value))
+
+    def cond_Has(self, e: ast.Has, ctx: Ctx) -> ir.Cond:
+        return self._has(e, ctx)
+
+    def cond_InWindow(self, e: ast.InWindow, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        if not left.type.is_temporal:
+            raise self._type_error(
+                e.left, left, "a date or timestamp", "`in last …` is a time window"
             )
-            c = ir.Compare(">=", agg, ir.Const(1, Type.INTEGER))
+        c: ir.Cond
+        if isinstance(e.window, ast.CalendarWindow):
+            c = ir.InPeriod(left, period(e.window))
+        else:
+            c = ir.InLast(left, duration(e.window.duration))
+        return ir.Not(c) if e.negated else c
+
+    def cond_BeforeAfter(self, e: ast.BeforeAfter, ctx: Ctx) -> ir.Cond:
+        left = self.value(e.left, ctx)
+        if not left.type.is_temporal:
+            raise self._type_error(e.left, left, "a date or timestamp", f"`{e.op}` compares times")
+        point = self._const_for(e.point, left, e.left)
+        return self._temporal_cmp("<" if e.op == "before" else ">", left, point)
+
+    def cond_InSegment(self, e: ast.InSegment, ctx: Ctx) -> ir.Cond:
+        return self._in_segment(e, ctx)
+
+    def cond_Did(self, e: ast.Did, ctx: Ctx) -> ir.Cond:
+        if e.then is not None:
+            c = self._sequence(e, e.then, ctx)
             return ir.Not(c) if e.negated else c
-        if isinstance(e, ast.Within):
-            return self._within(e, ctx)
-        if isinstance(e, ast.Sample):
-            return self._sample(e, ctx)
-        if isinstance(e, ast.Rank):
-            if ctx.event is not None:
-                raise err("E304", "`top`/`bottom` cannot be used inside an event condition", e.span)
-            pct = e.percent.value
-            if pct < 0 or pct > 100:
-                raise err(
-                    "E305",
-                    f"a percentage must be between 0% and 100%, not {pct}%",
-                    e.percent.span,
-                    hint="write e.g. `top 20% by spend_365d`",
-                )
-            by = self.value(e.by, ctx)
-            if not by.type.is_numeric:
-                raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")
-            if nested_ranking(by):
-                raise err(
-                    "E319",
-                    "a ranking cannot be computed from a score, another ranking or a segmentation",
-                    e.by.span,
-                    label="already computed over the whole entity",
-                    hint="rank by the plain value instead, e.g. `top 10% by spend_365d`",
-                )
-            per = self._group(e, ctx) if e.per is not None else None
-            return ir.Rank(ir.direction(e.direction), pct, by, per)
-        # A value used as a condition: only a boolean will do.
+        agg = self._aggregate(
+            ast.Aggregate(e.span, "count", e.event, e.event_span, None, None, e.window, e.where),
+            ctx,
+        )
+        c = ir.Compare(">=", agg, ir.Const(1, Type.INTEGER))
+        return ir.Not(c) if e.negated else c
+
+    def cond_Within(self, e: ast.Within, ctx: Ctx) -> ir.Cond:
+        return self._within(e, ctx)
+
+    def cond_Sample(self, e: ast.Sample, ctx: Ctx) -> ir.Cond:
+        return self._sample(e, ctx)
+
+    def cond_Rank(self, e: ast.Rank, ctx: Ctx) -> ir.Cond:
+        if ctx.event is not None:
+            raise err("E304", "`top`/`bottom` cannot be used inside an event condition", e.span)
+        pct = e.percent.value
+        if pct < 0 or pct > 100:
+            raise err(
+                "E305",
+                f"a percentage must be between 0% and 100%, not {pct}%",
+                e.percent.span,
+                hint="write e.g. `top 20% by spend_365d`",
+            )
+        by = self.value(e.by, ctx)
+        if not by.type.is_numeric:
+            raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")
+        if nested_ranking(by):
+            raise err(
+                "E319",
+                "a ranking cannot be computed from a score, another ranking or a segmentation",
+                e.by.span,
+                label="already computed over the whole entity",
+                hint="rank by the plain value instead, e.g. `top 10% by spend_365d`",
+            )
+        per = self._group(e, ctx) if e.per is not None else None
+        return ir.Rank(ir.direction(e.direction), pct, by, per)
+
+    def _cond_of_value(self, e: ast.Expr, ctx: Ctx) -> ir.Cond:
         value = self.value(e, ctx)
         if value.type is Type.BOOLEAN:
             return ir.IsTrue(value)

@@ -40,40 +40,57 @@ class ValuesMixin(ResolverState):
         return v
 
     def _value(self, e: ast.Expr, ctx: Ctx) -> ir.Value:
-        if isinstance(e, ast.Paren):
-            return self.value(e.inner, ctx)
-        if isinstance(e, ast.Number):
-            if isinstance(e.value, int):
-                return ir.Const(e.value, Type.INTEGER)
-            return ir.Const(e.value, Type.NUMBER)
-        if isinstance(e, ast.Name):
-            return self._name(e, ctx)
-        if isinstance(e, ast.FieldRef):
-            return self._field_ref(e, ctx)
-        if isinstance(e, ast.Aggregate):
-            return self._aggregate(e, ctx)
-        if isinstance(e, ast.Score):
-            return self._score(e, ctx)
-        if isinstance(e, ast.Arith):
-            left = self.value(e.left, ctx)
-            right = self.value(e.right, ctx)
-            for side, v in ((e.left, left), (e.right, right)):
-                if not v.type.is_numeric:
-                    raise self._type_error(side, v, "a number", f"`{e.op}` works on numbers")
-            return ir.Arith(ir.arith_op(e.op), left, right)
-        if isinstance(e, ast.Neg):
-            v = self.value(e.operand, ctx)
+        """A value: the ``value_<Node>`` method of the syntax node's class."""
+        visit = getattr(self, "value_" + type(e).__name__, None)
+        if visit is None:
+            return self._not_a_value(e, ctx)
+        out: ir.Value = visit(e, ctx)
+        return out
+
+    def value_Paren(self, e: ast.Paren, ctx: Ctx) -> ir.Value:
+        return self.value(e.inner, ctx)
+
+    def value_Number(self, e: ast.Number, ctx: Ctx) -> ir.Value:
+        if isinstance(e.value, int):
+            return ir.Const(e.value, Type.INTEGER)
+        return ir.Const(e.value, Type.NUMBER)
+
+    def value_Name(self, e: ast.Name, ctx: Ctx) -> ir.Value:
+        return self._name(e, ctx)
+
+    def value_FieldRef(self, e: ast.FieldRef, ctx: Ctx) -> ir.Value:
+        return self._field_ref(e, ctx)
+
+    def value_Aggregate(self, e: ast.Aggregate, ctx: Ctx) -> ir.Value:
+        return self._aggregate(e, ctx)
+
+    def value_Score(self, e: ast.Score, ctx: Ctx) -> ir.Value:
+        return self._score(e, ctx)
+
+    def value_Arith(self, e: ast.Arith, ctx: Ctx) -> ir.Value:
+        left = self.value(e.left, ctx)
+        right = self.value(e.right, ctx)
+        for side, v in ((e.left, left), (e.right, right)):
             if not v.type.is_numeric:
-                raise self._type_error(e.operand, v, "a number", "`-` works on numbers")
-            return ir.Neg(v)
-        if isinstance(e, ast.LiteralExpr):
-            raise err(
-                "E302",
-                f"{show(e.literal)} cannot stand alone here",
-                e.span,
-                label="a value, not a condition",
-                hint='compare something with it, e.g. `country = "US"`',
-            )
+                raise self._type_error(side, v, "a number", f"`{e.op}` works on numbers")
+        return ir.Arith(ir.arith_op(e.op), left, right)
+
+    def value_Neg(self, e: ast.Neg, ctx: Ctx) -> ir.Value:
+        v = self.value(e.operand, ctx)
+        if not v.type.is_numeric:
+            raise self._type_error(e.operand, v, "a number", "`-` works on numbers")
+        return ir.Neg(v)
+
+    def value_LiteralExpr(self, e: ast.LiteralExpr, ctx: Ctx) -> ir.Value:
+        raise err(
+            "E302",
+            f"{show(e.literal)} cannot stand alone here",
+            e.span,
+            label="a value, not a condition",
+            hint='compare something with it, e.g. `country = "US"`',
+        )
+
+    def _not_a_value(self, e: ast.Expr, ctx: Ctx) -> ir.Value:
         raise err(
             "E302",
             "a condition is used where a number is needed",
