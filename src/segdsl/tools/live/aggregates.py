@@ -11,7 +11,7 @@ from typing import Any
 
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
-from segdsl.tools.live.times import back, back_date, midnight, next_change
+from segdsl.tools.live.times import back, back_date, next_change
 from segdsl.tools.live.values import exact
 
 FIXED_DAYS = {"day": 1, "week": 7}
@@ -65,7 +65,7 @@ def count_compare_fn(
                     break
         if m is not None and 1 <= m <= n:
             t = ts[len(ts) - n + m - 1]
-            ctx.mark(midnight(t + delta) if is_date else t + delta)
+            ctx.mark(ctx.midnight(t + delta) if is_date else t + delta)
         return truth
 
     return count_compare
@@ -158,7 +158,7 @@ def window_compare_fn(
         for m, t in enumerate(after):
             if t != truth:
                 leaves = ts[first + m] + delta
-                ctx.mark(leaves if isinstance(leaves, dt.datetime) else midnight(leaves))
+                ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
                 break
         return truth
 
@@ -176,7 +176,7 @@ def _bounds(
         if is_date:
             i = bisect.bisect_right(ts, ctx.today - delta)
             if i < len(ts):
-                ctx.mark(midnight(ts[i] + delta))
+                ctx.mark(ctx.midnight(ts[i] + delta))
         else:
             i = bisect.bisect_right(ts, ctx.now - delta)
             if i < len(ts):
@@ -192,14 +192,14 @@ def _bounds(
     j = len(ts) if near is None else bisect.bisect_right(ts, hi)
     now = ctx.now
     if i < j:
-        ctx.mark_at(next_change(now, ts[i], far))
+        ctx.mark_at(next_change(now, ts[i], far, ctx.zone))
     if i > 0 and far.unit in ("month", "year"):  # calendar steps can fall back a day
-        ctx.mark_at(next_change(now, ts[i - 1], far))
+        ctx.mark_at(next_change(now, ts[i - 1], far, ctx.zone))
     if near is not None:
         if j < len(ts):
-            ctx.mark_at(next_change(now, ts[j], near))
+            ctx.mark_at(next_change(now, ts[j], near, ctx.zone))
         if j > 0 and near.unit in ("month", "year"):
-            ctx.mark_at(next_change(now, ts[j - 1], near))
+            ctx.mark_at(next_change(now, ts[j - 1], near, ctx.zone))
     return i, j
 
 
@@ -314,7 +314,7 @@ def sequence_fn(
             elif not followed:
                 if end <= now:
                     return True
-                ctx.mark(end if isinstance(end, dt.datetime) else midnight(end))
+                ctx.mark(end if isinstance(end, dt.datetime) else ctx.midnight(end))
         return False
 
     return sequence

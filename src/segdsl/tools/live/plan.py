@@ -60,14 +60,12 @@ class Compiler:
         self._ranks_used: list[int] = []
         self._parts: set[str] = set()
         self._entity = catalog.default_entity
-        # A project time zone other than UTC moves every calendar boundary (language.md
-        # §11): until live evaluation follows it, the forms that use time are not live.
-        zone = getattr(catalog, "timezone", None) or getattr(catalog, "time_zone", None)
-        self.zone_reason = (
-            f"the project's time zone ({zone}) is not followed by live evaluation yet"
-            if zone not in (None, "UTC", "Etc/UTC")
-            else ""
-        )
+        # The project's time zone (language.md §11): date(T) and midnights are read there
+        # (Ctx). Months and years on timestamps step on the zone's wall clock, and a date
+        # met by a timestamp is compared on the zone's calendar day: neither is followed
+        # live yet, so those forms are refused in a zone other than UTC.
+        self.zone: str = getattr(catalog, "timezone", "UTC") or "UTC"
+        self.zoned = self.zone not in ("UTC", "Etc/UTC")
 
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
@@ -121,8 +119,8 @@ class Compiler:
     # ---- conditions -----------------------------------------------------------------
     def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
         guard(c)
-        if self.zone_reason and isinstance(c, ir.InLast | ir.Sequence):
-            raise NotLive(self.zone_reason)
+        if self.zoned:
+            self._zone_check(c, ev)
         if isinstance(c, ir.And | ir.Or):
             return connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
@@ -190,6 +188,39 @@ class Compiler:
         if isinstance(c, ir.Sample):
             return self._sample(c, ev)
         raise NotLive(f"`{type(c).__name__}` conditions are not evaluated live yet")
+
+    def _zone_check(self, node: ir.Cond | ir.Value, ev: EventDef | None) -> None:
+        """Refuse, in a zone other than UTC, the forms live evaluation does not follow."""
+        steps: list[tuple[ir.Duration | None, bool]] = []
+        if isinstance(node, ir.InLast):
+            steps.append((node.duration, node.left.type is Type.TIMESTAMP))
+        elif isinstance(node, ir.Ago):
+            steps.append((node.duration, node.point_type is Type.TIMESTAMP))
+        elif isinstance(node, ir.Aggregate):
+            on_ts = self.catalog.events[node.event].timestamp_type is Type.TIMESTAMP
+            steps += [(node.window, on_ts), (node.until, on_ts)]
+        elif isinstance(node, ir.Sequence):
+            on_ts = self.catalog.events[node.first].timestamp_type is Type.TIMESTAMP
+            steps += [(node.window, on_ts), (node.until, on_ts), (node.within, on_ts)]
+        for d, on_ts in steps:
+            if d is not None and on_ts and d.unit in ("month", "year"):
+                raise NotLive(
+                    f"`{d}` on a timestamp in the project's time zone ({self.zone}) is not "
+                    "evaluated live yet (months step on the zone's wall clock)"
+                )
+        sides: tuple[ir.Value, ...] = ()
+        if isinstance(node, ir.Compare):
+            sides = (node.left, node.right)
+        elif isinstance(node, ir.Between):
+            sides = (node.left, node.low, node.high)
+        elif isinstance(node, ir.InValues):
+            sides = (node.left, *node.values)
+        types = {x.type for x in sides}
+        if Type.DATE in types and Type.TIMESTAMP in types:
+            raise NotLive(
+                f"a date met by a timestamp in the project's time zone ({self.zone}) is not "
+                "evaluated live yet"
+            )
 
     def _entity_only(self, ev: EventDef | None, what: str) -> None:
         if ev is not None:
@@ -404,10 +435,8 @@ class Compiler:
 
     def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
         guard(v)
-        if self.zone_reason and (
-            isinstance(v, ir.Aggregate | ir.Ago) or (isinstance(v, ir.Attr) and v.type.is_temporal)
-        ):
-            raise NotLive(self.zone_reason)
+        if self.zoned:
+            self._zone_check(v, ev)
         if isinstance(v, ir.Const):
             value = num(v.value)
             return lambda x: value

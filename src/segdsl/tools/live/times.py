@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from segdsl.semantic.ir import Duration
-from segdsl.semantic.timecalc import shift_months
+from segdsl.semantic.timecalc import UTC, local_to_utc, shift_months
 
 MIDNIGHT = dt.time()
 EPSILON = dt.timedelta(microseconds=1)
@@ -47,14 +47,21 @@ def forward(t: dt.datetime, d: Duration) -> dt.datetime:
     return shift_months(t, months)
 
 
-def next_change(now: dt.datetime, x: dt.datetime | dt.date, d: Duration) -> dt.datetime | None:
+def next_change(
+    now: dt.datetime, x: dt.datetime | dt.date, d: Duration, zone: str = UTC
+) -> dt.datetime | None:
     """The first instant after ``now`` at which the order of ``T − d`` and ``x`` (less,
     equal, greater) can change; ``x`` a timestamp, or a date compared with ``date(T) − d``.
 
     For days and weeks ``T − d`` moves steadily: it meets ``x`` at ``x + d`` and passes
     it a microsecond (a day, on dates) later. Months and years are calendar steps that
     clamp the day (30 June − 4 months is 28 February, and so are 29 and 31 June at the
-    same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one."""
+    same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one.
+
+    On dates the changes happen at midnight in the project's ``zone`` (``date(T)`` is
+    T's date there); on timestamps ``zone`` is not used: days and weeks are exact
+    24-hour steps, and months and years on timestamps in a zone other than UTC are not
+    evaluated live (the plan refuses them)."""
     if isinstance(x, dt.datetime):
         if d.unit in ("day", "week"):
             meet = forward(x, d)
@@ -74,18 +81,19 @@ def next_change(now: dt.datetime, x: dt.datetime | dt.date, d: Duration) -> dt.d
         return None
     today = now.date()
     if d.unit in ("day", "week"):
-        meet = forward(midnight(x), d)
-        for t in (meet, meet + ONE_DAY):
+        meet = forward(midnight(x), d).date()
+        for day in (meet, meet + ONE_DAY):
+            t = local_midnight(day, zone)
             if t > now:
                 return t
         return None
-    first = max(today, forward(midnight(x), d).date() - 4 * ONE_DAY)
+    first = max(today - ONE_DAY, forward(midnight(x), d).date() - 4 * ONE_DAY)
     previous = _order(back_date(first, d), x)
-    for k in range(1, 12):
+    for k in range(1, 13):
         day = first + k * ONE_DAY
         order = _order(back_date(day, d), x)
-        if order != previous and midnight(day) > now:
-            return midnight(day)
+        if order != previous and local_midnight(day, zone) > now:
+            return local_midnight(day, zone)
         previous = order
     return None
 
@@ -96,6 +104,11 @@ def _order(a: dt.date, b: dt.date) -> int:
 
 def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MIDNIGHT)
+
+
+def local_midnight(day: dt.date, zone: str) -> dt.datetime:
+    """The instant (naive UTC) at which ``day`` starts in ``zone``."""
+    return local_to_utc(dt.datetime.combine(day, MIDNIGHT), zone)
 
 
 def span_days(d: Duration) -> int:
