@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from replay import RETAIL, entity_updates, event_stream, retail_utc
+from replay import RETAIL, entity_updates, event_stream
 
 import segdsl
 from segdsl.tools.live import LiveEvaluator
@@ -78,7 +78,3 @@ def replay_and_compare(sample: int | None, root: Path) -> int:
 
 def test_retail_sample_matches_duckdb() -> None:
     assert replay_and_compare(10, RETAIL) > 13 * 50 * 400
-
-
-def test_retail_sample_in_utc_matches_duckdb(tmp_path: Path) -> None:
-    assert replay_and_compare(10, retail_utc(tmp_path)) > 13 * 60 * 400

@@ -7,8 +7,8 @@ import datetime as dt
 from typing import Any
 
 from segdsl.semantic.ir import Duration
-from segdsl.tools.live.state import Log
 from segdsl.semantic.timecalc import UTC, local_date
+from segdsl.tools.live.state import Log
 from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, local_midnight, next_change
 
 

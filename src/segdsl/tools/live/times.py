@@ -81,19 +81,19 @@ def next_change(
         return None
     today = now.date()
     if d.unit in ("day", "week"):
-        meet = forward(midnight(x), d).date()
-        for day in (meet, meet + ONE_DAY):
-            t = local_midnight(day, zone)
+        meet_day = forward(midnight(x), d).date()
+        for on in (meet_day, meet_day + ONE_DAY):
+            t = local_midnight(on, zone)
             if t > now:
                 return t
         return None
     first = max(today - ONE_DAY, forward(midnight(x), d).date() - 4 * ONE_DAY)
     previous = _order(back_date(first, d), x)
     for k in range(1, 13):
-        day = first + k * ONE_DAY
-        order = _order(back_date(day, d), x)
-        if order != previous and local_midnight(day, zone) > now:
-            return local_midnight(day, zone)
+        on = first + k * ONE_DAY
+        order = _order(back_date(on, d), x)
+        if order != previous and local_midnight(on, zone) > now:
+            return local_midnight(on, zone)
         previous = order
     return None
 
