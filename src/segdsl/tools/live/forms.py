@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from segdsl.semantic import ir
+from segdsl.semantic.timecalc import utc_to_local
 from segdsl.tools.live.ctx import Ctx
 
 Fn = Callable[[Any], Any]
@@ -111,6 +112,7 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
     ir.Arith: frozenset({"op", "left", "right"}),
     ir.Neg: frozenset({"operand"}),
     ir.MeasureRef: frozenset({"name", "expr"}),
+    ir.TimePart: frozenset({"part", "event", "column", "stamp_type"}),
     ir.Duration: frozenset({"amount", "unit"}),
 }
 UNITS = frozenset({"day", "week", "month", "year"})
@@ -124,7 +126,6 @@ NOT_YET = {
     "evaluated live yet",
     "period": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
     "evaluated live yet",
-    "TimePart": "`day_of_week` and `hour_of_day` are not evaluated live yet",
 }
 
 
@@ -190,3 +191,21 @@ def sample_fn(c: ir.Sample) -> Fn:
         return int(hashlib.md5(text).hexdigest()[:8], 16) < threshold
 
     return sample
+
+
+def time_part_fn(part: str, column: str, zone: str) -> Fn:
+    """``day_of_week`` (1 = Monday … 7 = Sunday) or ``hour_of_day`` of an event's time in
+    the project's zone, as the SQL reads it (sql/timeparts.py): a timestamp (naive UTC)
+    is moved to the zone's wall clock; a date is a calendar day (no zone)."""
+    hour = part == "hour_of_day"
+
+    def time_part(row: Any) -> Any:
+        stamp = row.get(column)
+        if stamp is None:
+            return None
+        if isinstance(stamp, dt.datetime):
+            local = utc_to_local(stamp, zone)
+            return local.hour if hour else local.isoweekday()
+        return None if hour else stamp.isoweekday()
+
+    return time_part

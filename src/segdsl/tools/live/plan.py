@@ -40,6 +40,7 @@ from segdsl.tools.live.forms import (
     connect,
     guard,
     sample_fn,
+    time_part_fn,
     within_fn,
 )
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
@@ -452,6 +453,10 @@ class Compiler:
             return lambda row: row.get(column)
         if isinstance(v, ir.MeasureRef):
             return self.value(v.expr, ev)
+        if isinstance(v, ir.TimePart):
+            if ev is None:
+                raise NotLive(f"`{v.part}` outside an event condition")
+            return time_part_fn(v.part, v.column, self.zone)
         if isinstance(v, ir.Neg):
             inner = self.value(v.operand, ev)
 
