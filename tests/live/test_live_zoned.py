@@ -22,7 +22,9 @@ from segdsl.tools.live import LiveEvaluator
 
 def instants(zone: str) -> list[dt.datetime]:
     out: set[dt.datetime] = set()
-    for local in (*ZONED_AS_OF, *ZONED_AS_OF_MORE):
+    # period starts (month, quarter, year; Mondays are among ZONED_AS_OF) in the zone
+    starts = ("2026-06-01", "2026-07-01", "2026-08-01", "2026-10-01", "2027-01-01")
+    for local in (*ZONED_AS_OF, *ZONED_AS_OF_MORE, *starts):
         t = zoned_instant(zone, local)
         out |= {t, t - dt.timedelta(microseconds=1)}
     # the switch hours themselves (01:00 UTC in Berlin, 07:00 / 06:00 UTC in New York)
@@ -45,7 +47,10 @@ def test_exact_segments_in_a_zone_match_duckdb(zone: str, duck: Any) -> None:
     for entity, key, attrs in entity_updates(edge_data.TABLES, project.catalog):
         live.apply_attributes(key, attrs, entity)
     exact = [p for p in live.plans if p.mode == "exact"]
-    assert len(exact) > 100
+    assert len(exact) > 200
+    # calendar windows and time parts are among them
+    texts = " ".join(p.reason for p in exact)
+    assert "`in this" in texts and "`in previous" in texts and " in previous" in texts
     events = event_stream(edge_data.TABLES, project.catalog)
     i = 0
     for at in instants(zone):

@@ -11,7 +11,7 @@ from typing import Any
 
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
-from segdsl.tools.live.times import back, back_date, next_change
+from segdsl.tools.live.times import back, back_date, next_change, period_bounds
 from segdsl.tools.live.values import exact
 
 FIXED_DAYS = {"day": 1, "week": 7}
@@ -206,7 +206,7 @@ def _bounds(
 def aggregate_fn(
     a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
 ) -> Callable[[Ctx], Any]:
-    func, far, near = a.func, a.window, a.until
+    func, far, near, period = a.func, a.window, a.until, a.period
     # first/last of a field, most_frequent: read from the log, which keeps every event
     # when there is no window (LogSpec.keep_all), so there is no summary to fold in
     field_value = func == "most_frequent" or (func in ("first", "last") and a.field is not None)
@@ -219,8 +219,13 @@ def aggregate_fn(
             summary = None
         else:
             ts, vals = log.ts, log.vals
-            summary = log.summary if far is None else None
-        if far is not None:
+            summary = log.summary if far is None and period is None else None
+        if period is not None:
+            lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
+            ctx.mark(following)
+            i = bisect.bisect_left(ts, lo)
+            j = bisect.bisect_right(ts, hi) if inc else bisect.bisect_left(ts, hi)
+        elif far is not None:
             i, j = _bounds(ctx, ts, far, near, is_date)
         else:
             i, j = 0, len(ts)

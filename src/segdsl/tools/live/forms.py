@@ -85,7 +85,10 @@ def connect(parts: list[Fn], conj: bool) -> Fn:
 # another field with a non-default value (a form added to the language later) is
 # reported as not live rather than evaluated without it.
 KNOWN_FIELDS: dict[type, frozenset[str]] = {
-    ir.Aggregate: frozenset({"func", "event", "field", "window", "where", "result_type", "until"}),
+    ir.Aggregate: frozenset(
+        {"func", "event", "field", "window", "where", "result_type", "until", "period"}
+    ),
+    ir.InPeriod: frozenset({"left", "period"}),
     ir.Sequence: frozenset(
         {"first", "window", "until", "first_where", "absent", "second", "within", "second_where"}
     ),

@@ -44,7 +44,7 @@ from segdsl.tools.live.forms import (
     within_fn,
 )
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
-from segdsl.tools.live.times import back, back_date
+from segdsl.tools.live.times import back, back_date, period_bounds, period_span
 from segdsl.tools.live.values import exact, num
 
 
@@ -177,6 +177,8 @@ class Compiler:
             return has
         if isinstance(c, ir.InLast):
             return self._in_last(c, ev)
+        if isinstance(c, ir.InPeriod):
+            return self._in_period(c, ev)
         if isinstance(c, ir.IsTrue):
             fx = self.value(c.value, ev)
             return lambda x: fx(x) is True
@@ -372,6 +374,26 @@ class Compiler:
         del on_date
         return in_last
 
+    def _in_period(self, c: ir.InPeriod, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, f"`in {c.period}` on the event's own time")
+        fx = self.value(c.left, ev)
+        p, on_date = c.period, c.left.type is Type.DATE
+        zone = self.zone
+        self._parts.add(f"`in {p}`")
+
+        def in_period(ctx: Ctx) -> bool:
+            v = fx(ctx)
+            if v is None:
+                return False
+            lo, hi, inc, following = period_bounds(ctx.now, p, zone, on_date)
+            ctx.mark(following)
+            if inc:  # `in this UNIT`: a value after T enters when T reaches it
+                ctx.mark(v if isinstance(v, dt.datetime) else ctx.midnight(v))
+                return bool(lo <= v <= hi)
+            return bool(lo <= v < hi)
+
+        return in_period
+
     def _rank(self, c: ir.Rank, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a ranking")
         by = self.value(c.by, ev)
@@ -473,7 +495,9 @@ class Compiler:
             if v.func not in (*known, "most_frequent"):
                 raise NotLive(f"`{v.func}` is not evaluated live yet")
             spec = self.log(v.event, v.where)
-            if v.window is not None:
+            if v.period is not None:
+                spec.spans.append(period_span(v.period))
+            elif v.window is not None:
                 spec.spans.append(v.window)
             else:
                 spec.unwindowed = True
@@ -486,6 +510,8 @@ class Compiler:
                     # values of events without a window: the log keeps every event
                     spec.keep_all = True
             window = "" if v.window is None else f" in {v.window}"
+            if v.period is not None:
+                window = f" in {v.period}"
             self._parts.add(f"{v.event}{window}")
             return aggregate_fn(v, spec.id, fi, spec.is_date, self.slot(v))
         if isinstance(v, ir.Ago):

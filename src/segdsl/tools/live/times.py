@@ -15,8 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from segdsl.semantic.ir import Duration
-from segdsl.semantic.timecalc import UTC, local_to_utc, shift_months
+from segdsl.semantic.ir import Duration, Period
+from segdsl.semantic.timecalc import (
+    UTC,
+    local_date,
+    local_to_utc,
+    period_dates,
+    period_instants,
+    period_start_date,
+    periods_back,
+    shift_months,
+)
 
 MIDNIGHT = dt.time()
 EPSILON = dt.timedelta(microseconds=1)
@@ -109,6 +118,33 @@ def midnight(day: dt.date) -> dt.datetime:
 def local_midnight(day: dt.date, zone: str) -> dt.datetime:
     """The instant (naive UTC) at which ``day`` starts in ``zone``."""
     return local_to_utc(dt.datetime.combine(day, MIDNIGHT), zone)
+
+
+def period_bounds(
+    now: dt.datetime, p: Period, zone: str, on_date: bool
+) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date, bool, dt.datetime]:
+    """A calendar window at ``now`` exactly as the batch compiler computes it
+    (timecalc.period_dates / period_instants): ``(start, end, end_included, next)``,
+    ``start ≤ x`` and ``x ≤ end`` (or ``x < end``); ``next`` is the instant the next
+    period begins in ``zone`` — until then the bounds stay (``in this UNIT``'s end is
+    ``T`` itself: a value enters when ``T`` reaches it)."""
+    start_day = period_start_date(local_date(now, zone), p.unit)
+    following = local_midnight(periods_back(start_day, p.unit, -1), zone)
+    lo: dt.datetime | dt.date
+    hi: dt.datetime | dt.date
+    if on_date:
+        lo, hi, inc = period_dates(now, p, zone)
+    else:
+        lo, hi, inc = period_instants(now, p, zone)
+    return lo, hi, inc, following
+
+
+def period_span(p: Period) -> Duration:
+    """How far back a calendar window can reach, as a duration (for a log's horizon)."""
+    if p.unit == "quarter":
+        return Duration(3 * (p.previous + 1), "month")
+    unit = {"day": "day", "week": "week", "year": "year"}.get(p.unit, "month")
+    return Duration(p.previous + 1, unit)  # type: ignore[arg-type]
 
 
 def span_days(d: Duration) -> int:
