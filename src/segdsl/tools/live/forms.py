@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from segdsl.catalog import Catalog
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
 from segdsl.semantic.timecalc import utc_to_local
 from segdsl.tools.live.ctx import Ctx
@@ -212,3 +214,39 @@ def time_part_fn(part: str, column: str, zone: str) -> Fn:
         return None if hour else stamp.isoweekday()
 
     return time_part
+
+
+def zone_check(node: ir.Cond | ir.Value, catalog: Catalog, zone: str) -> None:
+    """Raise NotLive, in a zone other than UTC, for the forms live evaluation does not
+    follow there yet: months and years on timestamps (they step on the zone's wall
+    clock) and a date met by a timestamp (compared on the zone's calendar day)."""
+    steps: list[tuple[ir.Duration | None, bool]] = []
+    if isinstance(node, ir.InLast):
+        steps.append((node.duration, node.left.type is Type.TIMESTAMP))
+    elif isinstance(node, ir.Ago):
+        steps.append((node.duration, node.point_type is Type.TIMESTAMP))
+    elif isinstance(node, ir.Aggregate):
+        on_ts = catalog.events[node.event].timestamp_type is Type.TIMESTAMP
+        steps += [(node.window, on_ts), (node.until, on_ts)]
+    elif isinstance(node, ir.Sequence):
+        on_ts = catalog.events[node.first].timestamp_type is Type.TIMESTAMP
+        steps += [(node.window, on_ts), (node.until, on_ts), (node.within, on_ts)]
+    for d, on_ts in steps:
+        if d is not None and on_ts and d.unit in ("month", "year"):
+            raise NotLive(
+                f"`{d}` on a timestamp in the project's time zone ({zone}) is not "
+                "evaluated live yet (months step on the zone's wall clock)"
+            )
+    sides: tuple[ir.Value, ...] = ()
+    if isinstance(node, ir.Compare):
+        sides = (node.left, node.right)
+    elif isinstance(node, ir.Between):
+        sides = (node.left, node.low, node.high)
+    elif isinstance(node, ir.InValues):
+        sides = (node.left, *node.values)
+    types = {x.type for x in sides}
+    if Type.DATE in types and Type.TIMESTAMP in types:
+        raise NotLive(
+            f"a date met by a timestamp in the project's time zone ({zone}) is not "
+            "evaluated live yet"
+        )

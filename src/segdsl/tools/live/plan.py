@@ -42,6 +42,7 @@ from segdsl.tools.live.forms import (
     sample_fn,
     time_part_fn,
     within_fn,
+    zone_check,
 )
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.times import back, back_date, period_bounds, period_span
@@ -194,36 +195,8 @@ class Compiler:
 
     def _zone_check(self, node: ir.Cond | ir.Value, ev: EventDef | None) -> None:
         """Refuse, in a zone other than UTC, the forms live evaluation does not follow."""
-        steps: list[tuple[ir.Duration | None, bool]] = []
-        if isinstance(node, ir.InLast):
-            steps.append((node.duration, node.left.type is Type.TIMESTAMP))
-        elif isinstance(node, ir.Ago):
-            steps.append((node.duration, node.point_type is Type.TIMESTAMP))
-        elif isinstance(node, ir.Aggregate):
-            on_ts = self.catalog.events[node.event].timestamp_type is Type.TIMESTAMP
-            steps += [(node.window, on_ts), (node.until, on_ts)]
-        elif isinstance(node, ir.Sequence):
-            on_ts = self.catalog.events[node.first].timestamp_type is Type.TIMESTAMP
-            steps += [(node.window, on_ts), (node.until, on_ts), (node.within, on_ts)]
-        for d, on_ts in steps:
-            if d is not None and on_ts and d.unit in ("month", "year"):
-                raise NotLive(
-                    f"`{d}` on a timestamp in the project's time zone ({self.zone}) is not "
-                    "evaluated live yet (months step on the zone's wall clock)"
-                )
-        sides: tuple[ir.Value, ...] = ()
-        if isinstance(node, ir.Compare):
-            sides = (node.left, node.right)
-        elif isinstance(node, ir.Between):
-            sides = (node.left, node.low, node.high)
-        elif isinstance(node, ir.InValues):
-            sides = (node.left, *node.values)
-        types = {x.type for x in sides}
-        if Type.DATE in types and Type.TIMESTAMP in types:
-            raise NotLive(
-                f"a date met by a timestamp in the project's time zone ({self.zone}) is not "
-                "evaluated live yet"
-            )
+        del ev
+        zone_check(node, self.catalog, self.zone)
 
     def _entity_only(self, ev: EventDef | None, what: str) -> None:
         if ev is not None:
