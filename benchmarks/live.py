@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RETAIL = ROOT / "examples" / "retail"
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "live")]
 
-from replay import entity_updates, event_stream, retail_utc  # noqa: E402
+from replay import entity_updates, event_stream  # noqa: E402
 
 import segdsl  # noqa: E402
 from segdsl.tools.live import LiveEvaluator  # noqa: E402
@@ -75,13 +75,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=60_000)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(args, retail_utc(Path(tmp)))
+    run(args, RETAIL)
 
 
 def run(args: argparse.Namespace, root: Path) -> None:
-    """On a copy of examples/retail with the time zone left at UTC (live evaluation does
-    not follow a project time zone yet: docs/live.md)."""
+    """On examples/retail, in its time zone (Europe/Berlin)."""
     project = segdsl.load_project(root)
     data = tables()
     updates = entity_updates(data, project.catalog)

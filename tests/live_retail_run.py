@@ -9,13 +9,11 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "live")]
 
-import tempfile  # noqa: E402
 
-from replay import retail_utc  # noqa: E402
+from replay import RETAIL  # noqa: E402
 from test_live_retail import replay_and_compare  # noqa: E402
 
 if __name__ == "__main__":
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        n = replay_and_compare(None, retail_utc(Path(tmp)))
+    n = replay_and_compare(None, RETAIL)
     print(f"{n:,} memberships compared, 0 differences, {time.perf_counter() - start:.1f} s")

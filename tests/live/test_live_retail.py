@@ -1,7 +1,9 @@
-"""Parity on examples/retail (in UTC: see replay.retail_utc): a sample of customers (every tenth key, with all of their
-events, about 23,000) replayed through the live evaluator in time order, compared with
-DuckDB's batch evaluation (``Project.evaluate``) at instants around the data's end and
-after time-only expiries. ``tests/live_retail_run.py`` replays every customer."""
+"""Parity on examples/retail, in its time zone (Europe/Berlin): a sample of customers
+(every tenth key, with all of their events, about 23,000) replayed through the live
+evaluator in time order, compared with DuckDB's batch evaluation (``Project.evaluate``)
+at instants around both 2026 switches of summer time (local midnights of the 23- and
+25-hour days, the hour of the switch), around the data's end and after time-only
+expiries. ``tests/live_retail_run.py`` replays every customer."""
 
 from __future__ import annotations
 
@@ -10,16 +12,26 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from replay import RETAIL, entity_updates, event_stream, retail_utc
+from replay import RETAIL, entity_updates, event_stream
 
 import segdsl
 from segdsl.tools.live import LiveEvaluator
 
+# naive UTC; Berlin is UTC+1 in winter, UTC+2 in summer (switches 2026-03-29 and
+# 2026-10-25 at 01:00 UTC)
 INSTANTS = [
     dt.datetime(2025, 11, 30, 12),
-    dt.datetime(2026, 6, 30),
+    dt.datetime(2026, 3, 28, 23),  # 29 March 00:00 in Berlin: the 23-hour day begins
+    dt.datetime(2026, 3, 29, 1, 30),  # just after the switch to summer time
+    dt.datetime(2026, 3, 29, 22),  # 30 March 00:00 in Berlin
+    dt.datetime(2026, 6, 29, 21, 59, 59),  # a second before 30 June in Berlin
+    dt.datetime(2026, 6, 29, 22),  # 30 June 00:00 in Berlin (still 29 June in UTC)
     dt.datetime(2026, 7, 2, 6),
     dt.datetime(2026, 8, 15),
+    dt.datetime(2026, 10, 24, 22),  # 25 October 00:00 in Berlin: the 25-hour day begins
+    dt.datetime(2026, 10, 25, 0, 30),  # the first 02:30 in Berlin (summer time)
+    dt.datetime(2026, 10, 25, 1, 30),  # the second 02:30 (winter time)
+    dt.datetime(2026, 10, 25, 23),  # 26 October 00:00 in Berlin
     dt.datetime(2027, 1, 1),
 ]
 
@@ -64,5 +76,5 @@ def replay_and_compare(sample: int | None, root: Path) -> int:
     return compared
 
 
-def test_retail_sample_matches_duckdb(tmp_path: Path) -> None:
-    assert replay_and_compare(10, retail_utc(tmp_path)) > 5 * 50 * 400
+def test_retail_sample_matches_duckdb() -> None:
+    assert replay_and_compare(10, RETAIL) > 13 * 50 * 400

@@ -11,7 +11,7 @@ from typing import Any
 
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
-from segdsl.tools.live.times import back, back_date, midnight, next_change
+from segdsl.tools.live.times import back, back_date, next_change, period_bounds
 from segdsl.tools.live.values import exact
 
 FIXED_DAYS = {"day": 1, "week": 7}
@@ -65,7 +65,7 @@ def count_compare_fn(
                     break
         if m is not None and 1 <= m <= n:
             t = ts[len(ts) - n + m - 1]
-            ctx.mark(midnight(t + delta) if is_date else t + delta)
+            ctx.mark(ctx.midnight(t + delta) if is_date else t + delta)
         return truth
 
     return count_compare
@@ -158,7 +158,7 @@ def window_compare_fn(
         for m, t in enumerate(after):
             if t != truth:
                 leaves = ts[first + m] + delta
-                ctx.mark(leaves if isinstance(leaves, dt.datetime) else midnight(leaves))
+                ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
                 break
         return truth
 
@@ -176,7 +176,7 @@ def _bounds(
         if is_date:
             i = bisect.bisect_right(ts, ctx.today - delta)
             if i < len(ts):
-                ctx.mark(midnight(ts[i] + delta))
+                ctx.mark(ctx.midnight(ts[i] + delta))
         else:
             i = bisect.bisect_right(ts, ctx.now - delta)
             if i < len(ts):
@@ -192,21 +192,21 @@ def _bounds(
     j = len(ts) if near is None else bisect.bisect_right(ts, hi)
     now = ctx.now
     if i < j:
-        ctx.mark_at(next_change(now, ts[i], far))
+        ctx.mark_at(next_change(now, ts[i], far, ctx.zone))
     if i > 0 and far.unit in ("month", "year"):  # calendar steps can fall back a day
-        ctx.mark_at(next_change(now, ts[i - 1], far))
+        ctx.mark_at(next_change(now, ts[i - 1], far, ctx.zone))
     if near is not None:
         if j < len(ts):
-            ctx.mark_at(next_change(now, ts[j], near))
+            ctx.mark_at(next_change(now, ts[j], near, ctx.zone))
         if j > 0 and near.unit in ("month", "year"):
-            ctx.mark_at(next_change(now, ts[j - 1], near))
+            ctx.mark_at(next_change(now, ts[j - 1], near, ctx.zone))
     return i, j
 
 
 def aggregate_fn(
     a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
 ) -> Callable[[Ctx], Any]:
-    func, far, near = a.func, a.window, a.until
+    func, far, near, period = a.func, a.window, a.until, a.period
     # first/last of a field, most_frequent: read from the log, which keeps every event
     # when there is no window (LogSpec.keep_all), so there is no summary to fold in
     field_value = func == "most_frequent" or (func in ("first", "last") and a.field is not None)
@@ -219,8 +219,13 @@ def aggregate_fn(
             summary = None
         else:
             ts, vals = log.ts, log.vals
-            summary = log.summary if far is None else None
-        if far is not None:
+            summary = log.summary if far is None and period is None else None
+        if period is not None:
+            lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
+            ctx.mark(following)
+            i = bisect.bisect_left(ts, lo)
+            j = bisect.bisect_right(ts, hi) if inc else bisect.bisect_left(ts, hi)
+        elif far is not None:
             i, j = _bounds(ctx, ts, far, near, is_date)
         else:
             i, j = 0, len(ts)
@@ -314,7 +319,7 @@ def sequence_fn(
             elif not followed:
                 if end <= now:
                     return True
-                ctx.mark(end if isinstance(end, dt.datetime) else midnight(end))
+                ctx.mark(end if isinstance(end, dt.datetime) else ctx.midnight(end))
         return False
 
     return sequence

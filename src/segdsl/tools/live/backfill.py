@@ -23,6 +23,7 @@ from sqlglot import exp
 from segdsl.catalog.types import Type
 from segdsl.engines.base import Session
 from segdsl.engines.sources import connect_engine
+from segdsl.semantic.timecalc import local_date
 from segdsl.sql.compiler import col, literal, table_ref, to_sql
 from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.specs import LogSpec
@@ -82,7 +83,7 @@ def _log(live: LiveEvaluator, spec: LogSpec, session: Session, as_of: dt.datetim
     ev = catalog.events[spec.event]
     is_date = ev.timestamp_type is Type.DATE
     d = session.dialect
-    now: Any = as_of.date() if is_date else as_of
+    now: Any = local_date(as_of, catalog.timezone) if is_date else as_of
     ts_type = Type.DATE if is_date else Type.TIMESTAMP
     fields = list(ev.fields.values())
     kept = [next(f for f in fields if f.column == c) for c in spec.fields]
@@ -97,7 +98,7 @@ def _log(live: LiveEvaluator, spec: LogSpec, session: Session, as_of: dt.datetim
     edge: Any = None
     if spec.horizon is not None:
         edge = as_of - spec.horizon
-        edge = edge.date() if is_date else edge
+        edge = live.fold_edge(edge, is_date)
     distinct = tuple(spec.distinct)
 
     def rows(extra: list[exp.Expr]) -> list[tuple[Any, ...]]:

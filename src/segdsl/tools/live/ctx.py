@@ -7,15 +7,16 @@ import datetime as dt
 from typing import Any
 
 from segdsl.semantic.ir import Duration
+from segdsl.semantic.timecalc import UTC, local_date
 from segdsl.tools.live.state import Log
-from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, midnight, next_change
+from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, local_midnight, next_change
 
 
 class Ctx:
     """One profile at one instant. ``cache`` holds each aggregate's (value, wake) for
     this instant; ``wake`` is lowered by every time-dependent part looked at."""
 
-    __slots__ = ("attrs", "cache", "cutoffs", "key", "logs", "now", "today", "wake")
+    __slots__ = ("attrs", "cache", "cutoffs", "key", "logs", "now", "today", "wake", "zone")
 
     def __init__(
         self,
@@ -24,15 +25,21 @@ class Ctx:
         logs: dict[int, Log],
         now: dt.datetime,
         cutoffs: dict[int, dict[Any, Any]],
+        zone: str = UTC,
     ) -> None:
         self.key = key
         self.attrs = attrs
         self.logs = logs
         self.now = now
-        self.today = now.date()
+        self.zone = zone
+        self.today = local_date(now, zone)  # date(T) in the project's zone
         self.cutoffs = cutoffs
         self.cache: dict[int, tuple[Any, dt.datetime]] = {}
         self.wake = FAR_FUTURE
+
+    def midnight(self, day: dt.date) -> dt.datetime:
+        """The instant ``day`` starts in the project's zone."""
+        return local_midnight(day, self.zone)
 
     def mark(self, instant: dt.datetime) -> None:
         if self.now < instant < self.wake:
@@ -57,23 +64,23 @@ def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool, which: str = "bot
         meet = which == "meet"
         if on_date:
             day = x.date() if isinstance(x, dt.datetime) else x
-            ctx.mark(midnight(day if meet else day + ONE_DAY) + span)
+            ctx.mark(ctx.midnight((day if meet else day + ONE_DAY) + span))
         elif isinstance(x, dt.datetime):
             ctx.mark((x if meet else x + EPSILON) + span)
         else:  # a date met by a timestamp: compared on the calendar day
-            ctx.mark(midnight(x if meet else x + ONE_DAY) + span)
+            ctx.mark(ctx.midnight((x if meet else x + ONE_DAY) + span))
         return
     if on_date:
         day = x.date() if isinstance(x, dt.datetime) else x
-        ctx.mark_at(next_change(ctx.now, day, d))
+        ctx.mark_at(next_change(ctx.now, day, d, ctx.zone))
     elif isinstance(x, dt.datetime):
         ctx.mark_at(next_change(ctx.now, x, d))
     else:  # a date met by a timestamp: compared on the calendar day
-        ctx.mark_at(next_change(ctx.now, midnight(x), d))
-        ctx.mark_at(next_change(ctx.now, midnight(x + ONE_DAY), d))
+        ctx.mark_at(next_change(ctx.now, ctx.midnight(x), d))
+        ctx.mark_at(next_change(ctx.now, ctx.midnight(x + ONE_DAY), d))
 
 
 def mark_in_last(ctx: Ctx, x: Any, d: Duration) -> None:
     """``T − d < x ≤ T``: enters when ``T`` reaches ``x``, leaves when ``T − d`` does."""
-    ctx.mark(x if isinstance(x, dt.datetime) else midnight(x))
-    ctx.mark_at(next_change(ctx.now, x, d))
+    ctx.mark(x if isinstance(x, dt.datetime) else ctx.midnight(x))
+    ctx.mark_at(next_change(ctx.now, x, d, ctx.zone))

@@ -25,7 +25,7 @@ from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.plan import Compiler
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
-from segdsl.tools.live.times import FAR_FUTURE, iso, midnight
+from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight
 from segdsl.tools.live.values import BadValue, coerce
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class LiveEvaluator:
     def __init__(self, project: Project, names: Sequence[str] | None = None) -> None:
         self.project = project
         self.catalog = project.catalog
+        # The project's time zone (language.md §11): date(T) and midnights are read there.
+        self.zone: str = self.catalog.timezone
         compiler = Compiler(self.catalog)
         segments = project.select(names)
         self.plans: list[SegmentPlan] = [compiler.segment(s) for s in segments]
@@ -222,7 +224,8 @@ class LiveEvaluator:
             except BadValue as exc:
                 raise input_error("V005", f"field `{name}` of `{kind}`: {exc}") from None
         row[ev.timestamp] = stamp
-        instant = midnight(stamp) if is_date else stamp
+        # a date-stamped event counts once its day has begun in the project's zone
+        instant = local_midnight(stamp, self.zone) if is_date else stamp
         assert isinstance(instant, dt.datetime)
         is_new = (ev.entity, key) not in self.profiles
         p = self.profile(ev.entity, key)
@@ -246,7 +249,7 @@ class LiveEvaluator:
                 log = p.logs[spec.id] = Log()
             horizon = spec.horizon
             if horizon is not None:
-                edge = self._edge(self.clock - horizon, spec.is_date)
+                edge = self.fold_edge(self.clock - horizon, spec.is_date)
                 if stamp <= edge:
                     if spec.unwindowed:
                         log.fold_one(stamp, values, tuple(spec.distinct))
@@ -318,14 +321,16 @@ class LiveEvaluator:
         return spec.by(ctx)
 
     # ---- internals ------------------------------------------------------------------
-    @staticmethod
-    def _edge(t: dt.datetime, is_date: bool) -> Stamp:
-        return t.date() if is_date else t
+    def fold_edge(self, t: dt.datetime, is_date: bool) -> Stamp:
+        if not is_date:
+            return t
+        # a day earlier than T's date in any zone: folding keeps at least the horizon
+        return (t - ONE_DAY).date() if self.zone != "UTC" else t.date()
 
     def _evaluate(self, p: Profile, plans: list[SegmentPlan], now: dt.datetime) -> list[Change]:
         if not plans:
             return []
-        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs)
+        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone)
         changes: list[Change] = []
         before = p.wake()
         members, wakes = p.members, p.wakes
@@ -358,7 +363,7 @@ class LiveEvaluator:
             horizon = spec.horizon
             if log is None or horizon is None or not log.ts:
                 continue
-            edge = self._edge(now - horizon, spec.is_date)
+            edge = self.fold_edge(now - horizon, spec.is_date)
             if log.ts[0] <= edge:
                 log.fold(edge, spec.unwindowed, tuple(spec.distinct))
 

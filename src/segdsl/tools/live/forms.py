@@ -13,7 +13,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from segdsl.catalog import Catalog
+from segdsl.catalog.types import Type
 from segdsl.semantic import ir
+from segdsl.semantic.timecalc import utc_to_local
 from segdsl.tools.live.ctx import Ctx
 
 Fn = Callable[[Any], Any]
@@ -84,7 +87,10 @@ def connect(parts: list[Fn], conj: bool) -> Fn:
 # another field with a non-default value (a form added to the language later) is
 # reported as not live rather than evaluated without it.
 KNOWN_FIELDS: dict[type, frozenset[str]] = {
-    ir.Aggregate: frozenset({"func", "event", "field", "window", "where", "result_type", "until"}),
+    ir.Aggregate: frozenset(
+        {"func", "event", "field", "window", "where", "result_type", "until", "period"}
+    ),
+    ir.InPeriod: frozenset({"left", "period"}),
     ir.Sequence: frozenset(
         {"first", "window", "until", "first_where", "absent", "second", "within", "second_where"}
     ),
@@ -111,6 +117,7 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
     ir.Arith: frozenset({"op", "left", "right"}),
     ir.Neg: frozenset({"operand"}),
     ir.MeasureRef: frozenset({"name", "expr"}),
+    ir.TimePart: frozenset({"part", "event", "column", "stamp_type"}),
     ir.Duration: frozenset({"amount", "unit"}),
 }
 UNITS = frozenset({"day", "week", "month", "year"})
@@ -124,7 +131,6 @@ NOT_YET = {
     "evaluated live yet",
     "period": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
     "evaluated live yet",
-    "TimePart": "`day_of_week` and `hour_of_day` are not evaluated live yet",
 }
 
 
@@ -190,3 +196,57 @@ def sample_fn(c: ir.Sample) -> Fn:
         return int(hashlib.md5(text).hexdigest()[:8], 16) < threshold
 
     return sample
+
+
+def time_part_fn(part: str, column: str, zone: str) -> Fn:
+    """``day_of_week`` (1 = Monday … 7 = Sunday) or ``hour_of_day`` of an event's time in
+    the project's zone, as the SQL reads it (sql/timeparts.py): a timestamp (naive UTC)
+    is moved to the zone's wall clock; a date is a calendar day (no zone)."""
+    hour = part == "hour_of_day"
+
+    def time_part(row: Any) -> Any:
+        stamp = row.get(column)
+        if stamp is None:
+            return None
+        if isinstance(stamp, dt.datetime):
+            local = utc_to_local(stamp, zone)
+            return local.hour if hour else local.isoweekday()
+        return None if hour else stamp.isoweekday()
+
+    return time_part
+
+
+def zone_check(node: ir.Cond | ir.Value, catalog: Catalog, zone: str) -> None:
+    """Raise NotLive, in a zone other than UTC, for the forms live evaluation does not
+    follow there yet: months and years on timestamps (they step on the zone's wall
+    clock) and a date met by a timestamp (compared on the zone's calendar day)."""
+    steps: list[tuple[ir.Duration | None, bool]] = []
+    if isinstance(node, ir.InLast):
+        steps.append((node.duration, node.left.type is Type.TIMESTAMP))
+    elif isinstance(node, ir.Ago):
+        steps.append((node.duration, node.point_type is Type.TIMESTAMP))
+    elif isinstance(node, ir.Aggregate):
+        on_ts = catalog.events[node.event].timestamp_type is Type.TIMESTAMP
+        steps += [(node.window, on_ts), (node.until, on_ts)]
+    elif isinstance(node, ir.Sequence):
+        on_ts = catalog.events[node.first].timestamp_type is Type.TIMESTAMP
+        steps += [(node.window, on_ts), (node.until, on_ts), (node.within, on_ts)]
+    for d, on_ts in steps:
+        if d is not None and on_ts and d.unit in ("month", "year"):
+            raise NotLive(
+                f"`{d}` on a timestamp in the project's time zone ({zone}) is not "
+                "evaluated live yet (months step on the zone's wall clock)"
+            )
+    sides: tuple[ir.Value, ...] = ()
+    if isinstance(node, ir.Compare):
+        sides = (node.left, node.right)
+    elif isinstance(node, ir.Between):
+        sides = (node.left, node.low, node.high)
+    elif isinstance(node, ir.InValues):
+        sides = (node.left, *node.values)
+    types = {x.type for x in sides}
+    if Type.DATE in types and Type.TIMESTAMP in types:
+        raise NotLive(
+            f"a date met by a timestamp in the project's time zone ({zone}) is not "
+            "evaluated live yet"
+        )

@@ -40,10 +40,12 @@ from segdsl.tools.live.forms import (
     connect,
     guard,
     sample_fn,
+    time_part_fn,
     within_fn,
+    zone_check,
 )
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
-from segdsl.tools.live.times import back, back_date
+from segdsl.tools.live.times import back, back_date, period_bounds, period_span
 from segdsl.tools.live.values import exact, num
 
 
@@ -60,14 +62,12 @@ class Compiler:
         self._ranks_used: list[int] = []
         self._parts: set[str] = set()
         self._entity = catalog.default_entity
-        # A project time zone other than UTC moves every calendar boundary (language.md
-        # §11): until live evaluation follows it, the forms that use time are not live.
-        zone = getattr(catalog, "timezone", None) or getattr(catalog, "time_zone", None)
-        self.zone_reason = (
-            f"the project's time zone ({zone}) is not followed by live evaluation yet"
-            if zone not in (None, "UTC", "Etc/UTC")
-            else ""
-        )
+        # The project's time zone (language.md §11): date(T) and midnights are read there
+        # (Ctx). Months and years on timestamps step on the zone's wall clock, and a date
+        # met by a timestamp is compared on the zone's calendar day: neither is followed
+        # live yet, so those forms are refused in a zone other than UTC.
+        self.zone: str = getattr(catalog, "timezone", "UTC") or "UTC"
+        self.zoned = self.zone not in ("UTC", "Etc/UTC")
 
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
@@ -121,8 +121,8 @@ class Compiler:
     # ---- conditions -----------------------------------------------------------------
     def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
         guard(c)
-        if self.zone_reason and isinstance(c, ir.InLast | ir.Sequence):
-            raise NotLive(self.zone_reason)
+        if self.zoned:
+            self._zone_check(c, ev)
         if isinstance(c, ir.And | ir.Or):
             return connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
@@ -178,6 +178,8 @@ class Compiler:
             return has
         if isinstance(c, ir.InLast):
             return self._in_last(c, ev)
+        if isinstance(c, ir.InPeriod):
+            return self._in_period(c, ev)
         if isinstance(c, ir.IsTrue):
             fx = self.value(c.value, ev)
             return lambda x: fx(x) is True
@@ -190,6 +192,11 @@ class Compiler:
         if isinstance(c, ir.Sample):
             return self._sample(c, ev)
         raise NotLive(f"`{type(c).__name__}` conditions are not evaluated live yet")
+
+    def _zone_check(self, node: ir.Cond | ir.Value, ev: EventDef | None) -> None:
+        """Refuse, in a zone other than UTC, the forms live evaluation does not follow."""
+        del ev
+        zone_check(node, self.catalog, self.zone)
 
     def _entity_only(self, ev: EventDef | None, what: str) -> None:
         if ev is not None:
@@ -340,6 +347,26 @@ class Compiler:
         del on_date
         return in_last
 
+    def _in_period(self, c: ir.InPeriod, ev: EventDef | None) -> Fn:
+        self._entity_only(ev, f"`in {c.period}` on the event's own time")
+        fx = self.value(c.left, ev)
+        p, on_date = c.period, c.left.type is Type.DATE
+        zone = self.zone
+        self._parts.add(f"`in {p}`")
+
+        def in_period(ctx: Ctx) -> bool:
+            v = fx(ctx)
+            if v is None:
+                return False
+            lo, hi, inc, following = period_bounds(ctx.now, p, zone, on_date)
+            ctx.mark(following)
+            if inc:  # `in this UNIT`: a value after T enters when T reaches it
+                ctx.mark(v if isinstance(v, dt.datetime) else ctx.midnight(v))
+                return bool(lo <= v <= hi)
+            return bool(lo <= v < hi)
+
+        return in_period
+
     def _rank(self, c: ir.Rank, ev: EventDef | None) -> Fn:
         self._entity_only(ev, "a ranking")
         by = self.value(c.by, ev)
@@ -404,10 +431,8 @@ class Compiler:
 
     def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
         guard(v)
-        if self.zone_reason and (
-            isinstance(v, ir.Aggregate | ir.Ago) or (isinstance(v, ir.Attr) and v.type.is_temporal)
-        ):
-            raise NotLive(self.zone_reason)
+        if self.zoned:
+            self._zone_check(v, ev)
         if isinstance(v, ir.Const):
             value = num(v.value)
             return lambda x: value
@@ -423,6 +448,10 @@ class Compiler:
             return lambda row: row.get(column)
         if isinstance(v, ir.MeasureRef):
             return self.value(v.expr, ev)
+        if isinstance(v, ir.TimePart):
+            if ev is None:
+                raise NotLive(f"`{v.part}` outside an event condition")
+            return time_part_fn(v.part, v.column, self.zone)
         if isinstance(v, ir.Neg):
             inner = self.value(v.operand, ev)
 
@@ -439,7 +468,9 @@ class Compiler:
             if v.func not in (*known, "most_frequent"):
                 raise NotLive(f"`{v.func}` is not evaluated live yet")
             spec = self.log(v.event, v.where)
-            if v.window is not None:
+            if v.period is not None:
+                spec.spans.append(period_span(v.period))
+            elif v.window is not None:
                 spec.spans.append(v.window)
             else:
                 spec.unwindowed = True
@@ -452,6 +483,8 @@ class Compiler:
                     # values of events without a window: the log keeps every event
                     spec.keep_all = True
             window = "" if v.window is None else f" in {v.window}"
+            if v.period is not None:
+                window = f" in {v.period}"
             self._parts.add(f"{v.event}{window}")
             return aggregate_fn(v, spec.id, fi, spec.is_date, self.slot(v))
         if isinstance(v, ir.Ago):

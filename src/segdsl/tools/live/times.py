@@ -15,8 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from segdsl.semantic.ir import Duration
-from segdsl.semantic.timecalc import shift_months
+from segdsl.semantic.ir import Duration, Period
+from segdsl.semantic.timecalc import (
+    UTC,
+    local_date,
+    local_to_utc,
+    period_dates,
+    period_instants,
+    period_start_date,
+    periods_back,
+    shift_months,
+)
 
 MIDNIGHT = dt.time()
 EPSILON = dt.timedelta(microseconds=1)
@@ -47,14 +56,21 @@ def forward(t: dt.datetime, d: Duration) -> dt.datetime:
     return shift_months(t, months)
 
 
-def next_change(now: dt.datetime, x: dt.datetime | dt.date, d: Duration) -> dt.datetime | None:
+def next_change(
+    now: dt.datetime, x: dt.datetime | dt.date, d: Duration, zone: str = UTC
+) -> dt.datetime | None:
     """The first instant after ``now`` at which the order of ``T − d`` and ``x`` (less,
     equal, greater) can change; ``x`` a timestamp, or a date compared with ``date(T) − d``.
 
     For days and weeks ``T − d`` moves steadily: it meets ``x`` at ``x + d`` and passes
     it a microsecond (a day, on dates) later. Months and years are calendar steps that
     clamp the day (30 June − 4 months is 28 February, and so are 29 and 31 June at the
-    same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one."""
+    same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one.
+
+    On dates the changes happen at midnight in the project's ``zone`` (``date(T)`` is
+    T's date there); on timestamps ``zone`` is not used: days and weeks are exact
+    24-hour steps, and months and years on timestamps in a zone other than UTC are not
+    evaluated live (the plan refuses them)."""
     if isinstance(x, dt.datetime):
         if d.unit in ("day", "week"):
             meet = forward(x, d)
@@ -74,18 +90,19 @@ def next_change(now: dt.datetime, x: dt.datetime | dt.date, d: Duration) -> dt.d
         return None
     today = now.date()
     if d.unit in ("day", "week"):
-        meet = forward(midnight(x), d)
-        for t in (meet, meet + ONE_DAY):
+        meet_day = forward(midnight(x), d).date()
+        for on in (meet_day, meet_day + ONE_DAY):
+            t = local_midnight(on, zone)
             if t > now:
                 return t
         return None
-    first = max(today, forward(midnight(x), d).date() - 4 * ONE_DAY)
+    first = max(today - ONE_DAY, forward(midnight(x), d).date() - 4 * ONE_DAY)
     previous = _order(back_date(first, d), x)
-    for k in range(1, 12):
-        day = first + k * ONE_DAY
-        order = _order(back_date(day, d), x)
-        if order != previous and midnight(day) > now:
-            return midnight(day)
+    for k in range(1, 13):
+        on = first + k * ONE_DAY
+        order = _order(back_date(on, d), x)
+        if order != previous and local_midnight(on, zone) > now:
+            return local_midnight(on, zone)
         previous = order
     return None
 
@@ -96,6 +113,38 @@ def _order(a: dt.date, b: dt.date) -> int:
 
 def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MIDNIGHT)
+
+
+def local_midnight(day: dt.date, zone: str) -> dt.datetime:
+    """The instant (naive UTC) at which ``day`` starts in ``zone``."""
+    return local_to_utc(dt.datetime.combine(day, MIDNIGHT), zone)
+
+
+def period_bounds(
+    now: dt.datetime, p: Period, zone: str, on_date: bool
+) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date, bool, dt.datetime]:
+    """A calendar window at ``now`` exactly as the batch compiler computes it
+    (timecalc.period_dates / period_instants): ``(start, end, end_included, next)``,
+    ``start ≤ x`` and ``x ≤ end`` (or ``x < end``); ``next`` is the instant the next
+    period begins in ``zone`` — until then the bounds stay (``in this UNIT``'s end is
+    ``T`` itself: a value enters when ``T`` reaches it)."""
+    start_day = period_start_date(local_date(now, zone), p.unit)
+    following = local_midnight(periods_back(start_day, p.unit, -1), zone)
+    lo: dt.datetime | dt.date
+    hi: dt.datetime | dt.date
+    if on_date:
+        lo, hi, inc = period_dates(now, p, zone)
+    else:
+        lo, hi, inc = period_instants(now, p, zone)
+    return lo, hi, inc, following
+
+
+def period_span(p: Period) -> Duration:
+    """How far back a calendar window can reach, as a duration (for a log's horizon)."""
+    if p.unit == "quarter":
+        return Duration(3 * (p.previous + 1), "month")
+    unit = {"day": "day", "week": "week", "year": "year"}.get(p.unit, "month")
+    return Duration(p.previous + 1, unit)  # type: ignore[arg-type]
 
 
 def span_days(d: Duration) -> int:
