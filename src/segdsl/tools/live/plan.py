@@ -12,6 +12,10 @@ the answer before one of the parts looked at does.
 
 Forms that cannot be evaluated live raise :class:`NotLive` with the reason; a segment
 that uses one is reported as not live by ``segdsl check --live`` and never evaluated.
+
+Why this module is long: one Compiler maps every IR form to its closure, and all of them
+share its compile-time state (value slots, event logs, the zone); the aggregates, times
+and sequences they call live in their own modules.
 """
 
 from __future__ import annotations
