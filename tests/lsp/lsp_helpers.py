@@ -92,5 +92,34 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
+def _names_only(text: str) -> str:
+    """The text without its comments and without the contents of its quoted texts."""
+    out: list[str] = []
+    quote: str | None = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote is not None:
+            if ch == "\\" and i + 1 < len(text):
+                i += 1
+            elif ch == quote:
+                quote = None
+                out.append(ch)
+        elif ch in "\"'":
+            quote = ch
+            out.append(ch)
+        elif ch == "#":
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def word_count(text: str, word: str) -> int:
-    return len(re.findall(rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])", text))
+    """How often ``word`` is used as a name in rule text (comments and quoted texts do not
+    count: rename and references see names, not prose)."""
+    pattern = rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])"
+    return len(re.findall(pattern, _names_only(text)))

@@ -27,13 +27,13 @@ pytestmark = pytest.mark.skipif(
     "segmentation" not in KEYWORDS, reason="the language has no segmentations yet"
 )
 
-RFM = """measure recency   = score 1..5 by last(purchase)
-measure frequency = score 1..5 by count(purchase in last 365 days)
+RFM = """measure t_recency   = score 1..5 by last(purchase)
+measure t_frequency = score 1..5 by count(purchase in last 365 days)
 
 segmentation tiers of customer
   title "Tier groups"
-  champions   where recency >= 4 and frequency >= 4
-  at_risk     where recency <= 2 and frequency >= 3
+  champions   where t_recency >= 4 and t_frequency >= 4
+  at_risk     where t_recency <= 2 and t_frequency >= 3
   others
 
 segment rfm_risky where in segment tiers.at_risk and age > 30
