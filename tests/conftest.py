@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,10 @@ import segdsl
 from segdsl.engines.sqlite_support import prepare as prepare_sqlite
 
 CORPUS = Path(__file__).parent / "corpus"
+
+# Spark's Python workers run this interpreter (the test environment's, with pandas for the
+# live evaluator's stateful operator), whichever test starts the worker's one Spark session.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 DUCKDB_TYPES = {
     "integer": "BIGINT",

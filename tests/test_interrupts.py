@@ -26,6 +26,7 @@ hook (`SEGDSL_TEST_FMT_PAUSE`, `SEGDSL_TEST_SNAPSHOT_PAUSE` and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -34,11 +35,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 from hist_helpers import cli_command, env
 
+from segdsl.project import load_project
 from segdsl.tools.history import open_store
 
 RETAIL = Path(__file__).resolve().parents[1] / "examples" / "retail"
@@ -422,13 +425,16 @@ def store_of(proj: Path) -> Path:
 
 
 def stored(proj: Path) -> dict[tuple[str, str], list[object]]:
-    """Every snapshot's members, through the store's API (fails on a damaged store)."""
+    """Every snapshot's members, through the store's API (fails on a damaged store), by
+    segment and as-of date in the project's time zone (the store keeps UTC instants)."""
+    zone = ZoneInfo(load_project(proj).catalog.timezone)
     with open_store(store_of(proj), read_only=True) as store:
         out = {}
         for s in store.snapshots():
             members = store.members(s.id)
             assert len(members) == s.size  # each snapshot whole
-            out[(s.segment, s.as_of.date().isoformat())] = members
+            local = s.as_of.replace(tzinfo=dt.UTC).astimezone(zone).date()
+            out[(s.segment, local.isoformat())] = members
         return out
 
 
