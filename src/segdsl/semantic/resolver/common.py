@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from segdsl.catalog.model import EntityDef, EventDef
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError, Span, suggest
+from segdsl.diagnostics import Diagnostic, suggest
 from segdsl.semantic import ir
+from segdsl.semantic.resolver.forms import err as err
 from segdsl.semantic.resolver.forms import zoned_instant
 from segdsl.semantic.timecalc import utc_to_local
 from segdsl.syntax import ast
@@ -31,18 +32,6 @@ LITERAL_TYPES = {
 MAX_DEPTH = 64  # E312: levels of a condition, counting the segments and measures it uses
 MAX_PARTS = 100_000  # E312: IR nodes of one segment once what it uses is written out
 MAX_ERRORS = 200  # errors reported before the resolver stops looking for more
-
-
-def err(
-    code: str,
-    message: str,
-    span: Span | None,
-    *,
-    label: str = "",
-    hint: str = "",
-    notes: Iterable[str] = (),
-) -> SegdslError:
-    return SegdslError(Diagnostic(code, message, span, label=label, hint=hint, notes=tuple(notes)))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -16,7 +16,6 @@ from segdsl.engines.base import Session
 from segdsl.project import Project
 from segdsl.semantic.timecalc import parse_as_of
 from segdsl.sql.compiler import ident
-from segdsl.support import stopping
 
 
 def parse_instant(text: str, option: str, zone: str = "UTC") -> dt.datetime:
@@ -48,24 +47,6 @@ def session_for(project: Project, engine: str | None) -> Iterator[tuple[Project,
         yield project.for_data(session), session
     finally:
         session.close()
-
-
-def run(session: Session, sql: str) -> list[tuple[Any, ...]]:
-    try:
-        return session.query(sql)
-    except SegdslError:
-        raise
-    except Exception as exc:
-        if stopping.is_interrupt(exc):
-            raise stopping.interrupted() from None
-        raise SegdslError(
-            Diagnostic(
-                "D002",
-                f"the database rejected the query: {str(exc).splitlines()[0]}",
-                hint="check that the catalog's column names and types match the data "
-                "(`segdsl compile` shows the SQL)",
-            )
-        ) from None
 
 
 def hoist(

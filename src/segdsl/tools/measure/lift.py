@@ -18,11 +18,12 @@ from typing import Any
 from sqlglot import exp
 
 from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.evaluation.evaluate import run_query
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.sql.compiler import col, ident, membership_query, to_sql, values_query
 from segdsl.tools.measure import stats
-from segdsl.tools.measure.data import as_float, as_int, hoist, run, session_for, table_names
+from segdsl.tools.measure.data import as_float, as_int, hoist, session_for, table_names
 from segdsl.tools.measure.metric import Metric, over_period, parse_metric
 
 TREATED, CONTROL, BOTH = 1, 2, 3
@@ -334,7 +335,7 @@ def lift(
         control = adapted.segment(control_name)
         metric = parse_metric(adapted, metric_text)
         tree = lift_query(adapted, treated, control, metric, start, end, pre_days, session.dialect)
-        rows = run(session, to_sql(tree, session.dialect, pretty=False, copy=False))
+        rows = run_query(session, to_sql(tree, session.dialect, pretty=False, copy=False))
     by_group = {as_int(r[0]): r for r in rows}
     both = as_int(by_group[BOTH][1]) if BOTH in by_group else 0
     if both:

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.evaluation.evaluate import run_query
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.semantic.timecalc import now_utc
 from segdsl.sql.compiler import to_sql
-from segdsl.tools.measure.data import as_float, as_int, run, session_for
+from segdsl.tools.measure.data import as_float, as_int, session_for
 from segdsl.tools.measure.profile_sql import (
     Plan,
     list_elements,
@@ -204,7 +205,7 @@ def profile(
             # (SQLite and PostgreSQL compute one used several times once by default)
             materialize=session.name == "duckdb",
         )
-        rows = run(session, to_sql(tree, session.dialect, pretty=False, copy=False))
+        rows = run_query(session, to_sql(tree, session.dialect, pretty=False, copy=False))
     out = _assemble(seg, base_name, instant, plan, elements, rows)
     out.skipped = sorted(skipped)
     return out

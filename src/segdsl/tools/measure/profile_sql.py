@@ -12,11 +12,12 @@ from sqlglot import exp
 from segdsl.catalog import EntityDef
 from segdsl.catalog.types import Type
 from segdsl.engines.base import Session
+from segdsl.evaluation.evaluate import run_query
 from segdsl.project import Project
 from segdsl.semantic import ir
 from segdsl.sql.compiler import col, ident, table_ref, to_sql, values_query
 from segdsl.sql.dialects import capabilities
-from segdsl.tools.measure.data import fresh, hoist, run, table_names
+from segdsl.tools.measure.data import fresh, hoist, table_names
 
 MAX_ELEMENTS = 50  # elements counted per list attribute (the most frequent)
 
@@ -73,7 +74,7 @@ def many_valued(
         ]
     )
     counts.set("from_", exp.From(this=table_ref(entity.source)))
-    (row,) = run(session, to_sql(counts, session.dialect, pretty=False, copy=False))
+    (row,) = run_query(session, to_sql(counts, session.dialect, pretty=False, copy=False))
     keep, skipped = [], []
     for (alias, attr), n in zip(plan.categorical, row, strict=True):
         if int(n or 0) > limit:
@@ -116,7 +117,7 @@ def list_elements(session: Session, entity: EntityDef, attr: ir.Attr) -> list[st
     )
     outer.set("where", exp.Where(this=exp.Not(this=exp.Is(this=col("x"), expression=exp.Null()))))
     outer.set("group", exp.Group(expressions=[col("x")]))
-    rows = run(session, to_sql(outer, d, pretty=False, copy=False))
+    rows = run_query(session, to_sql(outer, d, pretty=False, copy=False))
     rows.sort(key=lambda r: (-int(r[1]), str(r[0])))
     return [str(r[0]) for r in rows[:MAX_ELEMENTS]]
 
