@@ -3,7 +3,7 @@
 Registered on the main app by importing this module (segdsl.cli imports it at its
 bottom). It reads and writes text only: no catalog, no database, no SQL.
 
-A file is rewritten atomically (:func:`write_atomically`): the new text goes to a
+A file is rewritten atomically (:func:`segdsl.support.atomic.write_text_atomically`): the new text goes to a
 temporary dot-file in the same folder (``.NAME.XXXX.tmp``), is flushed to disk, and
 replaces the file in one ``os.replace``. A run interrupted at any point leaves each
 file either as it was or fully formatted. A run killed outright (SIGKILL, power loss)
@@ -14,7 +14,6 @@ does not end in ``.seg`` and hidden files are skipped), and is safe to delete.
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,9 +21,9 @@ import typer
 
 from segdsl.cli.app import app, plural, run
 from segdsl.diagnostics import Diagnostic, SegdslError
-from segdsl.support.atomic import fsync_folder, temp_beside
+from segdsl.support.atomic import write_text_atomically
 
-__all__ = ["fmt", "seg_files", "write_atomically"]
+__all__ = ["fmt", "seg_files"]
 
 
 def seg_files(paths: list[Path], project: Path) -> list[Path]:
@@ -65,22 +64,6 @@ def _read(path: Path) -> str:
     from segdsl.syntax.parser import MAX_FILE_BYTES, too_large
 
     return read_text(path, max_bytes=MAX_FILE_BYTES, too_large=too_large)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path``'s content with ``text``: a temporary file in the same folder, then
-    :func:`os.replace`, so that a reader never sees half a file. Keeps the permissions;
-    a symbolic link stays a link (its target is rewritten)."""
-    target = Path(os.path.realpath(path))
-    mode = target.stat().st_mode & 0o7777
-    with temp_beside(target) as (fd, tmp):
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    fsync_folder(target.parent)
 
 
 @app.command("fmt")
@@ -148,7 +131,7 @@ def fmt(
             elif check:
                 typer.echo(f"would reformat {path}")
             else:
-                write_atomically(path, new)
+                write_text_atomically(path, new)
                 typer.echo(f"reformatted {path}")
         unchanged = len(files) - len(changed) - len(_files_with_errors(errors))
         verb = "would be reformatted" if check or diff else "reformatted"

@@ -61,3 +61,20 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Replace ``path``'s content with ``text`` (UTF-8, line ends as given): a temporary
+    file in the same folder, flushed, then :func:`os.replace`, so that a reader never
+    sees half a file. Keeps the permissions of an existing file (0644 for a new one); a
+    symbolic link stays a link (its target is rewritten)."""
+    target = Path(os.path.realpath(path))
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+    with temp_beside(target) as (fd, tmp):
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    fsync_folder(target.parent)

@@ -20,7 +20,7 @@ from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError, Source
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
-from segdsl.support.atomic import fsync_folder, temp_beside
+from segdsl.support.atomic import write_text_atomically
 from segdsl.syntax import ast
 from segdsl.syntax.parser import MAX_FILE_BYTES
 
@@ -235,7 +235,7 @@ class Workspace:
                     "reload the file (your text is kept in the editor until you do) "
                     "and make the change again",
                 )
-        write_atomically(target, new)
+        write_text_atomically(target, new)
         return {"path": path, "text": new, "hash": text_hash(new)}
 
 
@@ -261,18 +261,3 @@ def _unified(path: str, old: str, new: str, label: str) -> str:
             f"{path} (editor, formatted)",
         )
     )
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """A temporary file beside ``target``, flushed, then :func:`os.replace`: a reader
-    never sees half a file. Keeps the permissions of an existing file."""
-    real = Path(os.path.realpath(target))
-    mode = real.stat().st_mode & 0o7777 if real.exists() else 0o644
-    with temp_beside(real) as (fd, tmp):
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    fsync_folder(real.parent)
