@@ -250,6 +250,24 @@ def test_history_without_snapshots_says_how_to_take_one(shared_server: Studio) -
     assert got == 200 and h["points"] == [] and "snapshot" in h["hint"]
 
 
+def test_profile_over_http_is_segdsl_profile_and_its_sizes_are_evals(
+    shared_server: Studio,
+) -> None:
+    from segdsl.tools.measure.profile import profile
+
+    got, pr = shared_server.call("/api/profile?segment=vip&as_of=2026-06-30")
+    assert got == 200
+    project = segdsl.load_project(RETAIL)
+    assert pr == profile(project, "vip", as_of=project.as_of("2026-06-30")).to_json()
+    sizes = project.evaluate(["vip"], as_of="2026-06-30").sizes["vip"]
+    assert (pr["segment_size"], pr["base_size"]) == (sizes.members, sizes.entity_count)
+    assert pr["categorical"] and pr["numeric"]
+    got, bad = shared_server.call("/api/profile")
+    assert got == 400 and "segment" in str(bad)
+    got, bad = shared_server.call("/api/profile?segment=no_such_segment")
+    assert 400 <= got < 500
+
+
 def test_history_shows_the_snapshots(tmp_path: Path) -> None:
     root = copy_retail(tmp_path / "retail")
     env = {"PYTHONPATH": str(REPO / "src")}

@@ -168,6 +168,15 @@ def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
     assert d.find_element(By.ID, "filename").text == "value.seg"
     # Its size history, from the snapshots.
     wait_for(d, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history svg circle")) == 4)
+    # Its profile: the most distinctive values and numbers against everyone (a row per
+    # attribute or measure shown, each with an index).
+    wait_for(d, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#profile table tr")) > 2)
+    from segdsl.tools.measure.profile import profile
+
+    want = profile(project, "high_value", as_of=project.as_of(AS_OF))
+    names = [c.text for c in d.find_elements(By.CSS_SELECTOR, "#profile table tr td:first-child")]
+    assert names[0] == (want.categorical + want.lists)[0].name, names
+    assert want.numeric[0].name in names, names
 
     # Hovering a name says what it is: here the measure and its definition.
     tip = hover_word(d, "spend_365d")

@@ -345,6 +345,29 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
 
         return await run_in_threadpool(work)
 
+    async def profile(request: Request) -> dict[str, Any]:
+        """Who is in the segment against the whole entity (segdsl profile's JSON)."""
+        segment = request.query_params.get("segment", "")
+        if not segment:
+            raise studio_error("P052", "give the segment: /api/profile?segment=NAME")
+        as_of_text = request.query_params.get("as_of") or None
+
+        def work() -> dict[str, Any]:
+            from segdsl.tools.measure.profile import profile as profile_of
+
+            loaded = ws.load()
+            if loaded.project is None:
+                return {
+                    "segment": segment,
+                    "message": "the project has errors; fix them to see its profile",
+                }
+            # An as-of without an offset is read in the project's time zone.
+            as_of = loaded.project.as_of(as_of_text)
+            out: dict[str, Any] = profile_of(loaded.project, segment, as_of=as_of).to_json()
+            return out
+
+        return await run_in_threadpool(work)
+
     async def diff(request: Request) -> dict[str, Any]:
         data = await _json_body(request)
         return await run_in_threadpool(ws.diff, _str(data, "path"), _str(data, "text"))
@@ -384,6 +407,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
         Route("/api/hover", endpoint(hover), methods=["POST"]),
         Route("/api/evaluate", endpoint(evaluate), methods=["POST"]),
         Route("/api/history", endpoint(history)),
+        Route("/api/profile", endpoint(profile)),
         Route("/api/diff", endpoint(diff), methods=["POST"]),
         Route("/api/save", endpoint(save), methods=["POST"]),
         Route("/api/status", endpoint(status)),

@@ -14,6 +14,7 @@ import { searchKeymap } from "@codemirror/search";
 import { $, api, el } from "./util.js";
 import {
   markdown, renderOverlap, renderSample, renderSize, renderWaterfall, renderHistory,
+  renderProfile,
 } from "./panels.js";
 
 // ---- state -------------------------------------------------------------------------
@@ -295,6 +296,7 @@ function selectSegment(name) {
     li.classList.toggle("active", li.dataset.segment === name);
   }
   loadHistory(name);
+  loadProfile(name);
 }
 
 async function openSegment(name) {
@@ -326,6 +328,21 @@ async function openFile(path, checkNow = true) {
     if (first && !S.outline.some((o) => o.name === S.segment)) selectSegment(first.name);
     scheduleCheck(0);
   }
+}
+
+async function loadProfile(name) {
+  const box = $("#profile");
+  box.replaceChildren(el("span", { class: "muted", text: "…" }));
+  const asOf = $("#asof").value.trim();
+  let pr;
+  try {
+    pr = await api(`/api/profile?segment=${encodeURIComponent(name)}${asOf ? `&as_of=${encodeURIComponent(asOf)}` : ""}`);
+  } catch (e) {
+    box.replaceChildren(el("span", { class: "muted", text: e.message }));
+    return;
+  }
+  if (S.segment !== name) return;
+  renderProfile(box, pr);
 }
 
 async function loadHistory(name) {

@@ -137,3 +137,30 @@ export function renderHistory(box, h) {
   box.replaceChildren(svg, el("div", { class: "muted", text: `${n} snapshot${n === 1 ? "" : "s"}; last ${last.as_of.slice(0, 10)}: ${fmtInt(last.members)} (${fmtPct(last.share)})` }));
 }
 
+
+// The profile (segdsl profile): the most distinctive values and numbers of the segment
+// against the whole entity, into ``box``.
+export function renderProfile(box, pr) {
+  if (!pr.categorical) {
+    box.replaceChildren(el("div", { class: "muted", text: pr.message || "no profile" }));
+    return;
+  }
+  const rows = [];
+  for (const c of [...pr.categorical, ...pr.lists].slice(0, 6)) {
+    const top = c.values.filter((v) => v.index !== null).sort((a, b) => b.index - a.index)[0];
+    if (!top) continue;
+    rows.push(el("tr", {}, el("td", { text: c.name }), el("td", { text: String(top.value) }),
+      el("td", { class: "num", text: fmtPct(top.segment_share) }),
+      el("td", { class: "num", text: fmtPct(top.base_share) }),
+      el("td", { class: "num", text: String(Math.round(top.index)) })));
+  }
+  for (const n of pr.numeric.slice(0, 6)) {
+    if (n.segment.mean === null) continue;
+    rows.push(el("tr", {}, el("td", { text: n.name }), el("td", { class: "muted", text: "mean" }),
+      el("td", { class: "num", text: n.segment.mean.toLocaleString() }),
+      el("td", { class: "num", text: n.base.mean === null ? "–" : n.base.mean.toLocaleString() }),
+      el("td", { class: "num", text: n.base.mean ? String(Math.round((100 * n.segment.mean) / n.base.mean)) : "–" })));
+  }
+  const head = el("tr", {}, ...["", "value", "segment", "everyone", "index"].map((h) => el("th", { text: h })));
+  box.replaceChildren(el("table", { class: "profile" }, head, ...rows));
+}
