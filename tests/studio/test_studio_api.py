@@ -5,6 +5,7 @@ example's Parquet files (an oracle that shares no code with segdsl)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -139,6 +141,10 @@ def test_evaluate_matches_plain_sql(shared_server: Studio) -> None:
     assert sib["jaccard"] == round(de30 / de, 6)
     heat = r["overlap"]["heat"]
     assert heat["names"][0] == "studio_de_30" and heat["jaccard"][0][0] == 1.0
+    # The as-of is read in the project's time zone, as `segdsl eval --as-of` reads it.
+    project = segdsl.load_project(RETAIL)
+    assert project.catalog.timezone != "UTC"
+    assert r["as_of"] == project.as_of(AS_OF).isoformat()
 
 
 def test_an_empty_segment_has_size_zero(shared_server: Studio) -> None:
@@ -517,16 +523,20 @@ def test_size_at_the_chosen_as_of(shared_server: Studio, as_of: str) -> None:
             "seq": 1,
         },
     )
-    # Orders in the 30 days up to the as-of instant (its start, 00:00 UTC), end included.
+    # Orders in the 30 days up to the as-of instant — the start of that day in the
+    # project's zone (Europe/Berlin), as UTC — end included.
+    zone = ZoneInfo(segdsl.load_project(RETAIL).catalog.timezone)
+    local = dt.datetime.fromisoformat(as_of).replace(tzinfo=zone)
+    instant = local.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
     con = duckdb.connect()
     try:
         (row,) = con.execute(
             "SELECT count(DISTINCT customer_id) FROM read_parquet(?) "
             "WHERE ordered_at <= CAST(? AS TIMESTAMP) "
             "AND ordered_at > CAST(? AS TIMESTAMP) - INTERVAL 30 DAY",
-            [str(RETAIL / "data" / "orders.parquet"), as_of, as_of],
+            [str(RETAIL / "data" / "orders.parquet"), instant, instant],
         ).fetchall()
     finally:
         con.close()
-    assert r["as_of"] == f"{as_of}T00:00:00"
+    assert r["as_of"] == instant
     assert r["members"] == row[0] > 0

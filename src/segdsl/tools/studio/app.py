@@ -118,11 +118,13 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
     return value
 
 
-def _as_of(data: dict[str, Any]) -> Any:
+def _as_of(data: dict[str, Any], zone: str = "UTC") -> Any:
+    """The request's as-of; without an offset it is read in ``zone``, the project's time
+    zone, as `segdsl eval --as-of` reads it."""
     from segdsl.semantic.timecalc import parse_as_of
 
     text = _opt_str(data, "as_of")
-    return parse_as_of(text) if text else None
+    return parse_as_of(text, zone) if text else None
 
 
 def vocabulary(project: Project) -> dict[str, Any]:
@@ -265,6 +267,7 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
                 vocab = vocabulary(loaded.project)
                 segment = _opt_str(data, "segment")
                 if segment and segment in loaded.project.segments:
+                    as_of = _as_of(data, loaded.project.catalog.timezone)
                     dialect = _opt_str(data, "dialect")
                     try:
                         sql = loaded.project.compile(segment, dialect, as_of)
@@ -320,7 +323,8 @@ def create_app(root: Path, *, allowed_hosts: list[str] | None = None) -> Starlet
                 if loaded.project is None:
                     raise SegdslError(loaded.errors)
                 seg = loaded.project.segment(segment)
-                out = evaluate_segment(job_, loaded.project, seg, _as_of(data))
+                as_of = _as_of(data, loaded.project.catalog.timezone)
+                out = evaluate_segment(job_, loaded.project, seg, as_of)
                 out["seq"] = seq
                 return out
 
