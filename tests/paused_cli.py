@@ -13,6 +13,10 @@ the one call that follows each moment, when its variable is set.
 
 A pause creates FILE (holding the process id), then waits until FILE is deleted or
 SECONDS (default 60) have passed.
+
+- ``SEGDSL_STUDIO_TEST_SLOW=SECONDS``: each studio evaluation first keeps its DuckDB
+  session busy with slow queries for that long, so that a test can make it obsolete
+  (and see it interrupted) while the engine works.
 """
 
 from __future__ import annotations
@@ -48,6 +52,21 @@ def pausing(fn: Callable[..., Any], variable: str) -> Callable[..., Any]:
     return paused
 
 
+def slow_studio(seconds: float) -> None:
+    from segdsl.tools.studio import live
+
+    opened = live.Job.open
+
+    def slow_open(self: Any, project: Any) -> Any:
+        session = opened(self, project)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            session.query("SELECT count(*) FROM range(400000000) WHERE range % 7 = 3")
+        return session
+
+    live.Job.open = slow_open  # type: ignore[method-assign]
+
+
 def main() -> None:
     os.replace = pausing(os.replace, "SEGDSL_TEST_FMT_PAUSE")  # type: ignore[assignment]
     os.link = pausing(os.link, "SEGDSL_TEST_STORE_CREATE_PAUSE")  # type: ignore[assignment]
@@ -57,6 +76,8 @@ def main() -> None:
         history.commit_transaction = pausing(  # type: ignore[assignment]
             history.commit_transaction, "SEGDSL_TEST_SNAPSHOT_PAUSE"
         )
+    if os.environ.get("SEGDSL_STUDIO_TEST_SLOW"):
+        slow_studio(float(os.environ["SEGDSL_STUDIO_TEST_SLOW"]))
     from segdsl.cli.app import main as cli_main
 
     sys.argv = ["segdsl", *sys.argv[1:]]

@@ -72,12 +72,17 @@ class Studio:
                 return exc.code, text.decode("utf-8", "replace")
 
 
+CLI = [sys.executable, str(REPO / "tests" / "paused_cli.py")]
+
+
 @contextmanager
 def studio(root: Path, env: dict[str, str] | None = None) -> Iterator[Studio]:
     """Start `segdsl studio -p root --port 0 --no-browser`; stop it afterwards."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "segdsl", "studio", "-p", str(root), "--port", "0", "--no-browser"],
+        # tests/paused_cli.py is `python -m segdsl` with the test hooks the environment asks
+        # for (SEGDSL_STUDIO_TEST_SLOW); production code has none.
+        [*CLI, "studio", "-p", str(root), "--port", "0", "--no-browser"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=full_env,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -26,9 +25,6 @@ from segdsl.semantic import ir
 
 SAMPLE_SIZE = 20
 HEAT_SEGMENTS = 10  # the edited segment and the 9 that overlap it most
-# A test hook: a slow query (seconds) on the evaluation's session before the real work,
-# so that tests can make an evaluation obsolete while DuckDB is busy.
-SLOW_ENV = "SEGDSL_STUDIO_TEST_SLOW"
 
 
 class Obsolete(Exception):
@@ -112,14 +108,6 @@ class Jobs:
             self.finish(job)
 
 
-def _test_slow(session: Session) -> None:
-    seconds = os.environ.get(SLOW_ENV)
-    if seconds and hasattr(session, "con"):
-        deadline = time.monotonic() + float(seconds)
-        while time.monotonic() < deadline:
-            session.query("SELECT count(*) FROM range(400000000) WHERE range % 7 = 3")
-
-
 def evaluate_segment(
     job: Job, project: Project, seg: ir.Segment, as_of: dt.datetime | None
 ) -> dict[str, Any]:
@@ -127,7 +115,6 @@ def evaluate_segment(
     from segdsl.tools.explain import explain
 
     session = job.open(project)
-    _test_slow(session)
     job.check()
     started = time.perf_counter()
     explanation = explain(project, seg.name, as_of, session=session)
