@@ -6,12 +6,12 @@ segmentations. A mixin of the resolver: it relies on the resolver's ``value``, `
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.types import Type, comparable, describe
 from segdsl.diagnostics import Diagnostic, SegdslError, Span
+from segdsl.diagnostics.suggest import did_you_mean
 from segdsl.semantic import ir
 from segdsl.semantic.timecalc import local_to_utc, utc_to_local
 from segdsl.syntax import ast
@@ -75,11 +75,6 @@ def nested_ranking(v: ir.Value) -> bool:
     return any(isinstance(n, ir.Score | ir.Rank | ir.ClassOf) for n in ir.walk(v, per_event=False))
 
 
-def near(word: str, choices: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean `{found[0]}`?" if found else ""
-
-
 def constant_range(e: ast.Expr) -> tuple[Any, Any] | None:
     """``25-34`` written after `=`: a subtraction of two plain numbers, most likely
     meant as a range."""
@@ -135,7 +130,7 @@ def segmentation_entity(catalog: Catalog, sdef: ast.SegmentationDef) -> EntityDe
             f"unknown entity `{entity_name}`",
             sdef.entity_span or sdef.name_span,
             label="not in the catalog",
-            hint=near(entity_name, catalog.entities)
+            hint=did_you_mean(entity_name, catalog.entities, trailing="")
             or "the entities are: " + ", ".join(catalog.entities),
         )
     return entity

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import CATALOG_FILE, Project, find_files, project_from_texts, read_source
+from segdsl.support.atomic import write_text_atomically
 from segdsl.tools.suggest.common import missing_extra
 from segdsl.tools.suggest.rfm import RfmOptions, RfmSuggestion, suggest_rfm
 from segdsl.tools.suggest.writer import language_has_segmentations
@@ -50,8 +50,6 @@ def rfm_sizes(
 
 def write_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (complete or not at all)."""
-    from segdsl.support.atomic import temp_beside
-
     if path.suffix != ".seg":
         raise SegdslError(
             Diagnostic("K014", f"--out {path} is not a .seg file", hint="e.g. --out suggested.seg")
@@ -62,10 +60,7 @@ def write_file(path: Path, text: str) -> None:
                 "K014", f"no such folder: {path.parent}", hint="create it, or write elsewhere"
             )
         )
-    with temp_beside(path) as (fd, tmp):
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
+    write_text_atomically(path, text)
 
 
 def _k(value: str) -> int | None:

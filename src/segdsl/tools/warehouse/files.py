@@ -3,11 +3,10 @@ content changed, and never over a file segdsl did not write."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from segdsl.support.atomic import fsync_folder, temp_beside
+from segdsl.support.atomic import write_text_atomically
 from segdsl.tools.warehouse.errors import fail
 
 # The first line of every generated file: marks it as segdsl's to rewrite or remove.
@@ -50,13 +49,7 @@ def write_text(path: Path, text: str) -> Written:
         return Written(path, "unchanged")
     existed = path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with temp_beside(path) as (fd, tmp):
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    fsync_folder(path.parent)
+    write_text_atomically(path, text)
     return Written(path, "updated" if existed else "created")
 
 
