@@ -203,6 +203,12 @@ def _bounds(
     return i, j
 
 
+def _slice(ts: list[Any], lo: Any, hi: Any, inc: bool) -> tuple[int, int]:
+    """The events of a calendar window ``lo ≤ t ≤ hi`` (``t < hi`` unless ``inc``)."""
+    i = bisect.bisect_left(ts, lo)
+    return i, (bisect.bisect_right(ts, hi) if inc else bisect.bisect_left(ts, hi))
+
+
 def aggregate_fn(
     a: ir.Aggregate, log_id: int, fi: int, is_date: bool, slot: int
 ) -> Callable[[Ctx], Any]:
@@ -221,14 +227,38 @@ def aggregate_fn(
             ts, vals = log.ts, log.vals
             summary = log.summary if far is None and period is None else None
         if period is not None:
-            lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
-            ctx.mark(following)
-            i = bisect.bisect_left(ts, lo)
-            j = bisect.bisect_right(ts, hi) if inc else bisect.bisect_left(ts, hi)
-        elif far is not None:
+            return over_periods(ctx, ts, vals)
+        if far is not None:
             i, j = _bounds(ctx, ts, far, near, is_date)
         else:
             i, j = 0, len(ts)
+        return over(ts, vals, summary, i, j)
+
+    def over_periods(ctx: Ctx, ts: list[Any], vals: list[tuple[Any, ...]]) -> Any:
+        """The value in the calendar window at T; marks the first later period start
+        at which the window holds other events with another value. Every event known
+        lies at or before T, and a new one is evaluated when it comes: so a profile
+        with no events near the window does not wake at every period start."""
+        assert period is not None
+        lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
+        i, j = _slice(ts, lo, hi, inc)
+        value = over(ts, vals, None, i, j)
+        at = following
+        for _ in range(period.previous + 2):
+            lo, hi, inc, following = period_bounds(at, period, ctx.zone, is_date)
+            i2, j2 = _slice(ts, lo, hi, inc)
+            if (i2, j2) != (i, j) and over(ts, vals, None, i2, j2) != value:
+                ctx.mark(at)
+                break
+            if i2 >= len(ts):  # the windows have passed every event
+                break
+            at = following
+        else:  # cannot happen (every event lies at or before T); look again then
+            ctx.mark(at)
+        return value
+
+    def over(ts: list[Any], vals: list[tuple[Any, ...]], summary: Any, i: int, j: int) -> Any:
+        """The aggregate of the events ``[i, j)`` of the log (and its folded summary)."""
         if func == "count":
             return (j - i) + (summary.n if summary else 0)
         if field_value:

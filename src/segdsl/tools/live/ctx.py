@@ -7,9 +7,16 @@ import datetime as dt
 from typing import Any
 
 from segdsl.semantic.ir import Duration
-from segdsl.semantic.timecalc import UTC, local_date
+from segdsl.semantic.timecalc import UTC
 from segdsl.tools.live.state import Log
-from segdsl.tools.live.times import EPSILON, FAR_FUTURE, ONE_DAY, local_midnight, next_change
+from segdsl.tools.live.times import (
+    EPSILON,
+    FAR_FUTURE,
+    ONE_DAY,
+    local_midnight,
+    next_change,
+    today_in,
+)
 
 
 class Ctx:
@@ -26,13 +33,16 @@ class Ctx:
         now: dt.datetime,
         cutoffs: dict[int, dict[Any, Any]],
         zone: str = UTC,
+        today: dt.date | None = None,
     ) -> None:
         self.key = key
         self.attrs = attrs
         self.logs = logs
         self.now = now
         self.zone = zone
-        self.today = local_date(now, zone)  # date(T) in the project's zone
+        self.today = (
+            today_in(now, zone) if today is None else today
+        )  # date(T) in the project's zone
         self.cutoffs = cutoffs
         self.cache: dict[int, tuple[Any, dt.datetime]] = {}
         self.wake = FAR_FUTURE

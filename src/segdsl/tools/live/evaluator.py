@@ -25,7 +25,7 @@ from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.plan import Compiler
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
-from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight
+from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight, today_in
 from segdsl.tools.live.values import BadValue, coerce
 
 if TYPE_CHECKING:
@@ -107,6 +107,10 @@ class LiveEvaluator:
         self._heap: list[tuple[dt.datetime, str, str]] = []
         self._by_order: dict[tuple[str, str], Profile] = {}
         self._pending: list[Profile] = []
+        self._now: dt.datetime | None = None  # the instant of the last evaluation
+        self._today: dt.date | None = None  # and date(T) in the zone
+        # which segments read one of a set of logs, in the project's order
+        self._reading: dict[tuple[int, ...], list[SegmentPlan]] = {}
         self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
         self.fingerprint = self._fingerprint(segments)
 
@@ -262,13 +266,21 @@ class LiveEvaluator:
         elif len(touched) == 1:
             plans = self.by_log.get(touched[0], [])
         else:
-            reading = {id(s) for lid in touched for s in self.by_log.get(lid, ())}
-            plans = [s for s in self.by_kind.get(kind, []) if id(s) in reading]
+            plans = self._reading_any(kind, touched)
         changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, self.logs_of.get(kind, ()))
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
+
+    def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:
+        key = tuple(touched)
+        plans = self._reading.get(key)
+        if plans is None:
+            reading = {id(s) for lid in touched for s in self.by_log.get(lid, ())}
+            plans = [s for s in self.by_kind.get(kind, []) if id(s) in reading]
+            self._reading[key] = plans
+        return plans
 
     def advance(self, instant: dt.datetime, inclusive: bool = True) -> list[Change]:
         """Time passes to ``instant``: every change it causes, each at its own instant.
@@ -283,6 +295,7 @@ class LiveEvaluator:
             for p in pending:
                 for s in self.by_entity.get(p.entity, []):
                     p.wakes[s.name] = instant
+                p.queued = instant
                 heapq.heappush(self._heap, (instant, p.entity, _key_order(p.key)))
         elif instant < self.clock:
             return changes
@@ -290,7 +303,7 @@ class LiveEvaluator:
         while heap and (heap[0][0] <= instant if inclusive else heap[0][0] < instant):
             wake, ent, order = heapq.heappop(heap)
             p = self._by_order[(ent, order)]
-            if p.wake() != wake:
+            if p.queued != wake:
                 continue
             names = {n for n, w in p.wakes.items() if w <= wake}
             due = [s for s in self.by_entity.get(ent, []) if s.name in names]
@@ -330,9 +343,10 @@ class LiveEvaluator:
     def _evaluate(self, p: Profile, plans: list[SegmentPlan], now: dt.datetime) -> list[Change]:
         if not plans:
             return []
-        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone)
+        if now != self._now:
+            self._now, self._today = now, today_in(now, self.zone)
+        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone, self._today)
         changes: list[Change] = []
-        before = p.wake()
         members, wakes = p.members, p.wakes
         far = FAR_FUTURE
         for s in plans:
@@ -351,9 +365,11 @@ class LiveEvaluator:
                 changes.append(
                     Change(p.entity, p.key, s.name, "entered" if inside else "left", now)
                 )
-        after = p.wake()
-        if after is not None and after != before:
-            heapq.heappush(self._heap, (after, p.entity, _key_order(p.key)))
+        after = min(wakes.values()) if wakes else None
+        if after != p.queued:
+            p.queued = after
+            if after is not None:
+                heapq.heappush(self._heap, (after, p.entity, _key_order(p.key)))
         return changes
 
     def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
@@ -397,7 +413,7 @@ class LiveEvaluator:
     def rebuild_heap(self) -> None:
         self._heap = []
         for p in self.profiles.values():
-            w = p.wake()
+            w = p.queued = p.wake()
             if w is not None:
                 self._heap.append((w, p.entity, _key_order(p.key)))
         heapq.heapify(self._heap)

@@ -363,11 +363,23 @@ class Compiler:
             if v is None:
                 return False
             lo, hi, inc, following = period_bounds(ctx.now, p, zone, on_date)
-            ctx.mark(following)
-            if inc:  # `in this UNIT`: a value after T enters when T reaches it
+            inside = bool(lo <= v <= hi) if inc else bool(lo <= v < hi)
+            if inc and not inside and v > hi:  # a value after T enters when T reaches it
                 ctx.mark(v if isinstance(v, dt.datetime) else ctx.midnight(v))
-                return bool(lo <= v <= hi)
-            return bool(lo <= v < hi)
+            # the first later period start at which v is in (or out of) the window;
+            # none once the windows have passed v
+            at = following
+            for _ in range(p.previous + 2):
+                lo, hi, inc, following = period_bounds(at, p, zone, on_date)
+                if (bool(lo <= v <= hi) if inc else bool(lo <= v < hi)) != inside:
+                    ctx.mark(at)
+                    break
+                if v < lo:
+                    break
+                at = following
+            else:  # v lies further ahead: look again then
+                ctx.mark(at)
+            return inside
 
         return in_period
 

@@ -111,6 +111,9 @@ class Profile:
     ids: dict[str, dt.datetime] = field(default_factory=dict)  # event id → its instant
     members: set[str] = field(default_factory=set)
     wakes: dict[str, dt.datetime] = field(default_factory=dict)
+    # the wake this profile is queued under (the earliest of ``wakes`` when it was
+    # last evaluated); a queued entry with another instant is stale
+    queued: dt.datetime | None = None
 
     def wake(self) -> dt.datetime | None:
         return min(self.wakes.values()) if self.wakes else None

@@ -14,17 +14,17 @@ is 28 February 00:00 (the day is clamped), so a value can leave a window and com
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from segdsl.semantic.ir import Duration, Period
 from segdsl.semantic.timecalc import (
     UTC,
     local_date,
     local_to_utc,
-    period_dates,
-    period_instants,
     period_start_date,
     periods_back,
     shift_months,
+    utc_to_local,
 )
 
 MIDNIGHT = dt.time()
@@ -115,9 +115,38 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MIDNIGHT)
 
 
+@functools.lru_cache(maxsize=16384)
 def local_midnight(day: dt.date, zone: str) -> dt.datetime:
-    """The instant (naive UTC) at which ``day`` starts in ``zone``."""
+    """The instant (naive UTC) at which ``day`` starts in ``zone`` (remembered: the
+    same few hundred days are asked for again and again)."""
     return local_to_utc(dt.datetime.combine(day, MIDNIGHT), zone)
+
+
+EPOCH = dt.datetime(1970, 1, 1)
+QUARTER_HOUR = dt.timedelta(minutes=15)
+_OFFSETS: dict[tuple[str, int], dt.timedelta | None] = {}
+
+
+def today_in(now: dt.datetime, zone: str) -> dt.date:
+    """``date(T)`` in ``zone`` — :func:`timecalc.local_date`, fast: a zone's offset
+    from UTC is remembered per quarter of an hour of UTC (every switch of a real zone
+    falls on one), and a quarter in which it changes is converted exactly."""
+    if zone == UTC:
+        return now.date()
+    quarter = (now - EPOCH) // QUARTER_HOUR
+    key = (zone, quarter)
+    offset = _OFFSETS.get(key, EPSILON)
+    if offset is EPSILON:
+        start = EPOCH + quarter * QUARTER_HOUR
+        a = utc_to_local(start, zone) - start
+        b = utc_to_local(start + QUARTER_HOUR - EPSILON, zone) - (start + QUARTER_HOUR - EPSILON)
+        offset = a if a == b else None
+        if len(_OFFSETS) > 65536:
+            _OFFSETS.clear()
+        _OFFSETS[key] = offset
+    if offset is None:
+        return local_date(now, zone)
+    return (now + offset).date()
 
 
 def period_bounds(
@@ -128,15 +157,26 @@ def period_bounds(
     ``start ≤ x`` and ``x ≤ end`` (or ``x < end``); ``next`` is the instant the next
     period begins in ``zone`` — until then the bounds stay (``in this UNIT``'s end is
     ``T`` itself: a value enters when ``T`` reaches it)."""
-    start_day = period_start_date(local_date(now, zone), p.unit)
-    following = local_midnight(periods_back(start_day, p.unit, -1), zone)
-    lo: dt.datetime | dt.date
-    hi: dt.datetime | dt.date
-    if on_date:
-        lo, hi, inc = period_dates(now, p, zone)
+    lo, hi, inc, following = _period_parts(today_in(now, zone), p, zone, on_date)
+    return lo, now if hi is None else hi, inc, following
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_parts(
+    today: dt.date, p: Period, zone: str, on_date: bool
+) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date | None, bool, dt.datetime]:
+    """The bounds of :func:`period_bounds` on the day ``today`` (``None`` for ``T``):
+    timecalc.period_dates and period_instants, remembered per day."""
+    start = period_start_date(today, p.unit)
+    following = local_midnight(periods_back(start, p.unit, -1), zone)
+    if p.previous == 0:
+        first, last, inc = start, today, True
     else:
-        lo, hi, inc = period_instants(now, p, zone)
-    return lo, hi, inc, following
+        first, last, inc = periods_back(start, p.unit, p.previous), start, False
+    if on_date:
+        return first, last, inc, following
+    lo = local_midnight(first, zone)
+    return lo, None if inc else local_midnight(last, zone), inc, following
 
 
 def period_span(p: Period) -> Duration:
