@@ -18,8 +18,9 @@ from segdsl.semantic.timecalc import (
     period_instants,
     period_start_date,
     periods_back,
+    utc_to_local,
 )
-from segdsl.tools.live.times import local_midnight, period_bounds, today_in
+from segdsl.tools.live.times import local_midnight, period_bounds, to_local, today_in
 
 ZONES = [
     "UTC",
@@ -63,6 +64,7 @@ def test_edges(zone: str) -> None:
         for shift in (-1, 0, 1, 899_999_999, 900_000_000):
             now = base + dt.timedelta(microseconds=shift)
             assert today_in(now, zone) == local_date(now, zone), (now, zone)
+            assert to_local(now, zone) == utc_to_local(now, zone), (now, zone)
             for unit in UNITS:
                 for previous in (0, 1, 3):
                     p = Period(unit, previous)  # type: ignore[arg-type]
@@ -83,6 +85,7 @@ def test_random_instants(
     now: dt.datetime, zone: str, unit: str, previous: int, on_date: bool
 ) -> None:
     assert today_in(now, zone) == local_date(now, zone)
+    assert to_local(now, zone) == utc_to_local(now, zone)
     p = Period(unit, previous)  # type: ignore[arg-type]
     assert period_bounds(now, p, zone, on_date) == expected(now, p, zone, on_date)
 

@@ -84,6 +84,9 @@ class LiveEvaluator:
             self.by_entity.setdefault(p.entity, []).append(p)
             for kind in p.kinds:
                 self.by_kind.setdefault(kind, []).append(p)
+        # each live segment by name, and its place in the project's order
+        self._order: dict[str, SegmentPlan] = {p.name: p for p in self.plans if p.fn}
+        self._position: dict[str, int] = {p.name: i for i, p in enumerate(self.plans)}
         # which segments read each log, in the project's order
         self.by_log: dict[int, list[SegmentPlan]] = {}
         for p in self.plans:
@@ -305,8 +308,9 @@ class LiveEvaluator:
             p = self._by_order[(ent, order)]
             if p.queued != wake:
                 continue
-            names = {n for n, w in p.wakes.items() if w <= wake}
-            due = [s for s in self.by_entity.get(ent, []) if s.name in names]
+            names = [n for n, w in p.wakes.items() if w <= wake]
+            names.sort(key=self._position.__getitem__)  # in the project's order
+            due = [self._order[n] for n in names]
             if wake > self.clock:
                 self.clock = wake
             changes += self._evaluate(p, due, wake)

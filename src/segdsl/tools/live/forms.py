@@ -16,8 +16,8 @@ from typing import Any
 from segdsl.catalog import Catalog
 from segdsl.catalog.types import Type
 from segdsl.semantic import ir
-from segdsl.semantic.timecalc import utc_to_local
 from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.times import to_local
 
 Fn = Callable[[Any], Any]
 
@@ -209,7 +209,7 @@ def time_part_fn(part: str, column: str, zone: str) -> Fn:
         if stamp is None:
             return None
         if isinstance(stamp, dt.datetime):
-            local = utc_to_local(stamp, zone)
+            local = to_local(stamp, zone)
             return local.hour if hour else local.isoweekday()
         return None if hour else stamp.isoweekday()
 

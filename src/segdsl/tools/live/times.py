@@ -19,7 +19,6 @@ import functools
 from segdsl.semantic.ir import Duration, Period
 from segdsl.semantic.timecalc import (
     UTC,
-    local_date,
     local_to_utc,
     period_start_date,
     periods_back,
@@ -125,28 +124,41 @@ def local_midnight(day: dt.date, zone: str) -> dt.datetime:
 EPOCH = dt.datetime(1970, 1, 1)
 QUARTER_HOUR = dt.timedelta(minutes=15)
 _OFFSETS: dict[tuple[str, int], dt.timedelta | None] = {}
+_LAST: dict[str, tuple[dt.datetime, dt.datetime, dt.timedelta]] = {}
 
 
-def today_in(now: dt.datetime, zone: str) -> dt.date:
-    """``date(T)`` in ``zone`` — :func:`timecalc.local_date`, fast: a zone's offset
-    from UTC is remembered per quarter of an hour of UTC (every switch of a real zone
-    falls on one), and a quarter in which it changes is converted exactly."""
+def to_local(t: dt.datetime, zone: str) -> dt.datetime:
+    """The wall-clock time in ``zone`` of the instant ``t`` — timecalc.utc_to_local,
+    fast: a zone's offset from UTC is remembered per quarter of an hour of UTC (every
+    switch of a real zone falls on one); a quarter in which the offset changes is
+    converted exactly, instant by instant."""
     if zone == UTC:
-        return now.date()
-    quarter = (now - EPOCH) // QUARTER_HOUR
+        return t
+    last = _LAST.get(zone)
+    if last is not None and last[0] <= t < last[1]:
+        return t + last[2]
+    quarter = (t - EPOCH) // QUARTER_HOUR
     key = (zone, quarter)
-    offset = _OFFSETS.get(key, EPSILON)
-    if offset is EPSILON:
+    if key in _OFFSETS:
+        offset = _OFFSETS[key]
+    else:
         start = EPOCH + quarter * QUARTER_HOUR
+        end = start + QUARTER_HOUR - EPSILON
         a = utc_to_local(start, zone) - start
-        b = utc_to_local(start + QUARTER_HOUR - EPSILON, zone) - (start + QUARTER_HOUR - EPSILON)
-        offset = a if a == b else None
+        offset = a if utc_to_local(end, zone) - end == a else None
         if len(_OFFSETS) > 65536:
             _OFFSETS.clear()
         _OFFSETS[key] = offset
     if offset is None:
-        return local_date(now, zone)
-    return (now + offset).date()
+        return utc_to_local(t, zone)
+    start = EPOCH + quarter * QUARTER_HOUR
+    _LAST[zone] = (start, start + QUARTER_HOUR, offset)
+    return t + offset
+
+
+def today_in(now: dt.datetime, zone: str) -> dt.date:
+    """``date(T)`` in ``zone`` (timecalc.local_date, through :func:`to_local`)."""
+    return to_local(now, zone).date()
 
 
 def period_bounds(
