@@ -23,7 +23,18 @@ class Ctx:
     """One profile at one instant. ``cache`` holds each aggregate's (value, wake) for
     this instant; ``wake`` is lowered by every time-dependent part looked at."""
 
-    __slots__ = ("attrs", "cache", "cutoffs", "key", "logs", "now", "today", "wake", "zone")
+    __slots__ = (
+        "attrs",
+        "blocked",
+        "cache",
+        "cutoffs",
+        "key",
+        "logs",
+        "now",
+        "today",
+        "wake",
+        "zone",
+    )
 
     def __init__(
         self,
@@ -46,6 +57,7 @@ class Ctx:
         self.cutoffs = cutoffs
         self.cache: dict[int, tuple[Any, dt.datetime]] = {}
         self.wake = FAR_FUTURE
+        self.blocked = -1  # the part of a top-level `and` found false (-1: none)
 
     def midnight(self, day: dt.date) -> dt.datetime:
         """The instant ``day`` starts in the project's zone."""

@@ -270,11 +270,32 @@ class LiveEvaluator:
             plans = self.by_log.get(touched[0], [])
         else:
             plans = self._reading_any(kind, touched)
+        if p.blocked:
+            plans = self._unblocked(p, plans, touched)
         changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, self.logs_of.get(kind, ()))
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
+
+    def _unblocked(
+        self, p: Profile, plans: list[SegmentPlan], touched: list[int]
+    ) -> list[SegmentPlan]:
+        """The segments an event into the logs ``touched`` can change: not one held
+        false by a part of its top-level ``and`` that reads none of them (that part
+        stays false until its own wake, which the segment's wake precedes), unless a
+        change of the segment is due at this very instant."""
+        blocked, wakes, clock = p.blocked, p.wakes, self.clock
+        assert clock is not None
+        out = []
+        for s in plans:
+            k = blocked.get(s.name)
+            if k is not None and not s.part_logs[k].intersection(touched):
+                w = wakes.get(s.name)
+                if w is None or w > clock:
+                    continue
+            out.append(s)
+        return out
 
     def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:
         key = tuple(touched)
@@ -353,10 +374,16 @@ class LiveEvaluator:
         changes: list[Change] = []
         members, wakes = p.members, p.wakes
         far = FAR_FUTURE
+        blocked = p.blocked
         for s in plans:
             ctx.wake = far
+            ctx.blocked = -1
             inside = bool(s.fn(ctx))  # type: ignore[misc]
             name = s.name
+            if ctx.blocked >= 0:
+                blocked[name] = ctx.blocked
+            elif name in blocked:
+                del blocked[name]
             if ctx.wake < far:
                 wakes[name] = ctx.wake
             elif name in wakes:

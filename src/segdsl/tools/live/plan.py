@@ -81,8 +81,12 @@ class Compiler:
         self._parts = set()
         self._entity = seg.entity
         saved = (dict(self.logs), list(self.ranks))
+        part_logs: tuple[frozenset[int], ...] = ()
         try:
-            fn = self.cond(seg.cond, None)
+            if isinstance(seg.cond, ir.And):
+                fn, part_logs = self._parts_of_and(seg.cond)
+            else:
+                fn = self.cond(seg.cond, None)
         except NotLive as exc:
             self.logs, self.ranks = saved[0], saved[1]
             return SegmentPlan(seg.name, seg.entity, "not live", str(exc))
@@ -105,7 +109,29 @@ class Compiler:
             frozenset(self._kinds),
             tuple(self._ranks_used),
             frozenset(self._logs),
+            part_logs,
         )
+
+    def _parts_of_and(self, c: ir.And) -> tuple[Fn, tuple[frozenset[int], ...]]:
+        """A segment's top-level ``and``: its parts in order, each with the logs it
+        reads; the compiled segment leaves the first part found false in ``ctx.blocked``."""
+        fns: list[Fn] = []
+        reads: list[frozenset[int]] = []
+        for item in c.items:
+            before, self._logs = self._logs, set()
+            fns.append(self.cond(item, None))
+            reads.append(frozenset(self._logs))
+            self._logs = before | self._logs
+        parts = tuple(fns)
+
+        def all_parts(ctx: Ctx) -> bool:
+            for k, part in enumerate(parts):
+                if not part(ctx):
+                    ctx.blocked = k
+                    return False
+            return True
+
+        return all_parts, tuple(reads)
 
     # ---- logs -----------------------------------------------------------------------
     def log(self, event: str, where: ir.Cond | None) -> LogSpec:

@@ -66,3 +66,6 @@ class SegmentPlan:
     kinds: frozenset[str] = frozenset()
     ranks: tuple[int, ...] = ()
     logs: frozenset[int] = frozenset()  # the logs it reads
+    # a top-level `and`: the logs each of its parts reads (see LiveEvaluator: a part
+    # that held the segment false and reads none of an event's logs keeps it false)
+    part_logs: tuple[frozenset[int], ...] = ()

@@ -114,6 +114,9 @@ class Profile:
     # the wake this profile is queued under (the earliest of ``wakes`` when it was
     # last evaluated); a queued entry with another instant is stale
     queued: dt.datetime | None = None
+    # for a segment with a top-level `and` it is not in: the part found false (not
+    # kept in the state file: without it the segment is simply evaluated)
+    blocked: dict[str, int] = field(default_factory=dict)
 
     def wake(self) -> dt.datetime | None:
         return min(self.wakes.values()) if self.wakes else None
