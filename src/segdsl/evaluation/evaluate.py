@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -22,7 +21,7 @@ from segdsl.engines.registry import quirks_of
 from segdsl.semantic import ir
 from segdsl.sql.compiler import col, ident, membership_query, to_sql
 from segdsl.support import stopping
-from segdsl.support.atomic import temp_beside
+from segdsl.support.atomic import write_file_atomically
 from segdsl.support.progress import progress
 
 if TYPE_CHECKING:
@@ -267,34 +266,33 @@ def export(result: Evaluation, path: Path) -> None:
         header = [result.keys[name]]
     else:
         header = ["segment", "key"]
-    with temp_beside(path) as (fd, tmp):
-        if fmt == "parquet":
-            os.close(fd)
-            _write_parquet(tmp, header, listed, by_class=by_class)
-        else:
-            rows: list[tuple[Any, ...]]
-            if by_class:
-                rows = sorted(
-                    ((k, cls) for cls, keys in listed.items() for k in keys),
-                    key=lambda r: _sort_key(r[0]),
-                )
-            elif single:
-                rows = [(k,) for k in listed[next(iter(result.sizes))]]
-            else:
-                rows = list(result.rows())
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                if fmt == "csv":
-                    import csv
 
-                    writer = csv.writer(fh, lineterminator="\n")
-                    writer.writerow(header)
-                    writer.writerows(rows)
-                else:
-                    for r in rows:
-                        fh.write(json.dumps(dict(zip(header, r, strict=True)), default=str) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
+    def write(tmp: Path) -> None:
+        if fmt == "parquet":
+            _write_parquet(tmp, header, listed, by_class=by_class)
+            return
+        rows: list[tuple[Any, ...]]
+        if by_class:
+            rows = sorted(
+                ((k, cls) for cls, keys in listed.items() for k in keys),
+                key=lambda r: _sort_key(r[0]),
+            )
+        elif single:
+            rows = [(k,) for k in listed[next(iter(result.sizes))]]
+        else:
+            rows = list(result.rows())
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            if fmt == "csv":
+                import csv
+
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(header)
+                writer.writerows(rows)
+            else:
+                for r in rows:
+                    fh.write(json.dumps(dict(zip(header, r, strict=True)), default=str) + "\n")
+
+    write_file_atomically(path, write)
 
 
 def _write_parquet(

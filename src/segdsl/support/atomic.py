@@ -1,6 +1,6 @@
 """Writing files so that a reader never sees half of one: a temporary file beside the
-target, then :func:`os.replace`. Shared by ``fmt`` (rule files) and ``eval --out``
-(member exports).
+target, then :func:`os.replace`. Shared by every command that writes a file: ``fmt``,
+``eval --out``, ``overlap --html``, ``sync --changes``, the live state file, the studio.
 
 A run killed outright (SIGKILL, power loss) between writing and renaming can leave a
 hidden ``.NAME.XXXX.tmp`` beside the target; nothing reads those and they are safe to
@@ -15,7 +15,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -63,18 +63,32 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path``'s content with ``text`` (UTF-8, line ends as given): a temporary
-    file in the same folder, flushed, then :func:`os.replace`, so that a reader never
-    sees half a file. Keeps the permissions of an existing file (0644 for a new one); a
-    symbolic link stays a link (its target is rewritten)."""
+def write_file_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Replace ``path`` with the file that ``write`` makes at the temporary path it is
+    given (in the same folder), flushed to disk, then :func:`os.replace`, so that a
+    reader never sees half a file. Keeps the permissions of an existing file (0644 for
+    a new one); a symbolic link stays a link (its target is rewritten)."""
     target = Path(os.path.realpath(path))
     mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
     with temp_beside(target) as (fd, tmp):
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        os.close(fd)
+        write(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     fsync_folder(target.parent)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Replace ``path``'s content with ``text`` (UTF-8, line ends as given), atomically
+    (:func:`write_file_atomically`)."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+    write_file_atomically(path, write)

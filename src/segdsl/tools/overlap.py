@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.project import Project
 from segdsl.semantic import ir
-from segdsl.support.atomic import temp_beside
+from segdsl.support.atomic import write_text_atomically
 
 
 @dataclass(frozen=True)
@@ -292,13 +291,7 @@ def write_html(o: Overlap, path: Path) -> None:
     directory = check_html_path(path)
     text = render_html(o)
     try:
-        with temp_beside(path) as (fd, tmp):
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+        write_text_atomically(path, text)
     except OSError as exc:
         raise SegdslError(
             Diagnostic("U006", f"cannot write in {directory}: {exc.strerror}")

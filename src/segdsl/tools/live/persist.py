@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
-from segdsl.support.atomic import fsync_folder, temp_beside
+from segdsl.support.atomic import write_text_atomically
 from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.state import FieldSummary, Log, Profile, Summary, value_from_json, value_json
 
@@ -207,17 +206,11 @@ def save(live: LiveEvaluator, path: Path) -> None:
     the new one, never half of one."""
     text = json.dumps(dump(live), separators=(",", ":"), ensure_ascii=False)
     try:
-        with temp_beside(path) as (fd, tmp):
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
+        write_text_atomically(path, text)
     except OSError as exc:
         raise SegdslError(
             Diagnostic("V010", f"cannot write the state file {path}: {exc.strerror}")
         ) from None
-    fsync_folder(path.parent)
 
 
 def restore(live: LiveEvaluator, path: Path) -> bool:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from segdsl.support.atomic import temp_beside
+from segdsl.support.atomic import write_file_atomically
 from segdsl.tools.warehouse.errors import fail
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
@@ -66,23 +65,22 @@ def write_feed(
     rows = [
         (c.entity, c.segment, c.key, c.change, _stamp(as_of), _stamp(previous)) for c in changes
     ]
-    with temp_beside(path) as (fd, tmp):
+
+    def write(tmp: Path) -> None:
         if fmt == "parquet":
-            os.close(fd)
             _parquet(tmp, rows)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                if fmt == "csv":
-                    writer = csv.writer(fh, lineterminator="\n")
-                    writer.writerow(COLUMNS)
-                    writer.writerows(["" if v is None else v for v in r] for r in rows)
-                else:
-                    for r in rows:
-                        doc = dict(zip(COLUMNS, r, strict=True))
-                        fh.write(json.dumps(doc, default=str, ensure_ascii=False) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            return
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            if fmt == "csv":
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(COLUMNS)
+                writer.writerows(["" if v is None else v for v in r] for r in rows)
+            else:
+                for r in rows:
+                    doc = dict(zip(COLUMNS, r, strict=True))
+                    fh.write(json.dumps(doc, default=str, ensure_ascii=False) + "\n")
+
+    write_file_atomically(path, write)
 
 
 def _parquet(path: Path, rows: list[tuple[Any, ...]]) -> None:
