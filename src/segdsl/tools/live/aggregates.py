@@ -112,6 +112,15 @@ def window_compare_fn(
     not at every event that leaves the window."""
     delta = dt.timedelta(days=FIXED_DAYS[window.unit] * window.amount)
     adds = func in ("sum", "avg")
+    # min, max and count distinct of what is left only move one way as events leave,
+    # so an order comparison with them flips at most once: the walk from the newest
+    # end stops at the first remainder that already gives today's answer
+    monotone = func in ("min", "max", "count_distinct") and op in (
+        operator.lt,
+        operator.le,
+        operator.gt,
+        operator.ge,
+    )
 
     def current(total: Any, n: int, low: Any, high: Any, seen: set[Any]) -> Any:
         if func == "sum":
@@ -144,6 +153,15 @@ def window_compare_fn(
         for k in range(len(ts) - 1, first - 1, -1):
             w = current(total, n, low, high, seen)
             after.append(w is not None and bool(op(w, const)))
+            if monotone and w is not None and after[-1] == truth:
+                # every longer remainder gives today's answer too (a remainder
+                # without a set value — min/max missing — is not one of the monotone
+                # ones: it is passed over): the answer flips when the events up to k
+                # have left, if k is not the newest
+                if k < len(ts) - 1:
+                    leaves = ts[k + 1] + delta
+                    ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
+                return truth
             x = vals[k][fi]
             if x is not None:
                 n += 1
