@@ -106,6 +106,7 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
     ir.InSegment: frozenset({"name", "cond"}),
     ir.Rank: frozenset({"direction", "percent", "by", "per"}),
     ir.Score: frozenset({"n", "by", "per"}),
+    ir.ClassOf: frozenset({"segmentation", "names", "conds", "catchall"}),
     ir.Within: frozenset({"lat", "lon", "center_lat", "center_lon", "km"}),
     ir.Sample: frozenset({"percent", "seed", "key"}),
     ir.Not: frozenset({"operand"}),

@@ -48,7 +48,7 @@ from segdsl.tools.live.forms import (
     within_fn,
     zone_check,
 )
-from segdsl.tools.live.scores import ScoreSpec, describe, score_fn
+from segdsl.tools.live.scores import ScoreSpec, class_of_fn, describe, score_fn
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.times import back, back_date, period_bounds, period_span
 from segdsl.tools.live.values import exact, num
@@ -479,6 +479,9 @@ class Compiler:
             return self.value(v.expr, ev)
         if isinstance(v, ir.Score):
             return self._score(v, ev, None)
+        if isinstance(v, ir.ClassOf):
+            self._entity_only(ev, "a segmentation")
+            return class_of_fn(v, [self.cond(c, ev) for c in v.conds])
         if isinstance(v, ir.TimePart):
             if ev is None:
                 raise NotLive(f"`{v.part}` outside an event condition")

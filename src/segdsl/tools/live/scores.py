@@ -143,6 +143,22 @@ def score_fn(spec: ScoreSpec, slot: int) -> Fn:
     return score
 
 
+def class_of_fn(node: ir.ClassOf, conds: list[Fn]) -> Fn:
+    """A segmentation's value (§15): the name of the first class whose condition holds,
+    else the catch-all's (missing without one). The classes after the first that holds
+    are not looked at: they cannot change the answer before an earlier one does."""
+    pairs = tuple(zip(node.names, conds, strict=True))
+    other = node.catchall
+
+    def class_of(ctx: Ctx) -> Any:
+        for name, holds in pairs:
+            if holds(ctx):
+                return name
+        return other
+
+    return class_of
+
+
 # ---- the thresholds from SQL ----------------------------------------------------------
 def score_query(
     node: ir.Score, entity: str, catalog: Catalog, dialect: str, as_of: dt.datetime
