@@ -48,7 +48,7 @@ from segdsl.sql.compiler.statement import Builder
 from segdsl.sql.dialects import dialect_name
 from segdsl.sql.literals import AsOf
 from segdsl.sql.names import col, ident, unique_name
-from segdsl.sql.nodes import aliased, and_, new_select, num
+from segdsl.sql.nodes import aliased, and_, cast, new_select, num
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.forms import Fn
 from segdsl.tools.live.values import coerce
@@ -163,14 +163,18 @@ def class_of_fn(node: ir.ClassOf, conds: list[Fn]) -> Fn:
 def score_query(
     node: ir.Score, entity: str, catalog: Catalog, dialect: str, as_of: dt.datetime
 ) -> exp.Select:
-    """One statement: per group g (with ``per``) and k − 1 = j in 1..N−1, the value
-    ``v(m_k)`` and n, as columns ``[g,] j, v, n``.
+    """One statement: the rows ``[g,] v, n, lo, hi`` from which :func:`thresholds`
+    reads every ``v(m_k)`` of the score (per group g with ``per``) and n.
 
-    ``values`` is X (and G) of every entity where they are set, computed as the batch
-    statement computes them; ``counts`` has per distinct value v (in its group) its
-    count c and ``below``, how many are strictly smaller; v is ``v(m)`` for the m with
-    ``below < m ≤ below + c``, so it is picked for j when
-    ``below·N < j·n ≤ (below + c)·N`` (m_k = ceil(j·n/N), in integers)."""
+    ``score_values`` is X (and G) of every entity where they are set, computed as the
+    batch statement computes them (the same ``base``); ``score_counts`` has per distinct
+    value v (in its group) its count c, ``below`` (how many are strictly smaller) and n.
+    v is ``v(m)`` for ``below < m ≤ below + c``, so it is ``v(m_k)`` for each
+    j = k − 1 with ``N·below < j·n ≤ N·(below + c)``, i.e. ``lo < j ≤ hi`` where
+    ``lo = floor(N·below/n)`` (the batch score of v, less one) and
+    ``hi = floor(N·(below + c)/n)``; only rows with such a j ≤ N − 1 are returned (at
+    most N − 1 per group). The floors are spelled as the batch compiler spells a
+    score, so both read the same numbers."""
     ent = catalog.entities[entity]
     d = dialect_name(dialect)
     b = Builder(catalog, ent, AsOf(as_of, d, catalog.timezone), d)
@@ -193,7 +197,6 @@ def score_query(
     assert isinstance(with_, exp.With)
     values_name = unique_name("score_values", b.ctes)
     counts_name = unique_name("score_counts", b.ctes)
-    steps_name = unique_name("score_steps", b.ctes)
 
     grouped = [col("v")] + ([col("g")] if per is not None else [])
     part = [col("g")] if per is not None else None
@@ -216,35 +219,27 @@ def score_query(
         from_=exp.Table(this=ident(values_name)),
         group=[c.copy() for c in grouped],
     )
-    big_n = num(node.n)
-    j, n_col = col("j", steps_name), col("n", counts_name)
-    below, c = col("below", counts_name), col("c", counts_name)
-    picked = and_(
-        exp.LT(
-            this=exp.Mul(this=below.copy(), expression=big_n.copy()),
-            expression=exp.Mul(this=j.copy(), expression=n_col.copy()),
-        ),
-        exp.LTE(
-            this=exp.Mul(this=j.copy(), expression=n_col.copy()),
-            expression=exp.Mul(
-                this=exp.Paren(this=exp.Add(this=below.copy(), expression=c.copy())),
-                expression=big_n.copy(),
-            ),
-        ),
-    )
-    steps = exp.Values(
-        expressions=[exp.Tuple(expressions=[num(k)]) for k in range(1, node.n)],
-        alias=exp.TableAlias(this=ident(steps_name), columns=[ident("j")]),
+    # floor(N·b/n) for b = below and b = below + c, as the batch statement computes a
+    # score (rankings.py): v is v(m_k) for the k − 1 = j in (lo, hi] (N·below < j·n ≤
+    # N·(below + c)), and only the rows with such a j ≤ N − 1 are kept
+    lo = _floor_ratio(node.n, col("below", counts_name), col("n", counts_name))
+    hi = _floor_ratio(
+        node.n,
+        exp.Paren(this=exp.Add(this=col("below", counts_name), expression=col("c", counts_name))),
+        col("n", counts_name),
     )
     final = new_select(
         *([col("g", counts_name)] if per is not None else []),
-        j.copy(),
         col("v", counts_name),
-        n_col.copy(),
+        col("n", counts_name),
+        aliased(lo.copy(), ident("lo")),
+        aliased(hi.copy(), ident("hi")),
         from_=exp.Table(this=ident(counts_name)),
-        where=picked,
+        where=and_(
+            exp.LT(this=lo.copy(), expression=hi.copy()),
+            exp.LT(this=lo.copy(), expression=num(node.n - 1)),
+        ),
     )
-    final.append("joins", exp.Join(this=steps, kind="CROSS"))
     ctes = [*with_.expressions]
     ctes.append(exp.CTE(this=values, alias=ident(values_name)))
     ctes.append(exp.CTE(this=counts, alias=ident(counts_name)))
@@ -254,6 +249,13 @@ def score_query(
     return final
 
 
+def _floor_ratio(n: int, count: exp.Expr, total: exp.Expr) -> exp.Expr:
+    """``floor(n · count / total)``, spelled as the batch statement spells a score."""
+    scaled = exp.Mul(this=num(n), expression=count)
+    ratio = exp.Div(this=cast(scaled, exp.DataType.Type.DOUBLE), expression=total)
+    return cast(exp.Floor(this=ratio), exp.DataType.Type.BIGINT)
+
+
 def thresholds(node: ir.Score, rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[Any]]:
     """The cut-off table of a score from :func:`score_query`'s rows."""
     per = node.per
@@ -261,25 +263,28 @@ def thresholds(node: ir.Score, rows: Iterable[tuple[Any, ...]]) -> dict[Any, lis
     found: dict[Any, dict[int, Any]] = {}
     sizes: dict[Any, int] = {}
     as_float: dict[Any, bool] = {}
+    last = node.n - 1
     for row in rows:
         if per is not None:
-            raw_g, j, v, n = row
+            raw_g, v, n, lo, hi = row
             group = coerce(per.type, list(raw_g) if isinstance(raw_g, tuple) else raw_g)
         else:
-            j, v, n = row
+            v, n, lo, hi = row
             group = None
         if by_type.is_temporal:
             value = coerce(by_type, v)
         else:
             as_float[group] = as_float.get(group, False) or isinstance(v, float)
             value = exact_num(v)
-        found.setdefault(group, {})[int(j)] = value
+        picks = found.setdefault(group, {})
+        for j in range(int(lo) + 1, min(int(hi), last) + 1):
+            picks[j] = value
         sizes[group] = int(n)
     out: dict[Any, list[Any]] = {}
     for group, picks in found.items():
-        if sorted(picks) != list(range(1, node.n)):  # pragma: no cover - the SQL picks each j
+        if sorted(picks) != list(range(1, node.n)):  # pragma: no cover - each j is picked
             continue
-        out[group] = [sizes[group], as_float.get(group, False), *(picks[k] for k in sorted(picks))]
+        out[group] = [sizes[group], as_float.get(group, False), *(picks[j] for j in sorted(picks))]
     return out
 
 
