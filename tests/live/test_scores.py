@@ -418,3 +418,45 @@ def test_retail_segmentations_on_scores_match_the_batch() -> None:
             want = {k for k in result.members(name) if k in keys}
             got = {k for k in keys if name in live.profiles[("customer", k)].members}
             assert got == want, (name, at, sorted(got ^ want)[:10])
+
+
+def test_a_score_on_events_the_data_stamps_with_dates(tmp_path: Path) -> None:
+    """The catalog does not say `visit` is date-stamped; the data does (the batch
+    adapts its catalog to it): the thresholds come from the adapted rules and are read
+    as live evaluation holds X."""
+    root = write_project(tmp_path / "p")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE visits (id INTEGER, day DATE)")
+    days = [(1, "2026-01-01"), (2, "2026-03-01"), (3, "2026-03-01"), (4, "2026-06-30")]
+    days += [(5, "2025-12-31"), (6, "2026-03-02"), (6, "2026-01-01")]
+    con.executemany("INSERT INTO visits VALUES (?, ?)", days)
+    con.execute(f"COPY visits TO '{root / 'data' / 'visits.parquet'}' (FORMAT parquet)")
+    con.close()
+    toml = root / "segdsl.toml"
+    toml.write_text(
+        toml.read_text()
+        + '\n[event.visit]\nsource = "data/visits.parquet"\nentity = "person"\n'
+        + 'key = "id"\ntimestamp = "day"\n',
+        encoding="utf-8",
+    )
+    text = "measure v3 = score 1..3 by last(visit)\n"
+    text += "".join(f"segment v3_is_{k} where v3 = {k}\n" for k in (1, 2, 3))
+    (root / "visits.seg").write_text(text, encoding="utf-8")
+    project = segdsl.load_project(root)
+    from segdsl.engines.sources import connect_engine
+    from segdsl.tools.live.backfill import backfill
+
+    session = connect_engine(project.catalog, project.root)
+    try:
+        assert project.for_data(session) is not project  # the batch adapts the catalog
+    finally:
+        session.close()
+
+    live = LiveEvaluator(project, [f"v3_is_{k}" for k in (1, 2, 3)])
+    backfill(live, T)
+    result = project.evaluate([f"v3_is_{k}" for k in (1, 2, 3)], as_of=T)
+    for k in (1, 2, 3):
+        assert members(live, f"v3_is_{k}") == set(result.members(f"v3_is_{k}")), k
+    # by hand: last visits 2026-01-01, 03-01, 03-01, 06-30, 2025-12-31, 03-02 (n = 6)
+    assert set(result.members("v3_is_3")) == {4, 6}
+    assert set(result.members("v3_is_1")) == {1, 5}

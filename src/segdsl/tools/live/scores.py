@@ -316,5 +316,7 @@ def score_cutoffs(
         node = find_node(spec, project, adapted)
         tree = score_query(node, spec.entity, adapted.catalog, session.dialect, at)
         rows = session.query(to_sql(tree, session.dialect, pretty=False, copy=False))
-        out[spec.key] = thresholds(node, rows)
+        # read as live evaluation holds X (the rules' own types: a date the data holds
+        # where the catalog says timestamp is compared as that day's midnight)
+        out[spec.key] = thresholds(spec.node, rows)
     return out
