@@ -22,8 +22,12 @@ batch statement, at the same instant, in the same zone), counts per distinct val
 group) how many are strictly smaller, and keeps only the rows holding a ``v(m_k)``:
 at most N−1 rows per group cross into Python. Unlike the rankings' cut-offs (the batch
 members' X taken from their live state), this needs no profile to be in the live state
-and reads no value twice. Integer arithmetic and a ``VALUES`` list of the k's: portable
-(DuckDB, PostgreSQL and what sqlglot generates for the others), never user text.
+and reads no value twice: a stream partition holding some of the profiles scores them
+against the whole population. Which rows hold a threshold is decided with
+``floor(N·b/n)`` spelled exactly as the batch statement spells a score (exact while
+N·n < 2⁵³), so both read the same numbers; the statement is a sqlglot tree (user text
+only as quoted names and literals), the same on DuckDB, PostgreSQL, SQLite,
+ClickHouse, Spark and DataFusion (tests/engines/test_live_scores_engines.py).
 
 Where the warehouse holds X as a binary float (a division, ``avg``, a ``DOUBLE``
 column), the batch score compares floats; the live X (exact) is then rounded to the
