@@ -5,7 +5,8 @@ evaluator; at several instants (window edges, after time-only expiries) each pro
 live memberships are compared with DuckDB's batch evaluation at that instant, for every
 live-exact segment: zero differences. Every change the evaluator reports is checked to
 happen at its instant (the oracle at that instant and a microsecond before). The
-rankings are checked right after their cut-offs are refreshed from batch members.
+rankings and scores (and the segmentations on them) are checked right after their
+cut-offs are refreshed from the batch.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from oracle import Oracle
 from replay import entity_updates, event_stream
 
 import segdsl
+from segdsl.engines.duckdb import DuckDBSession
 from segdsl.sql.compiler import compile_membership
 from segdsl.tools.live import Change, LiveEvaluator
 from segdsl.tools.live.cutoffs import cutoffs_from_members, rank_segments
+from segdsl.tools.live.scores import score_cutoffs
 
 T = edge_data.T
 DAY = dt.timedelta(days=1)
@@ -150,7 +153,10 @@ def test_rankings_match_duckdb_right_after_a_refresh(project: segdsl.Project, du
     for spec, seg in zip(live.ranks, segs, strict=True):
         rows = duck.execute(compile_membership([seg], project.catalog, "duckdb", T)).fetchall()
         members[spec.id] = [r[0] for r in rows if r[1]]
-    live.set_cutoffs(cutoffs_from_members(live, members, T))
+    cutoffs = cutoffs_from_members(live, members, T)
+    # the scores' thresholds (tests/live/test_scores.py checks them on their own)
+    cutoffs.update(score_cutoffs(project, live.scores, T, DuckDBSession(duck)))
+    live.set_cutoffs(cutoffs)
     ranked = [p for p in live.plans if p.mode == "batch cut-offs"]
     assert len(ranked) >= 20
     want = batch(duck, project, [p.name for p in ranked], T)

@@ -8,8 +8,8 @@ events are summed up per profile by the warehouse (``GROUP BY`` key: count, firs
 last time, and per field count, sum, least and greatest) where the log has no event
 condition and no distinct count, and folded from their rows otherwise. Attributes come
 from the entity sources. Then every profile is evaluated once at ``as_of`` (no changes
-are reported: that is the starting point) and the rankings' cut-offs are taken from
-the same warehouse. Live evaluation continues from there with the same answers as a
+are reported: that is the starting point) and the cut-offs of the rankings and the
+thresholds of the scores are taken from the same warehouse. Live evaluation continues from there with the same answers as a
 replay of every event would give (tests/live/test_live_backfill.py).
 """
 
@@ -47,7 +47,7 @@ def backfill(
         for spec in live.log_specs:
             _log(live, spec, active, as_of)
         live.start_at(as_of)
-        if cutoffs and live.ranks:
+        if cutoffs and (live.ranks or live.scores):
             from segdsl.tools.live.cutoffs import refresh_cutoffs
 
             refresh_cutoffs(live, as_of, session=active)

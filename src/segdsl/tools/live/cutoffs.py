@@ -1,4 +1,5 @@
-"""Cut-offs for the rankings, from the latest batch evaluation.
+"""Cut-offs for the rankings (and, through scores.py, the scores' thresholds), from the
+latest batch evaluation.
 
 ``top P% by X`` depends on every profile of the entity. Live evaluation compares a
 profile's X with a cut-off instead: the least X among the ranking's members in the
@@ -60,16 +61,36 @@ def refresh_cutoffs(
     engine: str | None = None,
     session: Session | None = None,
 ) -> list[Change]:
-    """Evaluate every ranking in the warehouse (SQL) at ``as_of`` (default: the clock)
-    and compare live profiles with the new cut-offs; answers the changes."""
-    if not live.ranks:
+    """Evaluate every ranking and every score in the warehouse (SQL) at ``as_of``
+    (default: the clock) and compare live profiles with the new cut-offs and
+    thresholds (scores.py); answers the changes."""
+    if not live.ranks and not live.scores:
         return []
     at = as_of or live.clock
     if at is None:
         return []
-    segs = rank_segments(live)
-    result = live.project.evaluate(segs, as_of=at, engine=engine, session=session)
-    members = {
-        spec.id: result.members(seg.name) for spec, seg in zip(live.ranks, segs, strict=True)
-    }
-    return live.set_cutoffs(cutoffs_from_members(live, members, at))
+    from segdsl.engines import engine_name
+    from segdsl.engines.sources import connect_engine
+    from segdsl.tools.live.scores import score_cutoffs
+
+    project = live.project
+    own = session is None
+    active = session or connect_engine(
+        project.catalog, project.root, engine_name(engine) if engine else "duckdb"
+    )
+    try:
+        cutoffs: dict[int, dict[Any, Any]] = {}
+        if live.ranks:
+            segs = rank_segments(live)
+            result = project.evaluate(segs, as_of=at, session=active)
+            members = {
+                spec.id: result.members(seg.name)
+                for spec, seg in zip(live.ranks, segs, strict=True)
+            }
+            cutoffs.update(cutoffs_from_members(live, members, at))
+        if live.scores:
+            cutoffs.update(score_cutoffs(project, live.scores, at, active))
+    finally:
+        if own:
+            active.close()
+    return live.set_cutoffs(cutoffs)

@@ -23,6 +23,7 @@ from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.plan import Compiler
+from segdsl.tools.live.scores import ScoreSpec
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight, today_in
@@ -76,6 +77,7 @@ class LiveEvaluator:
         for spec in self.log_specs:
             spec.finish()
         self.ranks: list[RankSpec] = compiler.ranks
+        self.scores: list[ScoreSpec] = list(compiler.scores.values())
         self.by_entity: dict[str, list[SegmentPlan]] = {}
         self.by_kind: dict[str, list[SegmentPlan]] = {}
         for p in self.plans:

@@ -105,6 +105,8 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
     ir.IsTrue: frozenset({"value"}),
     ir.InSegment: frozenset({"name", "cond"}),
     ir.Rank: frozenset({"direction", "percent", "by", "per"}),
+    ir.Score: frozenset({"n", "by", "per"}),
+    ir.ClassOf: frozenset({"segmentation", "names", "conds", "catchall"}),
     ir.Within: frozenset({"lat", "lon", "center_lat", "center_lon", "km"}),
     ir.Sample: frozenset({"percent", "seed", "key"}),
     ir.Not: frozenset({"operand"}),
@@ -125,8 +127,6 @@ UNITS = frozenset({"day", "week", "month", "year"})
 
 # The reason given for forms of the language that live evaluation does not know yet.
 NOT_YET = {
-    "Score": "`score 1..N by …` depends on the whole population; live scores (with batch "
-    "cut-offs) are not built yet",
     "InPeriod": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
     "evaluated live yet",
     "period": "calendar periods (`in this month`, `in previous N weeks`, …) are not "

@@ -48,6 +48,7 @@ from segdsl.tools.live.forms import (
     within_fn,
     zone_check,
 )
+from segdsl.tools.live.scores import ScoreSpec, class_of_fn, describe, score_fn
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.times import back, back_date, period_bounds, period_span
 from segdsl.tools.live.values import exact, num
@@ -60,6 +61,9 @@ class Compiler:
         self.catalog = catalog
         self.logs: dict[tuple[str, ir.Cond | None], LogSpec] = {}
         self.ranks: list[RankSpec] = []
+        self.scores: dict[tuple[str, ir.Score], ScoreSpec] = {}
+        self._scores_used: list[int] = []
+        self._segment = ""
         self.slots: dict[ir.Value, int] = {}
         self._kinds: set[str] = set()
         self._logs: set[int] = set()
@@ -78,9 +82,11 @@ class Compiler:
         self._kinds = set()
         self._logs = set()
         self._ranks_used = []
+        self._scores_used = []
         self._parts = set()
         self._entity = seg.entity
-        saved = (dict(self.logs), list(self.ranks))
+        self._segment = seg.name
+        saved = (dict(self.logs), list(self.ranks), dict(self.scores))
         part_logs: tuple[frozenset[int], ...] = ()
         try:
             if isinstance(seg.cond, ir.And):
@@ -88,14 +94,10 @@ class Compiler:
             else:
                 fn = self.cond(seg.cond, None)
         except NotLive as exc:
-            self.logs, self.ranks = saved[0], saved[1]
+            self.logs, self.ranks, self.scores = saved
             return SegmentPlan(seg.name, seg.entity, "not live", str(exc))
-        if self._ranks_used:
-            texts = "; ".join(self.ranks[i].text for i in self._ranks_used)
-            reason = (
-                f"{texts} depends on the whole population: compared with the cut-off of "
-                "the latest batch evaluation"
-            )
+        if self._ranks_used or self._scores_used:
+            reason = self._population_reason()
             mode = "batch cut-offs"
         else:
             mode = "exact"
@@ -107,7 +109,8 @@ class Compiler:
             reason,
             fn,
             frozenset(self._kinds),
-            tuple(self._ranks_used),
+            # the cut-offs it reads: rankings' ids, and scores' keys (negative)
+            tuple(self._ranks_used) + tuple(-1 - i for i in dict.fromkeys(self._scores_used)),
             frozenset(self._logs),
             part_logs,
         )
@@ -132,6 +135,26 @@ class Compiler:
             return True
 
         return all_parts, tuple(reads)
+
+    def _population_reason(self) -> str:
+        parts = []
+        if self._ranks_used:
+            texts = "; ".join(self.ranks[i].text for i in self._ranks_used)
+            parts.append(
+                f"{texts} depends on the whole population: compared with the cut-off of "
+                "the latest batch evaluation"
+            )
+        if self._scores_used:
+            specs = {s.id: s for s in self.scores.values()}
+            used = list(dict.fromkeys(self._scores_used))
+            texts = ", ".join(specs[i].text for i in used)
+            what = "the score" if len(used) == 1 else "the scores"
+            verb = "depends" if len(used) == 1 else "depend"
+            parts.append(
+                f"{what} {texts} {verb} on the whole population: scored against the "
+                "thresholds of the latest batch evaluation"
+            )
+        return "; ".join(parts)
 
     # ---- logs -----------------------------------------------------------------------
     def log(self, event: str, where: ir.Cond | None) -> LogSpec:
@@ -489,7 +512,14 @@ class Compiler:
             column = v.column
             return lambda row: row.get(column)
         if isinstance(v, ir.MeasureRef):
+            if isinstance(v.expr, ir.Score):
+                return self._score(v.expr, ev, v.name)
             return self.value(v.expr, ev)
+        if isinstance(v, ir.Score):
+            return self._score(v, ev, None)
+        if isinstance(v, ir.ClassOf):
+            self._entity_only(ev, "a segmentation")
+            return class_of_fn(v, [self.cond(c, ev) for c in v.conds])
         if isinstance(v, ir.TimePart):
             if ev is None:
                 raise NotLive(f"`{v.part}` outside an event condition")
@@ -532,6 +562,22 @@ class Compiler:
         if isinstance(v, ir.Ago):
             raise NotLive("`… ago` outside a comparison is not evaluated live")
         raise NotLive(f"`{type(v).__name__}` values are not evaluated live yet")
+
+    def _score(self, v: ir.Score, ev: EventDef | None, measure: str | None) -> Fn:
+        """``score 1..N by X [per G]`` against the latest batch thresholds (scores.py)."""
+        self._entity_only(ev, "a score")
+        guard(v)
+        spec = self.scores.get((self._entity, v))
+        if spec is None:
+            by = self.value(v.by, ev)
+            per = v.per.column if v.per is not None else None
+            text = describe(v, measure)
+            spec = ScoreSpec(len(self.scores), self._entity, v, by, per, text, self._segment)
+            self.scores[(self._entity, v)] = spec
+        else:
+            self.value(v.by, ev)  # the logs and parts it reads, for this segment too
+        self._scores_used.append(spec.id)
+        return score_fn(spec, self.slot(v))
 
     def _arith(self, v: ir.Arith, ev: EventDef | None) -> Fn:
         if v.op not in ("+", "-", "*", "/"):
