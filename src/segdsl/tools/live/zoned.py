@@ -34,8 +34,9 @@ from segdsl.semantic.timecalc import local_to_utc, shift_months, utc_to_local
 EPSILON = dt.timedelta(microseconds=1)
 SECOND = dt.timedelta(seconds=1)
 DAY = dt.timedelta(days=1)
-# Local days of T looked at on each side of x's day shifted forward: seven of them
-# cover a clamped end of month (at most three days map to one) and a day of margin.
+# Local days of T looked at on each side of x's day shifted forward (ten days of T
+# move the shifted day by at least seven: at most four days map to one, at a clamped end
+# of month).
 MARGIN = 10
 
 
@@ -56,10 +57,10 @@ def _switches(a: dt.datetime, b: dt.datetime, zone: str) -> list[dt.datetime]:
     """The instants in ``(a, b]`` at which ``zone``'s offset changes (one a day at most,
     on whole seconds, as in the tz database)."""
     out: list[dt.datetime] = []
-    start = a
+    start, before = a, _offset(a, zone)
     while start < b:
         end = min(start + DAY, b)
-        before, after = _offset(start, zone), _offset(end, zone)
+        after = _offset(end, zone)
         if before != after:
             # whole seconds from start: offset(start + lo) is the old one, (start + hi) the new
             lo, hi = 0, int((end - start).total_seconds())
@@ -70,7 +71,7 @@ def _switches(a: dt.datetime, b: dt.datetime, zone: str) -> list[dt.datetime]:
                 else:
                     hi = mid
             out.append(start + hi * SECOND)
-        start = end
+        start, before = end, after
     return out
 
 
@@ -110,30 +111,47 @@ def month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.date
         return ()
 
 
-def _month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.datetime, int], ...]:
-    x_day = utc_to_local(x, zone).date()
-    centre = shift_months(dt.datetime.combine(x_day, dt.time()), months).date()
-    first, last = centre - MARGIN * DAY, centre + MARGIN * DAY
+def _shift_day(day: dt.date, months: int) -> dt.date:
+    return shift_months(dt.datetime.combine(day, dt.time()), -months).date()
 
+
+def _month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.datetime, int], ...]:
     def start_of(day: dt.date) -> dt.datetime:
         return local_to_utc(dt.datetime.combine(day, dt.time()), zone)
 
-    lo, hi = start_of(first), start_of(last + DAY)
-    points = {lo, hi}
-    days = [first + k * DAY for k in range((last - first).days + 1)]
-    for day in days:
-        points.add(start_of(day))
+    # Only on T's local days whose shifted day is within a day of x's local day can
+    # B(T) meet x (a switch moves an instant by hours, not a day): the shifted day never
+    # decreases from one day to the next, so they are a run of days. Before it B < x,
+    # from the day after it on B > x.
+    x_day = utc_to_local(x, zone).date()
+    centre = shift_months(dt.datetime.combine(x_day, dt.time()), months).date()
+    days: list[dt.date] = []
+    after = centre + (MARGIN + 1) * DAY
+    for k in range(-MARGIN, MARGIN + 1):
+        day = centre + k * DAY
+        shifted = _shift_day(day, months)
+        if shifted > x_day + DAY:
+            after = day
+            break
+        if shifted >= x_day - DAY:
+            days.append(day)
+    if not days:  # B(T) jumps over x at the start of a day (a clamped end of month)
+        return ((start_of(after), 1),)
+    lo, hi = start_of(days[0]), start_of(after)
+    points = {lo, hi, *(start_of(day) for day in days)}
     points.update(_switches(lo - DAY, hi + DAY, zone))  # T's own switches
-    shifted = {
-        day: shift_months(dt.datetime.combine(day, dt.time()), -months).date() for day in days
-    }
     walls = _walls(
-        _switches(start_of(shifted[first]) - 2 * DAY, start_of(shifted[last]) + 2 * DAY, zone),
+        _switches(
+            start_of(_shift_day(days[0], months)) - 2 * DAY,
+            start_of(_shift_day(days[-1], months)) + 2 * DAY,
+            zone,
+        ),
         zone,
     )
-    for day in days:
+    for day in days:  # T's wall clock reaching a switch of the shifted day
+        target = _shift_day(day, months)
         for w in walls:
-            if w.date() == shifted[day]:
+            if w.date() == target:
                 points.update(_instants_of(day, w.time(), zone))
     cuts = sorted(p for p in points if lo <= p <= hi)
     out: list[tuple[dt.datetime, int]] = []
