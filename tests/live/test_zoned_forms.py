@@ -23,8 +23,9 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle import Oracle
 from replay import entity_updates, event_stream
 from zoned_forms import build, read_tables
 
@@ -244,3 +245,63 @@ def test_a_date_meets_a_timestamp_on_the_zone_calendar_day(zone: str, op: str) -
             ]
             if flips:
                 assert ctx.wake <= min(flips), (now, op, ctx.wake, flips)
+
+
+# ---- random clocks, against the plain-Python oracle -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zoned_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = {}
+    for zone in ZONES:
+        root = tmp_path_factory.mktemp("zoned") / "p"
+        project, at = build(root, zone, seed=11)
+        # a third of the customers, with their events (the replay is the slow part)
+        keys = {"customers": "customer_id", "orders": "customer_id", "events": "user_id"}
+        tables = {
+            name: [r for r in rows if r[keys.get(name, "customer_id")] % 3 == 0]
+            for name, rows in read_tables(root).items()
+        }
+        out[zone] = (project, tables, at)
+    return out
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    zone=st.sampled_from(ZONES),
+    steps=st.lists(
+        st.tuples(
+            st.integers(0, 80),  # which instant of the edges to start from
+            st.sampled_from([dt.timedelta(0), -E, E, dt.timedelta(minutes=30)]),
+            st.integers(-3 * 24, 3 * 24),  # hours away from it
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_random_clocks_match_the_oracle(
+    zoned_projects: dict[str, Any], zone: str, steps: list[tuple[int, dt.timedelta, int]]
+) -> None:
+    """Replayed in time order with ticks at random clocks near the edges, the live
+    memberships at the last clock are the oracle's (tests/oracle.py, plain Python)."""
+    project, tables, at = zoned_projects[zone]
+    clocks = sorted(
+        at[min(i, len(at) - 1)] + jitter + dt.timedelta(hours=h) for i, jitter, h in steps
+    )
+    live = LiveEvaluator(project)
+    for entity, key, attrs in entity_updates(tables, project.catalog):
+        live.apply_attributes(key, attrs, entity)
+    events = event_stream(tables, project.catalog)
+    i = 0
+    for t in clocks:
+        while i < len(events) and events[i][0] <= t:
+            _, kind, key, stamp, fields, eid = events[i]
+            live.apply_event(kind, key, stamp, fields, eid)
+            i += 1
+        live.advance(t)
+    oracle = Oracle(tables, project.catalog, clocks[-1])
+    keys = {r["customer_id"] for r in tables["customers"]}
+    for p in live.plans:
+        want = oracle.members(project.segment(p.name))
+        got = {k for k in keys if p.name in live.profiles[("customer", k)].members}
+        assert got == want, (zone, p.name, clocks[-1], sorted(got ^ want))

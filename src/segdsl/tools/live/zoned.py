@@ -23,6 +23,7 @@ first of them after the clock.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import functools
 import itertools
@@ -34,10 +35,13 @@ from segdsl.semantic.timecalc import local_to_utc, shift_months, utc_to_local
 EPSILON = dt.timedelta(microseconds=1)
 SECOND = dt.timedelta(seconds=1)
 DAY = dt.timedelta(days=1)
+SHORT = dt.timedelta(days=10)
 # Local days of T looked at on each side of x's day shifted forward (ten days of T
 # move the shifted day by at least seven: at most four days map to one, at a clamped end
 # of month).
 MARGIN = 10
+# Days before it: the shifted day of ``centre − 5`` is at least two days before x's.
+LEAD = 4
 
 
 def months_of(d: Duration) -> int:
@@ -55,9 +59,11 @@ def _offset(t: dt.datetime, zone: str) -> dt.timedelta:
 
 def _switches(a: dt.datetime, b: dt.datetime, zone: str) -> list[dt.datetime]:
     """The instants in ``(a, b]`` at which ``zone``'s offset changes (one a day at most,
-    on whole seconds, as in the tz database)."""
+    on whole seconds, as in the tz database; never two within ten days that cancel)."""
     out: list[dt.datetime] = []
     start, before = a, _offset(a, zone)
+    if b - a <= SHORT and _offset(b, zone) == before:
+        return out  # no zone switches and switches back within ten days
     while start < b:
         end = min(start + DAY, b)
         after = _offset(end, zone)
@@ -112,7 +118,10 @@ def month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.date
 
 
 def _shift_day(day: dt.date, months: int) -> dt.date:
-    return shift_months(dt.datetime.combine(day, dt.time()), -months).date()
+    """``day − months``, the day clamped to the end of a shorter month."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1] if day.day > 28 else 28
+    return dt.date(year, month0 + 1, min(day.day, last))
 
 
 def _month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.datetime, int], ...]:
@@ -127,7 +136,7 @@ def _month_changes(x: dt.datetime, months: int, zone: str) -> tuple[tuple[dt.dat
     centre = shift_months(dt.datetime.combine(x_day, dt.time()), months).date()
     days: list[dt.date] = []
     after = centre + (MARGIN + 1) * DAY
-    for k in range(-MARGIN, MARGIN + 1):
+    for k in range(-LEAD, MARGIN + 1):
         day = centre + k * DAY
         shifted = _shift_day(day, months)
         if shifted > x_day + DAY:
