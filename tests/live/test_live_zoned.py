@@ -3,8 +3,8 @@
 The corpus with `timezone` set (tests/zoned.py), its edge data replayed in time order;
 at local midnights and the hours of both 2026 switches of summer time in Berlin and
 New York, and after time-only expiries, every live-exact segment is compared with
-DuckDB's batch evaluation at that instant: zero differences. The forms not followed in
-a zone yet are reported not live, with their reason."""
+DuckDB's batch evaluation at that instant: zero differences. Every form live in UTC is
+live in a zone too."""
 
 from __future__ import annotations
 
@@ -67,14 +67,17 @@ def test_exact_segments_in_a_zone_match_duckdb(zone: str, duck: Any) -> None:
             assert got == want[p.name], (p.name, at, sorted(want[p.name] ^ got, key=repr))
 
 
-def test_forms_not_followed_in_a_zone_are_not_live() -> None:
+def test_every_form_is_followed_in_a_zone() -> None:
+    """Months and years on timestamps and calendar windows on a sequence's first event
+    are live in a zone too (tests/live/test_zoned_forms.py): the same segments are live
+    in Berlin as in UTC."""
     from segdsl.tools.live.plan import Compiler
 
-    project = zoned_project("Europe/Berlin")
-    compiler = Compiler(project.catalog)
-    reasons = {
-        p.name: p.reason
-        for p in (compiler.segment(s) for s in project.select(None))
-        if p.mode == "not live"
-    }
-    assert any("time zone (Europe/Berlin)" in r for r in reasons.values())
+    modes = {}
+    for zone in ("UTC", "Europe/Berlin"):
+        project = zoned_project(zone)
+        compiler = Compiler(project.catalog)
+        modes[zone] = {s.name: compiler.segment(s).mode for s in project.select(None)}
+    assert modes["Europe/Berlin"] == modes["UTC"]
+    for name in ("month_window", "seen_last_4m", "sh_orders_2m_to_1m", "buy_this_week_no_followup"):
+        assert modes["Europe/Berlin"][name] == "exact", name

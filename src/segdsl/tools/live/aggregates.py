@@ -204,8 +204,8 @@ def _bounds(
         lo: Any = back_date(ctx.today, far)
         hi: Any = ctx.today if near is None else back_date(ctx.today, near)
     else:
-        lo = back(ctx.now, far)
-        hi = ctx.now if near is None else back(ctx.now, near)
+        lo = back(ctx.now, far, ctx.zone)
+        hi = ctx.now if near is None else back(ctx.now, near, ctx.zone)
     i = bisect.bisect_right(ts, lo)
     j = len(ts) if near is None else bisect.bisect_right(ts, hi)
     now = ctx.now
@@ -225,6 +225,15 @@ def _slice(ts: list[Any], lo: Any, hi: Any, inc: bool) -> tuple[int, int]:
     """The events of a calendar window ``lo ≤ t ≤ hi`` (``t < hi`` unless ``inc``)."""
     i = bisect.bisect_left(ts, lo)
     return i, (bisect.bisect_right(ts, hi) if inc else bisect.bisect_left(ts, hi))
+
+
+def _period_slice(ctx: Ctx, ts: list[Any], period: ir.Period, is_date: bool) -> tuple[int, int]:
+    """The events inside a calendar window at ``T`` as a slice ``[i, j)`` of ``ts`` (the
+    batch compiler's bounds, timecalc.period_dates/period_instants); marks the start of
+    the next period, when the bounds move."""
+    lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
+    ctx.mark(following)
+    return _slice(ts, lo, hi, inc)
 
 
 def aggregate_fn(
@@ -339,7 +348,7 @@ def aggregate_fn(
 def sequence_fn(
     s: ir.Sequence, first_id: int, second_id: int, is_date: bool
 ) -> Callable[[Ctx], bool]:
-    far, near, absent = s.window, s.until, s.absent
+    far, near, absent, period = s.window, s.until, s.absent, s.period
     amount = s.within.amount * (7 if s.within.unit == "week" else 1)
     span = dt.timedelta(days=amount)
 
@@ -350,7 +359,9 @@ def sequence_fn(
         ts1 = log1.ts
         log2 = ctx.logs.get(second_id)
         ts2 = log2.ts if log2 is not None else []
-        if far is not None:
+        if period is not None:  # the first event in a calendar window, as aggregates
+            i, j = _period_slice(ctx, ts1, period, is_date)
+        elif far is not None:
             i, j = _bounds(ctx, ts1, far, near, is_date)
         else:
             i, j = 0, len(ts1)

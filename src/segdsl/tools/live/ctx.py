@@ -89,17 +89,17 @@ def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool, which: str = "bot
             ctx.mark(ctx.midnight((day if meet else day + ONE_DAY) + span))
         elif isinstance(x, dt.datetime):
             ctx.mark((x if meet else x + EPSILON) + span)
-        else:  # a date met by a timestamp: compared on the calendar day
-            ctx.mark(ctx.midnight((x if meet else x + ONE_DAY) + span))
+        else:  # a date met by a timestamp: compared on the calendar day in the zone
+            ctx.mark(ctx.midnight(x if meet else x + ONE_DAY) + span)
         return
     if on_date:
         day = x.date() if isinstance(x, dt.datetime) else x
         ctx.mark_at(next_change(ctx.now, day, d, ctx.zone))
     elif isinstance(x, dt.datetime):
-        ctx.mark_at(next_change(ctx.now, x, d))
-    else:  # a date met by a timestamp: compared on the calendar day
-        ctx.mark_at(next_change(ctx.now, ctx.midnight(x), d))
-        ctx.mark_at(next_change(ctx.now, ctx.midnight(x + ONE_DAY), d))
+        ctx.mark_at(next_change(ctx.now, x, d, ctx.zone))
+    else:  # a date met by a timestamp: compared on the calendar day in the zone
+        ctx.mark_at(next_change(ctx.now, ctx.midnight(x), d, ctx.zone))
+        ctx.mark_at(next_change(ctx.now, ctx.midnight(x + ONE_DAY), d, ctx.zone))
 
 
 def mark_in_last(ctx: Ctx, x: Any, d: Duration) -> None:

@@ -357,7 +357,7 @@ class LiveEvaluator:
         return changes
 
     def rank_value(self, spec: RankSpec, profile: Profile, at: dt.datetime) -> Any:
-        ctx = Ctx(profile.key, profile.attrs, profile.logs, at, self.cutoffs)
+        ctx = Ctx(profile.key, profile.attrs, profile.logs, at, self.cutoffs, self.zone)
         return spec.by(ctx)
 
     # ---- internals ------------------------------------------------------------------

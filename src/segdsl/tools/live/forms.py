@@ -13,9 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from segdsl.catalog import Catalog
-from segdsl.catalog.types import Type
 from segdsl.semantic import ir
+from segdsl.semantic.timecalc import UTC, local_date
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.times import to_local
 
@@ -35,13 +34,14 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def align(a: Any, b: Any) -> tuple[Any, Any]:
-    """A date meets a timestamp on the calendar day (the resolver's reading)."""
+def align(a: Any, b: Any, zone: str = UTC) -> tuple[Any, Any]:
+    """A date meets a timestamp on the calendar day in the project's ``zone`` (the
+    resolver's reading of a date literal, language.md §11): the timestamp's local date."""
     a_ts, b_ts = isinstance(a, dt.datetime), isinstance(b, dt.datetime)
     if a_ts and not b_ts and isinstance(b, dt.date):
-        return a.date(), b
+        return (a.date() if zone == UTC else local_date(a, zone)), b
     if b_ts and not a_ts and isinstance(a, dt.date):
-        return a, b.date()
+        return a, (b.date() if zone == UTC else local_date(b, zone))
     return a, b
 
 
@@ -92,7 +92,17 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
     ),
     ir.InPeriod: frozenset({"left", "period"}),
     ir.Sequence: frozenset(
-        {"first", "window", "until", "first_where", "absent", "second", "within", "second_where"}
+        {
+            "first",
+            "window",
+            "until",
+            "first_where",
+            "absent",
+            "second",
+            "within",
+            "second_where",
+            "period",
+        }
     ),
     ir.InLast: frozenset({"left", "duration"}),
     ir.Ago: frozenset({"duration", "point_type"}),
@@ -214,39 +224,3 @@ def time_part_fn(part: str, column: str, zone: str) -> Fn:
         return None if hour else stamp.isoweekday()
 
     return time_part
-
-
-def zone_check(node: ir.Cond | ir.Value, catalog: Catalog, zone: str) -> None:
-    """Raise NotLive, in a zone other than UTC, for the forms live evaluation does not
-    follow there yet: months and years on timestamps (they step on the zone's wall
-    clock) and a date met by a timestamp (compared on the zone's calendar day)."""
-    steps: list[tuple[ir.Duration | None, bool]] = []
-    if isinstance(node, ir.InLast):
-        steps.append((node.duration, node.left.type is Type.TIMESTAMP))
-    elif isinstance(node, ir.Ago):
-        steps.append((node.duration, node.point_type is Type.TIMESTAMP))
-    elif isinstance(node, ir.Aggregate):
-        on_ts = catalog.events[node.event].timestamp_type is Type.TIMESTAMP
-        steps += [(node.window, on_ts), (node.until, on_ts)]
-    elif isinstance(node, ir.Sequence):
-        on_ts = catalog.events[node.first].timestamp_type is Type.TIMESTAMP
-        steps += [(node.window, on_ts), (node.until, on_ts), (node.within, on_ts)]
-    for d, on_ts in steps:
-        if d is not None and on_ts and d.unit in ("month", "year"):
-            raise NotLive(
-                f"`{d}` on a timestamp in the project's time zone ({zone}) is not "
-                "evaluated live yet (months step on the zone's wall clock)"
-            )
-    sides: tuple[ir.Value, ...] = ()
-    if isinstance(node, ir.Compare):
-        sides = (node.left, node.right)
-    elif isinstance(node, ir.Between):
-        sides = (node.left, node.low, node.high)
-    elif isinstance(node, ir.InValues):
-        sides = (node.left, *node.values)
-    types = {x.type for x in sides}
-    if Type.DATE in types and Type.TIMESTAMP in types:
-        raise NotLive(
-            f"a date met by a timestamp in the project's time zone ({zone}) is not "
-            "evaluated live yet"
-        )

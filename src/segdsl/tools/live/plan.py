@@ -46,7 +46,6 @@ from segdsl.tools.live.forms import (
     sample_fn,
     time_part_fn,
     within_fn,
-    zone_check,
 )
 from segdsl.tools.live.scores import ScoreSpec, class_of_fn, describe, score_fn
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
@@ -71,11 +70,9 @@ class Compiler:
         self._parts: set[str] = set()
         self._entity = catalog.default_entity
         # The project's time zone (language.md §11): date(T) and midnights are read there
-        # (Ctx). Months and years on timestamps step on the zone's wall clock, and a date
-        # met by a timestamp is compared on the zone's calendar day: neither is followed
-        # live yet, so those forms are refused in a zone other than UTC.
+        # (Ctx), months and years on timestamps step on its wall clock (times.back,
+        # zoned.py), and a date met by a timestamp is compared on its calendar day (align).
         self.zone: str = getattr(catalog, "timezone", "UTC") or "UTC"
-        self.zoned = self.zone not in ("UTC", "Etc/UTC")
 
     # ---- segments -------------------------------------------------------------------
     def segment(self, seg: ir.Segment) -> SegmentPlan:
@@ -174,8 +171,6 @@ class Compiler:
     # ---- conditions -----------------------------------------------------------------
     def cond(self, c: ir.Cond, ev: EventDef | None) -> Fn:
         guard(c)
-        if self.zoned:
-            self._zone_check(c, ev)
         if isinstance(c, ir.And | ir.Or):
             return connect([self.cond(x, ev) for x in c.items], isinstance(c, ir.And))
         if isinstance(c, ir.Not):
@@ -193,6 +188,7 @@ class Compiler:
         if isinstance(c, ir.InValues):
             fx = self.value(c.left, ev)
             options = [num(v.value) for v in c.values]
+            zone = self.zone
             if not c.left.type.is_temporal:
                 members = frozenset(options)
 
@@ -206,7 +202,7 @@ class Compiler:
                 v = fx(x)
                 if v is None:
                     return False
-                return any(a == b for a, b in (align(v, o) for o in options))
+                return any(a == b for a, b in (align(v, o, zone) for o in options))
 
             return in_values
         if isinstance(c, ir.IsMissing):
@@ -246,11 +242,6 @@ class Compiler:
             return self._sample(c, ev)
         raise NotLive(f"`{type(c).__name__}` conditions are not evaluated live yet")
 
-    def _zone_check(self, node: ir.Cond | ir.Value, ev: EventDef | None) -> None:
-        """Refuse, in a zone other than UTC, the forms live evaluation does not follow."""
-        del ev
-        zone_check(node, self.catalog, self.zone)
-
     def _entity_only(self, ev: EventDef | None, what: str) -> None:
         if ev is not None:
             raise NotLive(f"{what} inside an event condition is not evaluated live")
@@ -259,6 +250,7 @@ class Compiler:
         if c.op not in OPS:
             raise NotLive(f"the comparison `{c.op}` is not evaluated live yet")
         op = OPS[c.op]
+        zone = self.zone
         if isinstance(c.right, ir.Ago) or isinstance(c.left, ir.Ago):
             self._entity_only(ev, "a time relative to now (`… ago`)")
             ago_right = isinstance(c.right, ir.Ago)
@@ -280,7 +272,7 @@ class Compiler:
                     return False
                 mark_compare(ctx, v, d, on_date, which)
                 a, b = (v, point(ctx)) if ago_right else (point(ctx), v)
-                a, b = align(a, b)
+                a, b = align(a, b, zone)
                 return op(a, b)
 
             return compare_ago
@@ -328,13 +320,14 @@ class Compiler:
             if b is None:
                 return False
             if mixed:
-                a, b = align(a, b)
+                a, b = align(a, b, zone)
             return bool(op(a, b))
 
         return compare
 
     def _between(self, c: ir.Between, ev: EventDef | None) -> Fn:
         fx = self.value(c.left, ev)
+        zone = self.zone
         sides: list[tuple[Fn, ir.Duration | None, bool]] = []
         for side in (c.low, c.high):
             if isinstance(side, ir.Ago):
@@ -356,8 +349,8 @@ class Compiler:
             lo, hi = flo(x), fhi(x)
             if lo is None or hi is None:
                 return False
-            v_lo, lo = align(v, lo)
-            v_hi, hi = align(v, hi)
+            v_lo, lo = align(v, lo, zone)
+            v_hi, hi = align(v, hi, zone)
             return bool(lo <= v_lo and v_hi <= hi)
 
         return between
@@ -394,7 +387,7 @@ class Compiler:
                 return False
             mark_in_last(ctx, v, d)
             if isinstance(v, dt.datetime):
-                return bool(back(ctx.now, d) < v <= ctx.now)
+                return bool(back(ctx.now, d, ctx.zone) < v <= ctx.now)
             return bool(back_date(ctx.today, d) < v <= ctx.today)
 
         del on_date
@@ -467,13 +460,15 @@ class Compiler:
         self._entity_only(ev, "a sequence")
         first = self.log(s.first, s.first_where)
         second = self.log(s.second, s.second_where)
-        if s.window is None:
+        span = s.window if s.period is None else period_span(s.period)
+        if span is None:
             first.keep_all = second.keep_all = True
         else:
-            first.spans.append(s.window)
-            second.spans.append(s.window)
+            first.spans.append(span)
+            second.spans.append(span)
         self._parts.add(
-            f"sequence {s.first} → {'not ' if s.absent else ''}{s.second} within {s.within}"
+            f"sequence {s.first}{'' if s.period is None else f' in {s.period}'} → "
+            f"{'not ' if s.absent else ''}{s.second} within {s.within}"
         )
         return sequence_fn(s, first.id, second.id, first.is_date)
 
@@ -492,12 +487,10 @@ class Compiler:
         d = a.duration
         if a.point_type is Type.DATE:
             return lambda ctx: back_date(ctx.today, d)
-        return lambda ctx: back(ctx.now, d)
+        return lambda ctx: back(ctx.now, d, ctx.zone)
 
     def value(self, v: ir.Value, ev: EventDef | None) -> Fn:
         guard(v)
-        if self.zoned:
-            self._zone_check(v, ev)
         if isinstance(v, ir.Const):
             value = num(v.value)
             return lambda x: value

@@ -25,6 +25,7 @@ from segdsl.semantic.timecalc import (
     shift_months,
     utc_to_local,
 )
+from segdsl.tools.live.zoned import back_in_zone, next_change_in_zone
 
 MIDNIGHT = dt.time()
 EPSILON = dt.timedelta(microseconds=1)
@@ -32,13 +33,16 @@ ONE_DAY = dt.timedelta(days=1)
 FAR_FUTURE = dt.datetime(9999, 12, 31)
 
 
-def back(t: dt.datetime, d: Duration) -> dt.datetime:
-    """``t − d``: weeks are 7 days, months and years calendar steps (day clamped)."""
+def back(t: dt.datetime, d: Duration, zone: str = UTC) -> dt.datetime:
+    """``t − d``: weeks are 7 days, months and years calendar steps (day clamped) — on
+    the wall clock of ``zone`` for a timestamp ``t`` (zoned.back_in_zone)."""
     if d.unit == "day":
         return t - dt.timedelta(days=d.amount)
     if d.unit == "week":
         return t - dt.timedelta(days=7 * d.amount)
     months = d.amount if d.unit == "month" else 12 * d.amount
+    if zone != UTC:
+        return back_in_zone(t, months, zone)
     return shift_months(t, -months)
 
 
@@ -67,10 +71,11 @@ def next_change(
     same time of day), so ``T − d`` jumps (back or forward) at some midnights: near ``x + d`` every day is looked at one by one.
 
     On dates the changes happen at midnight in the project's ``zone`` (``date(T)`` is
-    T's date there); on timestamps ``zone`` is not used: days and weeks are exact
-    24-hour steps, and months and years on timestamps in a zone other than UTC are not
-    evaluated live (the plan refuses them)."""
+    T's date there); on timestamps days and weeks are exact 24-hour steps, and months
+    and years in a zone other than UTC step on its wall clock (zoned.py)."""
     if isinstance(x, dt.datetime):
+        if zone != UTC and d.unit in ("month", "year"):
+            return next_change_in_zone(now, x, d, zone)
         if d.unit in ("day", "week"):
             meet = forward(x, d)
             if meet > now:
