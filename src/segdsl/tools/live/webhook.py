@@ -107,7 +107,7 @@ class Webhook:
                 if self._closed.is_set()
                 else f"{MAX_PENDING:,} batches wait already"
             )
-            self.say(f"batch {self._next} of {len(changes)} change(s) dropped: {why}")
+            self.say(f"batch {self._next} ({len(changes)} change(s)) dropped: {why}")
             return
         self.pending += 1
         self._queue.put_nowait((self._next, changes))
@@ -146,7 +146,7 @@ class Webhook:
                 if exc.final or attempt > self.retries or self._closed.is_set():
                     self.failed += 1
                     self.say(
-                        f"batch {batch} of {len(changes)} change(s) not delivered after "
+                        f"batch {batch} ({len(changes)} change(s)) not delivered after "
                         f"{attempt} attempt(s): {exc}"
                     )
                     return
