@@ -38,7 +38,8 @@ BATCHES: list[Any] = [
 
 class Receiver:
     """A webhook receiver: ``answer(n)`` gives the HTTP status of the n-th request
-    (1, 2, …); every request is recorded, the accepted ones apart."""
+    (1, 2, …; 0: an answer that is not HTTP); every request is recorded, the accepted
+    ones apart."""
 
     def __init__(self, answer: Callable[[int], int]) -> None:
         self.requests: list[tuple[int, Any]] = []  # (Segdsl-Batch, body) of every request
@@ -53,8 +54,12 @@ class Receiver:
                 with lock:
                     outer.requests.append(item)
                     status = answer(len(outer.requests))
-                    if status < 300:
+                    if 0 < status < 300:
                         outer.accepted.append(item)
+                if status == 0:
+                    self.wfile.write(b"nonsense\r\n\r\n")
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -157,6 +162,19 @@ def test_retries_deliver_every_batch_once_in_order(serve: Any, failures: int) ->
         # the failed attempts were the first batch, sent again with the same number
         assert [b for b, _ in hook.requests] == [1] * (failures + 1) + [2, 3]
         assert "webhook" not in stop(proc)
+    finally:
+        hook.close()
+
+
+def test_an_answer_that_is_not_http_is_retried(serve: Any) -> None:
+    hook = Receiver(lambda n: 0 if n <= 2 else 200)
+    try:
+        base, proc = serve("--webhook", hook.url, "--webhook-backoff", "0.05")
+        answers = post_all(base)
+        assert settled(base) == {"delivered": 3, "failed": 0, "pending": 0}
+        assert hook.accepted == [(i + 1, a) for i, a in enumerate(answers)]
+        assert [b for b, _ in hook.requests] == [1, 1, 1, 2, 3]
+        stop(proc)
     finally:
         hook.close()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.client
 import json
 import sys
 import urllib.error
@@ -65,7 +66,9 @@ def post(url: str, body: bytes, batch: int, timeout: float) -> None:
         raise Failed(f"HTTP {code}", final=not (code in RETRIED or code >= 500)) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Failed(str(reason), final=False) from None
+        raise Failed(str(reason) or type(reason).__name__, final=False) from None
+    except http.client.HTTPException as exc:  # not an HTTP answer (a bad status line, …)
+        raise Failed(f"{type(exc).__name__}: {exc}", final=False) from None
     except ValueError as exc:  # a URL urllib cannot use
         raise Failed(str(exc), final=True) from None
 
