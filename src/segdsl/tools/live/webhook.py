@@ -121,7 +121,11 @@ class Webhook:
             item = await self._queue.get()
             if item is None:
                 return
-            await self._deliver(*item)
+            try:
+                await self._deliver(*item)
+            except Exception as exc:  # never the end of the deliveries that follow
+                self.failed += 1
+                self.say(f"batch {item[0]} not delivered: {type(exc).__name__}: {exc}")
             self.pending -= 1
 
     async def close(self, worker: asyncio.Task[None]) -> None:
