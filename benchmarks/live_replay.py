@@ -422,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     projected = everything / r["events_per_s"]
     res["batch"] = {"fused_s": fused, "replay_projected_s": projected, "ratio": projected / fused}
 
+    res["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     differences = sum(c["exact"]["differences"] for c in checks)
     ranked = sum(c["cutoffs"]["differences"] for c in checks)
     rows_out = [
