@@ -115,6 +115,18 @@ def serve(
         str | None,
         typer.Option("--webhook", help='POST every batch of changes here: {"changes": [...]}.'),
     ] = None,
+    webhook_retries: Annotated[
+        int,
+        typer.Option("--webhook-retries", min=0, help="Attempts after a failed webhook delivery."),
+    ] = 4,
+    webhook_backoff: Annotated[
+        float,
+        typer.Option(
+            "--webhook-backoff",
+            min=0.0,
+            help="Seconds before the first retry of a webhook delivery (doubled each time).",
+        ),
+    ] = 0.5,
 ) -> None:
     """An HTTP service for live segments: POST /v1/events, GET /v1/profiles/{key},
     GET /v1/health. Needs `pip install 'segdsl[live]'`. See docs/live.md.
@@ -126,6 +138,6 @@ def serve(
         from segdsl.tools.live.server import serve as run_server
 
         live = _evaluator(project, state, backfill, as_of)
-        run_server(live, host, port, state, max_body, webhook)
+        run_server(live, host, port, state, max_body, webhook, webhook_retries, webhook_backoff)
 
     run(body)

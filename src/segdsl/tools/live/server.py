@@ -7,7 +7,9 @@
 - ``GET /v1/health``: the clock, the number of profiles and of live segments.
 - ``POST /v1/cutoffs``: refresh the rankings' cut-offs from the warehouse (SQL).
 
-With a webhook URL every batch of changes is also POSTed there, in order.
+With a webhook URL every batch of changes is also POSTed there, in order, and retried
+with exponential backoff when a delivery fails (``webhook.py``); ``/v1/health`` counts
+the batches delivered, failed and pending.
 
 Safe by default: it listens on 127.0.0.1, refuses bodies over ``max_body`` bytes (413),
 answers bad input with 400 and a message, and keeps the state file (when given)
@@ -30,6 +32,7 @@ from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.persist import save
 from segdsl.tools.live.protocol import apply, change_json, parse_json
 from segdsl.tools.live.times import iso
+from segdsl.tools.live.webhook import Webhook
 
 SAVE_EVERY = 1.0  # seconds: the state file is written at most this often
 
@@ -44,33 +47,16 @@ def missing_extra() -> SegdslError:
     )
 
 
-def post_json(url: str, payload: dict[str, Any], timeout: float = 5.0) -> None:
-    """POST ``payload`` as JSON (a webhook); errors are reported on stderr, not raised."""
-    import json
-    import urllib.error
-    import urllib.request
-
-    req = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            resp.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        print(f"segdsl serve: webhook {url} failed: {exc}", file=sys.stderr, flush=True)
-
-
 def build_app(
     live: LiveEvaluator,
     state: Path | None = None,
     max_body: int = 1 << 20,
-    webhook: str | None = None,
+    webhook: str | Webhook | None = None,
 ) -> Any:
-    """The ASGI application (Starlette). With ``webhook``, every batch of changes is
-    also POSTed there as ``{"changes": [...]}``, in order, after the answer."""
+    """The ASGI application (Starlette). With ``webhook`` (a URL, or a
+    :class:`~segdsl.tools.live.webhook.Webhook` with its retry settings), every batch of
+    changes is also POSTed there as ``{"changes": [...]}``, in order, after the answer,
+    retried when it fails."""
     try:
         from starlette.applications import Starlette
         from starlette.requests import Request
@@ -81,19 +67,11 @@ def build_app(
 
     lock = asyncio.Lock()
     saved = {"at": time.monotonic(), "dirty": False}
-    outbox: asyncio.Queue[list[dict[str, Any]] | None] = asyncio.Queue()
-
-    async def deliver() -> None:
-        while True:
-            batch = await outbox.get()
-            if batch is None:
-                return
-            assert webhook is not None
-            await asyncio.to_thread(post_json, webhook, {"changes": batch})
+    hook = Webhook(webhook) if isinstance(webhook, str) else webhook
 
     def notify(changes: list[dict[str, Any]]) -> None:
-        if webhook and changes:
-            outbox.put_nowait(changes)
+        if hook is not None:
+            hook.put(changes)
 
     def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
         return JSONResponse(
@@ -165,14 +143,15 @@ def build_app(
 
     async def health(request: Request) -> JSONResponse:
         modes = [p.mode for p in live.plans]
-        return JSONResponse(
-            {
-                "status": "ok",
-                "clock": None if live.clock is None else iso(live.clock),
-                "profiles": len(live.profiles),
-                "segments": {m: modes.count(m) for m in ("exact", "batch cut-offs", "not live")},
-            }
-        )
+        answer: dict[str, Any] = {
+            "status": "ok",
+            "clock": None if live.clock is None else iso(live.clock),
+            "profiles": len(live.profiles),
+            "segments": {m: modes.count(m) for m in ("exact", "batch cut-offs", "not live")},
+        }
+        if hook is not None:
+            answer["webhook"] = hook.counts()
+        return JSONResponse(answer)
 
     async def cutoffs(request: Request) -> JSONResponse:
         from segdsl.tools.live.cutoffs import refresh_cutoffs
@@ -190,11 +169,10 @@ def build_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
-        worker = asyncio.create_task(deliver()) if webhook else None
+        worker = asyncio.create_task(hook.run()) if hook is not None else None
         yield
-        if worker is not None:
-            outbox.put_nowait(None)
-            await worker
+        if hook is not None and worker is not None:
+            await hook.close(worker)
         persist(force=True)
 
     return Starlette(
@@ -222,9 +200,12 @@ def serve(
     state: Path | None = None,
     max_body: int = 1 << 20,
     webhook: str | None = None,
+    webhook_retries: int = 4,
+    webhook_backoff: float = 0.5,
 ) -> None:
     """Listen on ``host:port`` (port 0: any free port) until SIGINT/SIGTERM; prints the
-    address it listens on to stderr."""
+    address it listens on to stderr. A failed webhook delivery is tried again up to
+    ``webhook_retries`` times, after ``webhook_backoff`` seconds, then twice as long…"""
     try:
         import uvicorn
     except ImportError:
@@ -233,7 +214,8 @@ def serve(
         raise SegdslError(
             Diagnostic("V015", f"the webhook `{webhook}` is not an http:// or https:// URL")
         )
-    app = build_app(live, state, max_body, webhook)
+    hook = None if webhook is None else Webhook(webhook, webhook_retries, webhook_backoff)
+    app = build_app(live, state, max_body, hook)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
