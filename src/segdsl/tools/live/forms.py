@@ -135,21 +135,12 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
 UNITS = frozenset({"day", "week", "month", "year"})
 
 
-# The reason given for forms of the language that live evaluation does not know yet.
-NOT_YET = {
-    "InPeriod": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
-    "evaluated live yet",
-    "period": "calendar periods (`in this month`, `in previous N weeks`, …) are not "
-    "evaluated live yet",
-}
-
-
 def guard(node: object) -> None:
     """Raise NotLive for a node of an unknown kind or with an unknown field set."""
     known = KNOWN_FIELDS.get(type(node))
     if known is None:
         name = type(node).__name__
-        raise NotLive(NOT_YET.get(name, f"`{name}` is not evaluated live yet"))
+        raise NotLive(f"`{name}` is not evaluated live yet")
     for f in dataclasses.fields(node):  # type: ignore[arg-type]
         value = getattr(node, f.name)
         if f.name not in known:
@@ -160,7 +151,7 @@ def guard(node: object) -> None:
                 default = f.default_factory()
             if default is dataclasses.MISSING or value != default:
                 fallback = f"`{type(node).__name__}` with `{f.name}` is not evaluated live yet"
-                raise NotLive(NOT_YET.get(f.name, fallback))
+                raise NotLive(fallback)
         elif isinstance(value, ir.Duration):
             guard(value)
             if value.unit not in UNITS:
