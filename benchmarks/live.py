@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -146,16 +147,22 @@ def run(args: argparse.Namespace, root: Path) -> None:
         full.write_text("\n".join(attr_lines + event_lines) + "\n")
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
-        def timed(path: Path) -> float:
+        def timed(path: Path) -> tuple[float, float]:
+            """Wall-clock and CPU time (user + system) of one `segdsl stream` run."""
             cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(root)]
             with path.open("rb") as stdin:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, env=env, check=True)
-                return time.perf_counter() - t0
+                wall = time.perf_counter() - t0
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            return wall, used
 
-        base = timed(head)
-        whole = timed(full)
+        base, base_cpu = timed(head)
+        whole, whole_cpu = timed(full)
     stream_rate = len(events) / max(whole - base, 1e-9)
+    stream_cpu_rate = len(events) / max(whole_cpu - base_cpu, 1e-9)
 
     # 3. state per profile, from a backfill at AS_OF
     filled = LiveEvaluator(project)
@@ -173,7 +180,8 @@ def run(args: argparse.Namespace, root: Path) -> None:
     rows = [
         ("in-process events/s (wall clock)", f"{rate:,.0f}", "≥ 50,000"),
         ("in-process events/s (CPU time)", f"{len(events) / cpu:,.0f}", ""),
-        ("segdsl stream events/s", f"{stream_rate:,.0f}", "≥ 20,000"),
+        ("segdsl stream events/s (wall clock)", f"{stream_rate:,.0f}", "≥ 20,000"),
+        ("segdsl stream events/s (CPU time)", f"{stream_cpu_rate:,.0f}", ""),
         ("latency per event p50 (CPU)", f"{statistics.median(lat):,.0f} µs", ""),
         ("latency per event p99 (CPU)", f"{pct(lat, 99):,.0f} µs", "≤ 1,000 µs"),
         ("latency per event max (CPU)", f"{max(lat):,.0f} µs", ""),
