@@ -12,7 +12,7 @@ from typing import Any
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.times import back, back_date, next_change, period_bounds
-from segdsl.tools.live.values import exact
+from segdsl.tools.live.values import exact, exact_sum
 
 FIXED_DAYS = {"day": 1, "week": 7}
 
@@ -309,10 +309,7 @@ def aggregate_fn(
                 seen |= fs.distinct
             return len(seen)
         if func in ("sum", "avg"):
-            try:
-                total: Any = sum(values, 0)
-            except TypeError:  # decimals and fractions together
-                total = sum(map(Fraction, values), Fraction(0))
+            total: Any = exact_sum(values)
             n = len(values)
             if fs is not None:
                 total = exact(operator.add, total, fs.total)

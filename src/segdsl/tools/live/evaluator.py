@@ -15,8 +15,7 @@ import datetime as dt
 import hashlib
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
@@ -35,9 +34,9 @@ if TYPE_CHECKING:
 DEDUP_DAYS = 30  # a repeated event id is recognised for at least this long
 
 
-@dataclass(frozen=True)
-class Change:
-    """A profile entered or left a segment at an instant."""
+class Change(NamedTuple):
+    """A profile entered or left a segment at an instant (a named tuple: one is made
+    for every change, and a tuple is the cheapest thing to make)."""
 
     entity: str
     profile: Any
@@ -56,10 +55,6 @@ class Change:
 
 def input_error(code: str, message: str, hint: str = "") -> SegdslError:
     return SegdslError(Diagnostic(code, message, hint=hint))
-
-
-def _key_order(key: Any) -> str:
-    return repr(key)
 
 
 class LiveEvaluator:
@@ -142,7 +137,7 @@ class LiveEvaluator:
                 )
             p = Profile(entity, key)
             self.profiles[(entity, key)] = p
-            self._by_order[(entity, _key_order(key))] = p
+            self._by_order[(entity, p.order)] = p
         return p
 
     def members(self, key: Any, entity: str | None = None) -> list[str]:
@@ -236,8 +231,10 @@ class LiveEvaluator:
         # a date-stamped event counts once its day has begun in the project's zone
         instant = local_midnight(stamp, self.zone) if is_date else stamp
         assert isinstance(instant, dt.datetime)
-        is_new = (ev.entity, key) not in self.profiles
-        p = self.profile(ev.entity, key)
+        p = self.profiles.get((ev.entity, key))
+        is_new = p is None
+        if p is None:
+            p = self.profile(ev.entity, key)
         changes: list[Change] = []
         if self.clock is None or instant > self.clock:
             changes = self.advance(instant, inclusive=False)
@@ -252,7 +249,7 @@ class LiveEvaluator:
             if spec.where is not None and not spec.where(row):
                 continue
             touched.append(spec.id)
-            values = tuple(row.get(c) for c in spec.fields)
+            values = tuple([row.get(c) for c in spec.fields])
             log = p.logs.get(spec.id)
             if log is None:
                 log = p.logs[spec.id] = Log()
@@ -322,7 +319,7 @@ class LiveEvaluator:
                 for s in self.by_entity.get(p.entity, []):
                     p.wakes[s.name] = instant
                 p.queued = instant
-                heapq.heappush(self._heap, (instant, p.entity, _key_order(p.key)))
+                heapq.heappush(self._heap, (instant, p.entity, p.order))
         elif instant < self.clock:
             return changes
         heap = self._heap
@@ -402,7 +399,7 @@ class LiveEvaluator:
         if after != p.queued:
             p.queued = after
             if after is not None:
-                heapq.heappush(self._heap, (after, p.entity, _key_order(p.key)))
+                heapq.heappush(self._heap, (after, p.entity, p.order))
         return changes
 
     def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
@@ -448,5 +445,5 @@ class LiveEvaluator:
         for p in self.profiles.values():
             w = p.queued = p.wake()
             if w is not None:
-                self._heap.append((w, p.entity, _key_order(p.key)))
+                self._heap.append((w, p.entity, p.order))
         heapq.heapify(self._heap)

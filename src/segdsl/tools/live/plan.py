@@ -212,19 +212,21 @@ class Compiler:
             return self._text(c, ev)
         if isinstance(c, ir.ListHas):
             fx = self.value(c.left, ev)
-            wanted = [num(v.value) for v in c.values]
-            mode_all = c.mode == "all"
+            wanted = frozenset(num(v.value) for v in c.values)  # held values are exact too
 
-            def has(x: Any) -> bool:
+            if c.mode == "all":
+
+                def has_all(x: Any) -> bool:
+                    items = fx(x)
+                    return items is not None and wanted.issubset(items)
+
+                return has_all
+
+            def has_any(x: Any) -> bool:
                 items = fx(x)
-                if items is None:
-                    return False
-                present = set(items)  # held values are already exact numbers
-                if mode_all:
-                    return all(w in present for w in wanted)
-                return any(w in present for w in wanted)
+                return items is not None and not wanted.isdisjoint(items)
 
-            return has
+            return has_any
         if isinstance(c, ir.InLast):
             return self._in_last(c, ev)
         if isinstance(c, ir.InPeriod):

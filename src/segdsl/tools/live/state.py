@@ -117,6 +117,12 @@ class Profile:
     # for a segment with a top-level `and` it is not in: the part found false (not
     # kept in the state file: without it the segment is simply evaluated)
     blocked: dict[str, int] = field(default_factory=dict)
+    # its place among profiles waking at the same instant (the key's repr: the same
+    # order after a restart from the state file)
+    order: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        self.order = repr(self.key)
 
     def wake(self) -> dt.datetime | None:
         return min(self.wakes.values()) if self.wakes else None
