@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,10 @@ from test_live_stream import input_lines
 import segdsl
 from segdsl.engines.duckdb import DuckDBSession
 from segdsl.tools.live import LiveEvaluator
-from segdsl.tools.live.cutoffs import cutoffs_at, refresh_cutoffs
+from segdsl.tools.live.cutoffs import refresh_cutoffs
 from segdsl.tools.live.persist import dump
 from segdsl.tools.live.protocol import apply, change_json, parse_json
-from segdsl.tools.live.spark import cutoffs_text, step
+from segdsl.tools.live.spark import cutoffs_at, cutoffs_text, step
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 DELAY = dt.timedelta(seconds=3601)  # an odd instant: no change falls exactly on it
@@ -201,3 +202,75 @@ def test_spark_stateful_operator_gives_the_in_process_changes(
     assert sum(1 for x in got if x[1] in on_scores) > 20
     assert got == want
     assert want != expected(lines)  # the cut-offs made a difference
+
+
+def run_query(spark: Any, source: Path, checkpoint: Path, out: Path, cutoffs: Cutoffs) -> list[Any]:
+    """One run of the operator over every file in ``source`` not seen by ``checkpoint``
+    yet (the query stopped and started again), its changes added to ``out``; answers
+    every change in ``out``."""
+    from segdsl.tools.live.spark import live_changes
+
+    changes = live_changes(
+        spark.readStream.text(str(source)), CORPUS, delay="3601 seconds", cutoffs=cutoffs
+    )
+    query = (
+        changes.writeStream.format("parquet")
+        .option("path", str(out))
+        .option("checkpointLocation", str(checkpoint))
+        .trigger(availableNow=True)
+        .start()
+    )
+    query.awaitTermination(600)
+    return sorted(tuple(r) for r in spark.read.parquet(str(out)).collect())
+
+
+@pytest.mark.xdist_group(name="spark")
+def test_spark_query_restarted_with_new_cutoffs(
+    spark: Any, tmp_path: Path, project: segdsl.Project, cutoffs: dict[dt.datetime, Cutoffs]
+) -> None:
+    """The refresh story of docs/live.md: the query runs with the cut-offs of T − 40
+    days, stops, and starts again from its checkpoint with those of T; each profile is
+    sent an empty attribute update. The memberships reported by the first run stay; the
+    second reports, per profile, what the new cut-offs change, at the profile's clock
+    (its latest event, or the watermark where a timeout advanced it)."""
+    old, new = cutoffs[T - 40 * DAY], cutoffs[T]
+    lines = customer_lines()
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "part-0.jsonl").write_text("\n".join(lines) + "\n")
+    checkpoint = tmp_path / "checkpoint"
+    first = run_query(spark, source, checkpoint, tmp_path / "out1", old)
+    assert first == expected(lines, old)
+
+    # the customers (profiles of events of another entity's kinds are left alone)
+    groups = {k: ls for k, ls in by_profile(lines).items() if any('"attributes"' in x for x in ls)}
+    (source / "part-1.jsonl").write_text(
+        "".join(
+            json.dumps({"profile": json.loads(ls[0])["profile"], "attributes": {}}) + "\n"
+            for ls in groups.values()
+        )
+    )
+    both = run_query(spark, source, checkpoint, tmp_path / "out1", new)
+    second = sorted((Counter(both) - Counter(first)).elements())
+    assert not Counter(first) - Counter(both)  # what was reported stays
+
+    stamps = [
+        dt.datetime.fromisoformat(json.loads(x)["timestamp"].replace("Z", ""))
+        for x in lines
+        if "timestamp" in json.loads(x)
+    ]
+    watermark = max(stamps) - DELAY
+    want = []
+    for group in groups.values():
+        live = LiveEvaluator(project)
+        live.set_cutoffs(old)
+        for item in in_order(group):
+            apply(live, item)
+        wakes = [w for p in live.profiles.values() if (w := p.wake()) is not None]
+        if live.clock is None or (wakes and min(wakes) < watermark):
+            live.advance(watermark)  # the first run's event-time timeout
+        for c in live.set_cutoffs(new):
+            j = change_json(live, c)
+            want.append((str(j["profile"]), j["segment"], j["change"], j["at"]))
+    assert len(want) > 20
+    assert second == sorted(want)

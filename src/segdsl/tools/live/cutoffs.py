@@ -119,23 +119,3 @@ def refresh_cutoffs(
         if own:
             active.close()
     return live.set_cutoffs(cutoffs)
-
-
-def cutoffs_at(
-    project: Project,
-    as_of: dt.datetime,
-    engine: str | None = None,
-    session: Session | None = None,
-) -> dict[int, dict[Any, Any]]:
-    """The rankings' cut-offs and the scores' thresholds at ``as_of``, without a
-    running evaluator (for Spark's driver, spark.py): every profile is built from the
-    warehouse with SQL into a throwaway evaluator (``backfill``: a ranking's cut-off is
-    its batch members' least X as live evaluation reads it), which then refreshes. The
-    value :meth:`LiveEvaluator.set_cutoffs` takes; empty when no live segment needs one."""
-    from segdsl.tools.live.backfill import backfill
-
-    live = LiveEvaluator(project)
-    if not live.ranks and not live.scores:
-        return {}
-    backfill(live, as_of, engine, session)
-    return live.cutoffs

@@ -14,7 +14,7 @@ Lines of the default entity only; ticks are Spark's watermark (``delay`` behind 
 latest event time seen), not input lines.
 
 Rankings and scores read cut-offs (cutoffs.py, scores.py): ``cutoffs`` is the value
-:meth:`LiveEvaluator.set_cutoffs` takes (``cutoffs_at(project, T)`` on the driver, or an
+:meth:`LiveEvaluator.set_cutoffs` takes (:func:`cutoffs_at` on the driver, or an
 evaluator's ``cutoffs`` after ``refresh_cutoffs``). It travels to the executors as JSON
 text in the operator's closure and is set on each profile's evaluator before its input
 is applied; a profile's Spark state keeps only the version of the cut-offs it was last
@@ -35,11 +35,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from segdsl.project import Project
 from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.persist import cutoffs_from_json, cutoffs_json, dump, load
 from segdsl.tools.live.protocol import apply, change_json, parse_json
+
+if TYPE_CHECKING:
+    from segdsl.engines.base import Session
 
 OUTPUT_SCHEMA = "profile STRING, segment STRING, change STRING, at STRING"
 STATE_SCHEMA = "state STRING"
@@ -56,6 +60,27 @@ def _project(path: str) -> Any:
 
 def _evaluator(path: str) -> LiveEvaluator:
     return LiveEvaluator(_project(path))
+
+
+def cutoffs_at(
+    project: str | Path | Project,
+    as_of: dt.datetime,
+    engine: str | None = None,
+    session: Session | None = None,
+) -> dict[int, dict[Any, Any]]:
+    """The rankings' cut-offs and the scores' thresholds at ``as_of``, without a
+    running evaluator (on Spark's driver): every profile is built from the
+    warehouse with SQL into a throwaway evaluator (``backfill``: a ranking's cut-off is
+    its batch members' least X as live evaluation reads it), which then refreshes. The
+    value :meth:`LiveEvaluator.set_cutoffs` takes; empty when no live segment needs one."""
+    from segdsl.tools.live.backfill import backfill
+
+    found = project if isinstance(project, Project) else _project(str(Path(project).resolve()))
+    live = LiveEvaluator(found)
+    if not live.ranks and not live.scores:
+        return {}
+    backfill(live, as_of, engine, session)
+    return live.cutoffs
 
 
 def _ms(t: dt.datetime) -> int:
