@@ -18,16 +18,46 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segdsl.engines.base import Session
 from segdsl.semantic import ir
+from segdsl.tools.live.adapted import node_in_adapted
 from segdsl.tools.live.evaluator import Change, LiveEvaluator
 
+if TYPE_CHECKING:
+    from segdsl.project import Project
 
-def rank_segments(live: LiveEvaluator) -> list[ir.Segment]:
-    """One segment per ranking used by a live segment: the ranking alone."""
-    return [ir.Segment(f"live_rank_{spec.id}", spec.entity, spec.node) for spec in live.ranks]
+
+def rank_segments(live: LiveEvaluator, adapted: Project | None = None) -> list[ir.Segment]:
+    """One segment per ranking used by a live segment: the ranking alone — as the
+    batch resolves it when ``adapted`` (the project resolved against the catalog
+    adapted to the data, ``Project.for_data``) is given (adapted.py)."""
+    project = live.project
+    return [
+        ir.Segment(
+            f"live_rank_{spec.id}",
+            spec.entity,
+            spec.node
+            if adapted is None
+            else node_in_adapted(spec.node, spec.entity, project, adapted),
+        )
+        for spec in live.ranks
+    ]
+
+
+def rank_members(
+    live: LiveEvaluator, at: dt.datetime, session: Session, adapted: Project
+) -> dict[int, list[Any]]:
+    """Each ranking's batch members (keys) at ``at``: the rankings alone, evaluated as
+    the batch evaluates them (resolved against the catalog adapted to the data) on
+    ``session``. Not through ``Project.evaluate``: these segments are made up, and it
+    would look them up by name to resolve them again."""
+    from segdsl.evaluation.evaluate import evaluate
+
+    segs = rank_segments(live, adapted)
+    result = evaluate(adapted.catalog, segs, at, session)
+    return {spec.id: result.members(seg.name) for spec, seg in zip(live.ranks, segs, strict=True)}
 
 
 def cutoffs_from_members(
@@ -79,17 +109,12 @@ def refresh_cutoffs(
         project.catalog, project.root, engine_name(engine) if engine else "duckdb"
     )
     try:
+        adapted = project.for_data(active)
         cutoffs: dict[int, dict[Any, Any]] = {}
         if live.ranks:
-            segs = rank_segments(live)
-            result = project.evaluate(segs, as_of=at, session=active)
-            members = {
-                spec.id: result.members(seg.name)
-                for spec, seg in zip(live.ranks, segs, strict=True)
-            }
-            cutoffs.update(cutoffs_from_members(live, members, at))
+            cutoffs.update(cutoffs_from_members(live, rank_members(live, at, active, adapted), at))
         if live.scores:
-            cutoffs.update(score_cutoffs(project, live.scores, at, active))
+            cutoffs.update(score_cutoffs(project, live.scores, at, active, adapted))
     finally:
         if own:
             active.close()

@@ -95,10 +95,7 @@ def dump(live: LiveEvaluator) -> dict[str, Any]:
         if p.wakes:
             item["w"] = sorted([index[n], t_json(w)] for n, w in p.wakes.items())
         profiles.append(item)
-    cutoffs = {
-        str(rid): [[value_json(g), value_json(c)] for g, c in sorted(table.items(), key=repr)]
-        for rid, table in sorted(live.cutoffs.items())
-    }
+    cutoffs = cutoffs_json(live.cutoffs)
     return {
         "segdsl_live": VERSION,
         "rules": live.fingerprint,
@@ -106,6 +103,22 @@ def dump(live: LiveEvaluator) -> dict[str, Any]:
         "lines": live.lines,
         "cutoffs": cutoffs,
         "profiles": profiles,
+    }
+
+
+def cutoffs_json(cutoffs: dict[int, dict[Any, Any]]) -> dict[str, Any]:
+    """The rankings' cut-offs and the scores' thresholds as JSON (in a fixed order)."""
+    return {
+        str(rid): [[value_json(g), value_json(c)] for g, c in sorted(table.items(), key=repr)]
+        for rid, table in sorted(cutoffs.items())
+    }
+
+
+def cutoffs_from_json(raw: dict[str, Any]) -> dict[int, dict[Any, Any]]:
+    """:func:`cutoffs_json`'s output read back."""
+    return {
+        int(rid): {value_from_json(g): value_from_json(c) for g, c in rows}
+        for rid, rows in raw.items()
     }
 
 
@@ -147,10 +160,7 @@ def load(live: LiveEvaluator, data: dict[str, Any], where: str = "the state") ->
         clock = data["clock"]
         live.clock = None if clock is None else instant_from_json(clock)
         live.lines = int(data.get("lines", 0))
-        live.cutoffs = {
-            int(rid): {value_from_json(g): value_from_json(c) for g, c in rows}
-            for rid, rows in data.get("cutoffs", {}).items()
-        }
+        live.cutoffs = cutoffs_from_json(data.get("cutoffs", {}))
         for item in data["profiles"]:
             p = live.profile(item["e"], item["k"])
             p.attrs = {c: value_from_json(v) for c, v in item.get("a", {}).items()}

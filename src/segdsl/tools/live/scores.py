@@ -53,6 +53,7 @@ from segdsl.sql.dialects import dialect_name
 from segdsl.sql.literals import AsOf
 from segdsl.sql.names import col, ident, unique_name
 from segdsl.sql.nodes import aliased, and_, cast, new_select, num
+from segdsl.tools.live.adapted import node_in_adapted
 from segdsl.tools.live.ctx import Ctx
 from segdsl.tools.live.forms import Fn
 from segdsl.tools.live.values import coerce
@@ -292,32 +293,23 @@ def thresholds(node: ir.Score, rows: Iterable[tuple[Any, ...]]) -> dict[Any, lis
     return out
 
 
-def find_node(spec: ScoreSpec, project: Project, adapted: Project) -> ir.Score:
-    """The score in ``adapted`` (the project resolved against the data's catalog) at the
-    place where ``spec.node`` is in ``project``."""
-    if adapted is project:
-        return spec.node
-    ours = [
-        v for v in ir.walk_values(project.segment(spec.segment).cond) if isinstance(v, ir.Score)
-    ]
-    theirs = [
-        v for v in ir.walk_values(adapted.segment(spec.segment).cond) if isinstance(v, ir.Score)
-    ]
-    if spec.node in ours and len(theirs) == len(ours):
-        return theirs[ours.index(spec.node)]
-    return spec.node  # pragma: no cover - the same rules resolve to the same shape
-
-
 def score_cutoffs(
-    project: Project, scores: Iterable[ScoreSpec], at: dt.datetime, session: Session
+    project: Project,
+    scores: Iterable[ScoreSpec],
+    at: dt.datetime,
+    session: Session,
+    adapted: Project | None = None,
 ) -> dict[int, dict[Any, list[Any]]]:
-    """Every score's thresholds at ``at``, one statement per score on ``session``."""
+    """Every score's thresholds at ``at``, one statement per score on ``session``;
+    ``adapted``: ``project.for_data(session)`` when the caller has it already."""
     from segdsl.sql.compiler import to_sql
 
-    adapted = project.for_data(session)
+    if adapted is None:
+        adapted = project.for_data(session)
     out: dict[int, dict[Any, list[Any]]] = {}
     for spec in scores:
-        node = find_node(spec, project, adapted)
+        # the score as the batch resolves it (against the catalog adapted to the data)
+        node = node_in_adapted(spec.node, spec.entity, project, adapted, [spec.segment])
         tree = score_query(node, spec.entity, adapted.catalog, session.dialect, at)
         rows = session.query(to_sql(tree, session.dialect, pretty=False, copy=False))
         # read as live evaluation holds X (the rules' own types: a date the data holds
