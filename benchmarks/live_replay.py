@@ -41,7 +41,9 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -294,6 +296,64 @@ def compare(
     return out
 
 
+def plain(v: Any) -> Any:
+    """A value as the stream protocol's JSON writes it."""
+    if isinstance(v, dt.datetime):
+        return v.isoformat() + "Z"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    return float(v) if hasattr(v, "as_integer_ratio") and not isinstance(v, int) else v
+
+
+def stream_rate(
+    project: Any, kinds: list[Kind], attributes: list[tuple[Any, dict[str, Any]]], n: int
+) -> dict[str, Any]:
+    """The first ``n`` events through `segdsl stream` (a real process; JSON lines in and
+    out): the run with the attributes and a first tick alone (every profile evaluated
+    once) is subtracted from the run with the events too; wall clock and CPU time."""
+    until = dt.datetime.max.replace(microsecond=0)
+    fetch = [0.0]
+    merged = heapq.merge(
+        *(rows(project, k, until, fetch) for k in kinds), key=lambda e: (e[0], e[1], e[5])
+    )
+    events = list(itertools.islice(merged, n))
+    with tempfile.TemporaryDirectory() as tmp:
+        head, full = Path(tmp) / "head.jsonl", Path(tmp) / "full.jsonl"
+        lines = [
+            json.dumps({"profile": k, "attributes": {a: plain(v) for a, v in attrs.items()}})
+            for k, attrs in attributes
+        ]
+        lines.append(json.dumps({"tick": plain(events[0][0] - dt.timedelta(microseconds=1))}))
+        head.write_text("\n".join(lines) + "\n")
+        for _, kind, key, stamp, fields, eid in events:
+            item = {"event": kind, "profile": key, "timestamp": plain(stamp), "id": eid}
+            item["fields"] = {f: plain(v) for f, v in fields.items()}
+            lines.append(json.dumps(item))
+        full.write_text("\n".join(lines) + "\n")
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+        def timed(path: Path) -> tuple[float, float]:
+            cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(project.root)]
+            with path.open("rb") as stdin:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, env=env, check=True)
+                wall = time.perf_counter() - t0
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+        base_wall, base_cpu = timed(head)
+        wall, cpu = timed(full)
+    return {
+        "events": len(events),
+        "startup_wall_s": base_wall,
+        "events_per_s": len(events) / max(wall - base_wall, 1e-9),
+        "events_per_cpu_s": len(events) / max(cpu - base_cpu, 1e-9),
+    }
+
+
 def fused_seconds(ds: datagen.Dataset, names: list[str], reps: int) -> float:
     """benchmarks/run.py's "fused" figure: the membership statement of the 50 segments
     over the whole data set at the as-of instant, median of ``reps``."""
@@ -313,6 +373,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--sample", type=int, default=2000, help="profiles sized for the state figure")
     ap.add_argument("--json", type=Path, help="default: DATA/live_replay-cC-eE[-lN].json")
     ap.add_argument("--publish", action="store_true", help="also write benchmarks/live_replay.json")
+    ap.add_argument(
+        "--stream",
+        type=int,
+        default=0,
+        help="also time the first N events through a real `segdsl stream` process",
+    )
     ns = ap.parse_args(argv)
     customers, events = SCALES[ns.scale]
     ns.customers = ns.customers or customers
@@ -378,10 +444,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     customers: set[int] = set()
+    kept: list[tuple[Any, dict[str, Any]]] = []  # for --stream
     while chunk := cur.fetchmany(CHUNK):
         for row in chunk:
             customers.add(row[0])
-            live.apply_attributes(row[0], {a: v for (a, _), v in zip(attrs, row[1:], strict=True)})
+            values = {a: v for (a, _), v in zip(attrs, row[1:], strict=True)}
+            live.apply_attributes(row[0], values)
+            if ns.stream:
+                kept.append((row[0], {a: v for a, v in values.items() if v is not None}))
     attributes_s = time.perf_counter() - t0
     r = replay(live, full_project, kinds, until, total)
     r["attributes_s"] = attributes_s
@@ -435,6 +505,14 @@ def main(argv: list[str] | None = None) -> int:
     projected = everything / r["events_per_s"]
     res["batch"] = {"fused_s": fused, "replay_projected_s": projected, "ratio": projected / fused}
 
+    if ns.stream:
+        s = res["stream"] = stream_rate(full_project, kinds, kept, ns.stream)
+        print(
+            f"segdsl stream: {s['events']:,} events, {s['events_per_s']:,.0f}/s "
+            f"({s['events_per_cpu_s']:,.0f} per CPU s; start-up {s['startup_wall_s']:.1f} s)",
+            flush=True,
+        )
+
     res["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     differences = sum(c["exact"]["differences"] for c in checks)
     ranked = sum(c["cutoffs"]["differences"] for c in checks)
@@ -478,6 +556,14 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("replay / batch statement", f"{projected / fused:,.0f}×"),
     ]
+    if ns.stream:
+        s = res["stream"]
+        rows_out.append(
+            (
+                f"segdsl stream, first {s['events']:,} events: events/s wall / CPU",
+                f"{s['events_per_s']:,.0f} / {s['events_per_cpu_s']:,.0f}",
+            )
+        )
     width = max(len(a) for a, _ in rows_out)
     print()
     for a, b in rows_out:

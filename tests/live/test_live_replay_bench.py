@@ -32,6 +32,8 @@ def test_live_replay_of_the_benchmark_data_agrees_with_the_batch(tmp_path: Path)
             "200",
             "--json",
             str(out),
+            "--stream",
+            "300",
         ]
     )
     res = json.loads(out.read_text())
@@ -43,3 +45,4 @@ def test_live_replay_of_the_benchmark_data_agrees_with_the_batch(tmp_path: Path)
         assert check["cutoffs"]["differences"] == 0, check
         assert check["exact"]["members"] > 0
     assert len(res["segments"]["exact"]) == 45
+    assert res["stream"]["events"] == 300 and res["stream"]["events_per_s"] > 0
