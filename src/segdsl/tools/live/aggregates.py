@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from segdsl.semantic import ir
-from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.ctx import Ctx, cached
 from segdsl.tools.live.times import back, back_date, next_change, period_bounds
 from segdsl.tools.live.values import exact, exact_sum
 
@@ -324,22 +324,7 @@ def aggregate_fn(
             high = fs.high if high is None or fs.high > high else high
         return low if func == "min" else high
 
-    def aggregate(ctx: Ctx) -> Any:
-        cached = ctx.cache.get(slot)
-        if cached is not None:
-            value, wake = cached
-            if wake < ctx.wake:
-                ctx.wake = wake
-            return value
-        saved = ctx.wake
-        ctx.wake = dt.datetime.max
-        value = compute(ctx)
-        wake = ctx.wake
-        ctx.cache[slot] = (value, wake)
-        ctx.wake = wake if wake < saved else saved
-        return value
-
-    return aggregate
+    return cached(slot, compute)
 
 
 def sequence_fn(

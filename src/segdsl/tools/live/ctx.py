@@ -4,6 +4,7 @@ leave on it: the next instant after ``T`` at which their answer can change."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from segdsl.semantic.ir import Duration
@@ -106,3 +107,26 @@ def mark_in_last(ctx: Ctx, x: Any, d: Duration) -> None:
     """``T − d < x ≤ T``: enters when ``T`` reaches ``x``, leaves when ``T − d`` does."""
     ctx.mark(x if isinstance(x, dt.datetime) else ctx.midnight(x))
     ctx.mark_at(next_change(ctx.now, x, d, ctx.zone))
+
+
+def cached(slot: int, compute: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
+    """``compute`` looked at once per profile and instant: its value and the wake it
+    marks are kept in ``ctx.cache[slot]``; a later call gets the value and lowers the
+    wake as the first did."""
+
+    def value_of(ctx: Ctx) -> Any:
+        hit = ctx.cache.get(slot)
+        if hit is not None:
+            value, wake = hit
+            if wake < ctx.wake:
+                ctx.wake = wake
+            return value
+        saved = ctx.wake
+        ctx.wake = dt.datetime.max
+        value = compute(ctx)
+        wake = ctx.wake
+        ctx.cache[slot] = (value, wake)
+        ctx.wake = wake if wake < saved else saved
+        return value
+
+    return value_of

@@ -54,7 +54,7 @@ from segdsl.sql.literals import AsOf
 from segdsl.sql.names import col, ident, unique_name
 from segdsl.sql.nodes import aliased, and_, cast, new_select, num
 from segdsl.tools.live.adapted import node_in_adapted
-from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.ctx import Ctx, cached
 from segdsl.tools.live.forms import Fn
 from segdsl.tools.live.values import coerce
 from segdsl.tools.live.values import num as exact_num
@@ -130,22 +130,7 @@ def score_fn(spec: ScoreSpec, slot: int) -> Fn:
             x = float(x)
         return 1 + bisect_left(row, x, HEAD) - HEAD
 
-    def score(ctx: Ctx) -> Any:
-        cached = ctx.cache.get(slot)
-        if cached is not None:
-            value, wake = cached
-            if wake < ctx.wake:
-                ctx.wake = wake
-            return value
-        saved = ctx.wake
-        ctx.wake = dt.datetime.max
-        value = compute(ctx)
-        wake = ctx.wake
-        ctx.cache[slot] = (value, wake)
-        ctx.wake = wake if wake < saved else saved
-        return value
-
-    return score
+    return cached(slot, compute)
 
 
 def class_of_fn(node: ir.ClassOf, conds: list[Fn]) -> Fn:
