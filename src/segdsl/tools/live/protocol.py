@@ -15,13 +15,14 @@ project's default entity; an event's entity is its kind's). Output, one per chan
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.tools.live.evaluator import Change, LiveEvaluator
-from segdsl.tools.live.times import parse_instant
+from segdsl.tools.live.times import iso, parse_instant
 
 EVENT_KEYS = frozenset({"event", "profile", "timestamp", "fields", "id"})
 ATTRIBUTE_KEYS = frozenset({"profile", "attributes", "entity"})
@@ -132,4 +133,22 @@ def change_json(live: LiveEvaluator, c: Change) -> dict[str, Any]:
 
 
 def change_line(live: LiveEvaluator, c: Change) -> str:
-    return json.dumps(change_json(live, c), ensure_ascii=False, separators=(", ", ": "))
+    """One output line: ``json.dumps(change_json(...))``, written out by hand for the
+    default entity's changes (one line per change: the stream's hottest output)."""
+    if c.entity != live.catalog.default_entity:
+        return json.dumps(change_json(live, c), ensure_ascii=False, separators=(", ", ": "))
+    key = c.profile
+    text = str(key) if type(key) is int else _text(key)
+    return (
+        f'{{"profile": {text}, "segment": {_text(c.segment)}, "change": "{c.change}", '
+        f'"at": "{iso(c.at)}"}}'
+    )
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(value: str) -> str:
+    """A string as JSON text (segment names and keys repeat)."""
+    return _ENCODE(value)
