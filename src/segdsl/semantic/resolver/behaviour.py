@@ -15,7 +15,7 @@ from segdsl.semantic.resolver.common import (
     duration,
     err,
 )
-from segdsl.semantic.resolver.forms import period
+from segdsl.semantic.resolver.forms import percentage, period
 from segdsl.semantic.resolver.state import ResolverState
 from segdsl.syntax import ast
 
@@ -168,13 +168,6 @@ class BehaviourMixin(ResolverState):
     def _sample(self, e: ast.Sample, ctx: Ctx) -> ir.Cond:
         if ctx.event is not None:
             raise err("E304", "`sample` cannot be used inside an event condition", e.span)
-        pct = e.percent.value
-        if pct < 0 or pct > 100:
-            raise err(
-                "E305",
-                f"a percentage must be between 0% and 100%, not {pct}%",
-                e.percent.span,
-                hint='write e.g. `sample 10% seed "spring-2026"`',
-            )
+        pct = percentage(e.percent, 'sample 10% seed "spring-2026"')
         seed = str(e.seed.value) if e.seed is not None else ctx.segment
         return ir.Sample(pct, seed, ctx.entity.key)

@@ -23,6 +23,7 @@ from segdsl.semantic.resolver.forms import (
     day_start,
     local_day,
     nested_ranking,
+    percentage,
     period,
 )
 from segdsl.semantic.resolver.state import ResolverState
@@ -147,14 +148,7 @@ class ConditionsMixin(ResolverState):
     def cond_Rank(self, e: ast.Rank, ctx: Ctx) -> ir.Cond:
         if ctx.event is not None:
             raise err("E304", "`top`/`bottom` cannot be used inside an event condition", e.span)
-        pct = e.percent.value
-        if pct < 0 or pct > 100:
-            raise err(
-                "E305",
-                f"a percentage must be between 0% and 100%, not {pct}%",
-                e.percent.span,
-                hint="write e.g. `top 20% by spend_365d`",
-            )
+        pct = percentage(e.percent, "top 20% by spend_365d")
         by = self.value(e.by, ctx)
         if not by.type.is_numeric:
             raise self._type_error(e.by, by, "a number", f"`{e.direction}` ranks by a number")

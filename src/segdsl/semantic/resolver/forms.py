@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.types import Type, comparable, describe
@@ -32,6 +33,20 @@ def err(
     notes: Iterable[str] = (),
 ) -> SegdslError:
     return SegdslError(Diagnostic(code, message, span, label=label, hint=hint, notes=tuple(notes)))
+
+
+def percentage(literal: ast.Percent, example: str) -> Decimal:
+    """The value of a percentage literal (`top 20%`, `sample 10%`), refused (E305)
+    outside 0%–100% with ``example`` as the hint."""
+    pct = literal.value
+    if pct < 0 or pct > 100:
+        raise err(
+            "E305",
+            f"a percentage must be between 0% and 100%, not {pct}%",
+            literal.span,
+            hint=f"write e.g. `{example}`",
+        )
+    return pct
 
 
 def period(w: ast.CalendarWindow) -> ir.Period:

@@ -237,30 +237,24 @@ def _assemble(
     by_part: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for r in rows:
         by_part.setdefault((str(r[0]), str(r[1])), []).append(r)
+
+    def shares_of(alias: str) -> list[ValueShare]:
+        """The values of one many-valued column: count and share in each population."""
+        return [
+            ValueShare(
+                None if r[2] is None else str(r[2]),
+                as_int(r[3]),
+                as_int(r[4]),
+                as_int(r[3]) / n_s,
+                as_int(r[4]) / n_b,
+            )
+            for r in by_part.get(("cat", alias), [])
+        ]
+
     for alias, attr in plan.categorical:
-        shares = [
-            ValueShare(
-                None if r[2] is None else str(r[2]),
-                as_int(r[3]),
-                as_int(r[4]),
-                as_int(r[3]) / n_s,
-                as_int(r[4]) / n_b,
-            )
-            for r in by_part.get(("cat", alias), [])
-        ]
-        out.categorical.append(_categorical(attr.name, "attribute", shares))
+        out.categorical.append(_categorical(attr.name, "attribute", shares_of(alias)))
     for alias, name, _value in plan.classes:
-        shares = [
-            ValueShare(
-                None if r[2] is None else str(r[2]),
-                as_int(r[3]),
-                as_int(r[4]),
-                as_int(r[3]) / n_s,
-                as_int(r[4]) / n_b,
-            )
-            for r in by_part.get(("cat", alias), [])
-        ]
-        out.categorical.append(_categorical(name, "segmentation", shares))
+        out.categorical.append(_categorical(name, "segmentation", shares_of(alias)))
     for alias, attr in plan.lists:
         shares = []
         for r in by_part.get(("list", alias), []):
