@@ -164,7 +164,11 @@ def period_dates(t: dt.datetime, period: Period, zone: str) -> tuple[dt.date, dt
     """A calendar window on a date column, at the instant ``t``: ``(first, last,
     last_included)`` — `in this UNIT` is ``first ≤ d ≤ date(T)``, `in previous N UNITs`
     is ``first ≤ d < start of this period``."""
-    today = local_date(t, zone)
+    return period_days(local_date(t, zone), period)
+
+
+def period_days(today: dt.date, period: Period) -> tuple[dt.date, dt.date, bool]:
+    """:func:`period_dates` on the day ``today`` (date(T) in the zone)."""
     start = period_start_date(today, period.unit)
     if period.previous == 0:
         return start, today, True

@@ -52,9 +52,8 @@ class Ctx:
         self.logs = logs
         self.now = now
         self.zone = zone
-        self.today = (
-            today_in(now, zone) if today is None else today
-        )  # date(T) in the project's zone
+        # date(T) in the project's zone (given by the evaluator, which keeps the last)
+        self.today = today_in(now, zone) if today is None else today
         self.cutoffs = cutoffs
         self.cache: dict[int, tuple[Any, dt.datetime]] = {}
         self.wake = FAR_FUTURE

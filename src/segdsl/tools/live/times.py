@@ -20,6 +20,7 @@ from segdsl.semantic.ir import Duration, Period
 from segdsl.semantic.timecalc import (
     UTC,
     local_to_utc,
+    period_days,
     period_start_date,
     periods_back,
     shift_months,
@@ -143,11 +144,11 @@ def to_local(t: dt.datetime, zone: str) -> dt.datetime:
     if last is not None and last[0] <= t < last[1]:
         return t + last[2]
     quarter = (t - EPOCH) // QUARTER_HOUR
+    start = EPOCH + quarter * QUARTER_HOUR
     key = (zone, quarter)
     if key in _OFFSETS:
         offset = _OFFSETS[key]
     else:
-        start = EPOCH + quarter * QUARTER_HOUR
         end = start + QUARTER_HOUR - EPSILON
         a = utc_to_local(start, zone) - start
         offset = a if utc_to_local(end, zone) - end == a else None
@@ -156,7 +157,6 @@ def to_local(t: dt.datetime, zone: str) -> dt.datetime:
         _OFFSETS[key] = offset
     if offset is None:
         return utc_to_local(t, zone)
-    start = EPOCH + quarter * QUARTER_HOUR
     _LAST[zone] = (start, start + QUARTER_HOUR, offset)
     return t + offset
 
@@ -184,12 +184,8 @@ def _period_parts(
 ) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date | None, bool, dt.datetime]:
     """The bounds of :func:`period_bounds` on the day ``today`` (``None`` for ``T``):
     timecalc.period_dates and period_instants, remembered per day."""
-    start = period_start_date(today, p.unit)
-    following = local_midnight(periods_back(start, p.unit, -1), zone)
-    if p.previous == 0:
-        first, last, inc = start, today, True
-    else:
-        first, last, inc = periods_back(start, p.unit, p.previous), start, False
+    first, last, inc = period_days(today, p)
+    following = local_midnight(periods_back(period_start_date(today, p.unit), p.unit, -1), zone)
     if on_date:
         return first, last, inc, following
     lo = local_midnight(first, zone)
