@@ -82,7 +82,7 @@ class LiveEvaluator:
             for kind in p.kinds:
                 self.by_kind.setdefault(kind, []).append(p)
         # each live segment by name, and its place in the project's order
-        self._order: dict[str, SegmentPlan] = {p.name: p for p in self.plans if p.fn}
+        self._named: dict[str, SegmentPlan] = {p.name: p for p in self.plans if p.fn}
         self._position: dict[str, int] = {p.name: i for i, p in enumerate(self.plans)}
         # which segments read each log, in the project's order
         self.by_log: dict[int, list[SegmentPlan]] = {}
@@ -330,7 +330,7 @@ class LiveEvaluator:
                 continue
             names = [n for n, w in p.wakes.items() if w <= wake]
             names.sort(key=self._position.__getitem__)  # in the project's order
-            due = [self._order[n] for n in names]
+            due = [self._named[n] for n in names]
             if wake > self.clock:
                 self.clock = wake
             changes += self._evaluate(p, due, wake)
