@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +38,7 @@ RETAIL = ROOT / "examples" / "retail"
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "live")]
 
 from replay import entity_updates, event_stream  # noqa: E402
+from stream_timing import plain, timed_stream  # noqa: E402
 
 import segdsl  # noqa: E402
 from segdsl.tools.live import LiveEvaluator  # noqa: E402
@@ -56,16 +54,6 @@ def tables() -> dict[str, list[dict[str, Any]]]:
         cur = duckdb.sql(f"SELECT * FROM read_parquet('{RETAIL / 'data' / name}.parquet')")
         out[name] = [dict(zip(cur.columns, row, strict=True)) for row in cur.fetchall()]
     return out
-
-
-def plain(v: Any) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.isoformat() + "Z"
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if hasattr(v, "as_integer_ratio") and not isinstance(v, int | float):
-        return float(v)
-    return v
 
 
 def pct(values: list[float], p: float) -> float:
@@ -145,22 +133,9 @@ def run(args: argparse.Namespace, root: Path) -> None:
             event_lines.append(json.dumps(item))
         head.write_text("\n".join(attr_lines) + "\n")
         full.write_text("\n".join(attr_lines + event_lines) + "\n")
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
-        def timed(path: Path) -> tuple[float, float]:
-            """Wall-clock and CPU time (user + system) of one `segdsl stream` run."""
-            cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(root)]
-            with path.open("rb") as stdin:
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                t0 = time.perf_counter()
-                subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, env=env, check=True)
-                wall = time.perf_counter() - t0
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            return wall, used
-
-        base, base_cpu = timed(head)
-        whole, whole_cpu = timed(full)
+        base, base_cpu = timed_stream(root, head)
+        whole, whole_cpu = timed_stream(root, full)
     stream_rate = len(events) / max(whole - base, 1e-9)
     stream_cpu_rate = len(events) / max(whole_cpu - base_cpu, 1e-9)
 

@@ -41,7 +41,6 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +55,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "src")]
 import datagen  # noqa: E402
 import worker  # noqa: E402
 import workload  # noqa: E402
+from stream_timing import plain, timed_stream  # noqa: E402
 
 import segdsl  # noqa: E402
 from segdsl.engines.sources import connect, connect_engine  # noqa: E402
@@ -296,17 +296,6 @@ def compare(
     return out
 
 
-def plain(v: Any) -> Any:
-    """A value as the stream protocol's JSON writes it."""
-    if isinstance(v, dt.datetime):
-        return v.isoformat() + "Z"
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, list):
-        return [plain(x) for x in v]
-    return float(v) if hasattr(v, "as_integer_ratio") and not isinstance(v, int) else v
-
-
 def stream_rate(
     ds: datagen.Dataset,
     project: Any,
@@ -338,21 +327,10 @@ def stream_rate(
             item["fields"] = {f: plain(v) for f, v in fields.items()}
             lines.append(json.dumps(item))
         full.write_text("\n".join(lines) + "\n")
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         fifty = workload.write_project(ds, Path(tmp) / "project", list(workload.SEGMENTS))
 
-        def timed(path: Path) -> tuple[float, float]:
-            cmd = [sys.executable, "-m", "segdsl", "stream", "-p", str(fifty)]
-            with path.open("rb") as stdin:
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                t0 = time.perf_counter()
-                subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, env=env, check=True)
-                wall = time.perf_counter() - t0
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-        base_wall, base_cpu = timed(head)
-        wall, cpu = timed(full)
+        base_wall, base_cpu = timed_stream(fifty, head)
+        wall, cpu = timed_stream(fifty, full)
     return {
         "events": len(events),
         "startup_wall_s": base_wall,
