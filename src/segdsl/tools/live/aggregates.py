@@ -11,8 +11,11 @@ from typing import Any
 
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx, cached
+from segdsl.tools.live.state import Log, Summary
 from segdsl.tools.live.times import back, back_date, next_change, period_bounds
-from segdsl.tools.live.values import exact, exact_sum
+from segdsl.tools.live.values import exact, num
+
+EMPTY = Log()  # the log of a profile without events of its kind (never added to)
 
 FIXED_DAYS = {"day": 1, "week": 7}
 
@@ -133,6 +136,59 @@ def window_compare_fn(
             return high
         return len(seen)
 
+    if adds:  # sum and avg: from the log's running sums, in whole numbers
+        c = Fraction(const)
+        cn, cd = c.numerator, c.denominator
+        is_avg = func == "avg"
+        ordered = op in (operator.lt, operator.le, operator.gt, operator.ge)
+        # the answer a falling sum can leave: true for `>`/`>=`, false for `<`/`<=`
+        falls = op in (operator.gt, operator.ge)
+
+        def sums_compare(ctx: Ctx) -> bool:
+            log = ctx.logs.get(log_id)
+            if log is None or not log.ts:
+                return False if is_avg else bool(op(0, const))
+            ts = log.ts
+            sums = log.sums_of(fi)
+            pre, cnt, scale = sums.pre, sums.cnt, sums.scale
+            end = len(ts)
+            first = bisect.bisect_right(ts, (ctx.today if is_date else ctx.now) - delta)
+            top, top_n, bar = pre[end], cnt[end], cn * scale
+
+            def holds(k: int) -> bool:
+                """The answer over the events ``[k, end)``."""
+                if is_avg:
+                    n = top_n - cnt[k]
+                    return n > 0 and bool(op((top - pre[k]) * cd, bar * n))
+                return bool(op((top - pre[k]) * cd, bar))
+
+            truth = holds(first)
+            # the first event whose leaving flips the answer: its leaving is the wake
+            flip = -1
+            if is_avg or not ordered or sums.negative >= first:
+                for k in range(first + 1, end + 1):
+                    if holds(k) != truth:
+                        flip = k
+                        break
+            elif truth == falls:
+                # no value below zero: the sum only falls as events leave, so the answer
+                # flips at most once — found by halving [first + 1, end]
+                lo, hi = first + 1, end
+                if holds(hi) != truth:
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        if holds(mid) != truth:
+                            hi = mid
+                        else:
+                            lo = mid + 1
+                    flip = lo
+            if flip >= 0:
+                leaves = ts[flip - 1] + delta
+                ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
+            return truth
+
+        return sums_compare
+
     def window_compare(ctx: Ctx) -> bool:
         saved = ctx.wake
         v = value(ctx)
@@ -247,34 +303,30 @@ def aggregate_fn(
     def compute(ctx: Ctx) -> Any:
         log = ctx.logs.get(log_id)
         if log is None:
-            ts: list[Any] = []
-            vals: list[tuple[Any, ...]] = []
-            summary = None
-        else:
-            ts, vals = log.ts, log.vals
-            summary = log.summary if far is None and period is None else None
+            log = EMPTY
+        ts = log.ts
         if period is not None:
-            return over_periods(ctx, ts, vals)
+            return over_periods(ctx, log)
         if far is not None:
             i, j = _bounds(ctx, ts, far, near, is_date)
-        else:
-            i, j = 0, len(ts)
-        return over(ts, vals, summary, i, j)
+            return over(log, None, i, j)
+        return over(log, log.summary, 0, len(ts))
 
-    def over_periods(ctx: Ctx, ts: list[Any], vals: list[tuple[Any, ...]]) -> Any:
+    def over_periods(ctx: Ctx, log: Log) -> Any:
         """The value in the calendar window at T; marks the first later period start
         at which the window holds other events with another value. Every event known
         lies at or before T, and a new one is evaluated when it comes: so a profile
         with no events near the window does not wake at every period start."""
         assert period is not None
+        ts = log.ts
         lo, hi, inc, following = period_bounds(ctx.now, period, ctx.zone, is_date)
         i, j = _slice(ts, lo, hi, inc)
-        value = over(ts, vals, None, i, j)
+        value = over(log, None, i, j)
         at = following
         for _ in range(period.previous + 2):
             lo, hi, inc, following = period_bounds(at, period, ctx.zone, is_date)
             i2, j2 = _slice(ts, lo, hi, inc)
-            if (i2, j2) != (i, j) and over(ts, vals, None, i2, j2) != value:
+            if (i2, j2) != (i, j) and over(log, None, i2, j2) != value:
                 ctx.mark(at)
                 break
             if i2 >= len(ts):  # the windows have passed every event
@@ -284,8 +336,9 @@ def aggregate_fn(
             ctx.mark(at)
         return value
 
-    def over(ts: list[Any], vals: list[tuple[Any, ...]], summary: Any, i: int, j: int) -> Any:
+    def over(log: Log, summary: Summary | None, i: int, j: int) -> Any:
         """The aggregate of the events ``[i, j)`` of the log (and its folded summary)."""
+        ts, vals = log.ts, log.vals
         if func == "count":
             return (j - i) + (summary.n if summary else 0)
         if field_value:
@@ -300,23 +353,24 @@ def aggregate_fn(
             if summary is not None and summary.last is not None:
                 found = summary.last if found is None or summary.last > found else found
             return found
-        values = [v[fi] for v in vals[i:j]]
-        values = [v for v in values if v is not None]
         fs = summary.fields[fi] if summary is not None and summary.fields else None
-        if func == "count_distinct":
-            seen = set(values)
-            if fs is not None and fs.distinct:
-                seen |= fs.distinct
-            return len(seen)
         if func in ("sum", "avg"):
-            total: Any = exact_sum(values)
-            n = len(values)
+            sums = log.sums_of(fi)
+            total: Any = num(Fraction(sums.pre[j] - sums.pre[i], sums.scale))
+            n = sums.cnt[j] - sums.cnt[i]
             if fs is not None:
                 total = exact(operator.add, total, fs.total)
                 n += fs.n
             if func == "sum":
                 return total
             return None if n == 0 else Fraction(total) / n
+        values = [v[fi] for v in vals[i:j]]
+        values = [v for v in values if v is not None]
+        if func == "count_distinct":
+            seen = set(values)
+            if fs is not None and fs.distinct:
+                seen |= fs.distinct
+            return len(seen)
         low = min(values) if values else None
         high = max(values) if values else None
         if fs is not None and fs.n:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,6 +26,7 @@ from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight, today_in
 from segdsl.tools.live.values import BadValue, coerce
+from segdsl.tools.live.wakes import WakeQueue
 
 if TYPE_CHECKING:
     from segdsl.project import Project
@@ -104,8 +104,7 @@ class LiveEvaluator:
         self.clock: dt.datetime | None = None
         self.profiles: dict[tuple[str, Any], Profile] = {}
         self.cutoffs: dict[int, dict[Any, Any]] = {}
-        self._heap: list[tuple[dt.datetime, str, str]] = []
-        self._by_order: dict[tuple[str, str], Profile] = {}
+        self._wakes = WakeQueue()  # the profiles waiting for time to pass
         self._pending: list[Profile] = []
         self._now: dt.datetime | None = None  # the instant of the last evaluation
         self._today: dt.date | None = None  # and date(T) in the zone
@@ -137,7 +136,6 @@ class LiveEvaluator:
                 )
             p = Profile(entity, key)
             self.profiles[(entity, key)] = p
-            self._by_order[(entity, p.order)] = p
         return p
 
     def members(self, key: Any, entity: str | None = None) -> list[str]:
@@ -245,11 +243,17 @@ class LiveEvaluator:
                 return changes
             p.ids[ident] = instant
         touched: list[int] = []
+        rising = 1  # every summed value of the event is not negative (polarity.py)
         for spec in self.logs_of.get(kind, ()):
             if spec.where is not None and not spec.where(row):
                 continue
             touched.append(spec.id)
             values = tuple([row.get(c) for c in spec.fields])
+            if rising and spec.summed:
+                for i in spec.summed:
+                    v = values[i]
+                    if v is not None and not v >= 0:
+                        rising = 0
             log = p.logs.get(spec.id)
             if log is None:
                 log = p.logs[spec.id] = Log()
@@ -265,10 +269,12 @@ class LiveEvaluator:
         # other change at this instant is one of time alone, already due as a wake.
         if is_new:  # a profile first seen through an event: every segment, once
             plans = self.by_entity.get(ev.entity, [])
-        elif len(touched) == 1:
-            plans = self.by_log.get(touched[0], [])
         else:
-            plans = self._reading_any(kind, touched)
+            if len(touched) == 1:
+                plans = self.by_log.get(touched[0], [])
+            else:
+                plans = self._reading_any(kind, touched)
+            plans = self._movable(p, plans, touched, rising)
         if p.blocked:
             plans = self._unblocked(p, plans, touched)
         changes += self._evaluate(p, plans, self.clock)
@@ -276,6 +282,25 @@ class LiveEvaluator:
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
+
+    def _movable(
+        self, p: Profile, plans: list[SegmentPlan], touched: list[int], rising: int
+    ) -> list[SegmentPlan]:
+        """The segments an event into the logs ``touched`` can flip: not one that is
+        in and only rises with each of them, nor one that is out and only falls
+        (polarity.py) — unless a change of the segment is due at this very instant."""
+        members, wakes, clock = p.members, p.wakes, self.clock
+        assert clock is not None
+        out = []
+        for s in plans:
+            moving = s.not_up[rising] if s.name in members else s.not_down[rising]
+            if not moving.isdisjoint(touched):
+                out.append(s)
+                continue
+            w = wakes.get(s.name)
+            if w is not None and w <= clock:
+                out.append(s)
+        return out
 
     def _unblocked(
         self, p: Profile, plans: list[SegmentPlan], touched: list[int]
@@ -319,22 +344,24 @@ class LiveEvaluator:
                 for s in self.by_entity.get(p.entity, []):
                     p.wakes[s.name] = instant
                 p.queued = instant
-                heapq.heappush(self._heap, (instant, p.entity, p.order))
+                self._wakes.push(p, instant)
         elif instant < self.clock:
             return changes
-        heap = self._heap
-        while heap and (heap[0][0] <= instant if inclusive else heap[0][0] < instant):
-            wake, ent, order = heapq.heappop(heap)
-            p = self._by_order[(ent, order)]
-            if p.queued != wake:
-                continue
-            names = [n for n, w in p.wakes.items() if w <= wake]
-            names.sort(key=self._position.__getitem__)  # in the project's order
-            due = [self._named[n] for n in names]
-            if wake > self.clock:
-                self.clock = wake
-            changes += self._evaluate(p, due, wake)
-            self._fold(p, wake, self.log_specs)
+        wakes = self._wakes
+        while wakes.next_due(instant, inclusive) is not None:
+            wake, queued = wakes.pop()
+            for p in queued:
+                if p.queued != wake:
+                    continue
+                names = [n for n, w in p.wakes.items() if w <= wake]
+                if not names:
+                    continue
+                names.sort(key=self._position.__getitem__)  # in the project's order
+                due = [self._named[n] for n in names]
+                if wake > self.clock:
+                    self.clock = wake
+                changes += self._evaluate(p, due, wake)
+                self._fold(p, wake, self.log_specs)
         if instant > self.clock:
             self.clock = instant
         return changes
@@ -399,7 +426,7 @@ class LiveEvaluator:
         if after != p.queued:
             p.queued = after
             if after is not None:
-                heapq.heappush(self._heap, (after, p.entity, p.order))
+                self._wakes.push(p, after)
         return changes
 
     def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
@@ -441,9 +468,4 @@ class LiveEvaluator:
         return self._pending
 
     def rebuild_heap(self) -> None:
-        self._heap = []
-        for p in self.profiles.values():
-            w = p.queued = p.wake()
-            if w is not None:
-                self._heap.append((w, p.entity, p.order))
-        heapq.heapify(self._heap)
+        self._wakes.rebuild(self.profiles.values())

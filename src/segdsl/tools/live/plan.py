@@ -47,6 +47,7 @@ from segdsl.tools.live.forms import (
     time_part_fn,
     within_fn,
 )
+from segdsl.tools.live.polarity import BOTH, DOWN, UP, polarity
 from segdsl.tools.live.scores import ScoreSpec, class_of_fn, describe, score_fn
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.times import back, back_date, period_bounds, period_span
@@ -99,6 +100,19 @@ class Compiler:
         else:
             mode = "exact"
             reason = "uses " + (", ".join(sorted(self._parts)) or "nothing that changes")
+        by_id = {spec.id: spec for spec in self.logs.values()}
+        moves = polarity(
+            seg.cond,
+            lambda event, where: self.logs[(event, where)].id,
+            lambda log, column: by_id[log].field_index(column),
+        )
+        for log, fields in moves.summed.items():
+            by_id[log].summed.update(fields)
+        reads = frozenset(self._logs)
+
+        def moving(signs: dict[int, int], keep: int) -> frozenset[int]:
+            return frozenset(log for log in reads if signs.get(log, BOTH) != keep)
+
         return SegmentPlan(
             seg.name,
             seg.entity,
@@ -108,8 +122,10 @@ class Compiler:
             frozenset(self._kinds),
             # the cut-offs it reads: rankings' ids, and scores' keys (negative)
             tuple(self._ranks_used) + tuple(-1 - i for i in dict.fromkeys(self._scores_used)),
-            frozenset(self._logs),
+            reads,
             part_logs,
+            (moving(moves.signs, UP), moving(moves.rising, UP)),
+            (moving(moves.signs, DOWN), moving(moves.rising, DOWN)),
         )
 
     def _parts_of_and(self, c: ir.And) -> tuple[Fn, tuple[frozenset[int], ...]]:

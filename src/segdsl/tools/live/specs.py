@@ -26,6 +26,7 @@ class LogSpec:
     unwindowed: bool = False  # an aggregate without a window reads it: keep a summary
     keep_all: bool = False  # a sequence without a window reads it: never fold
     distinct: list[bool] = field(default_factory=list)  # per field: a set in the summary
+    summed: set[int] = field(default_factory=set)  # fields a `sum` reads (polarity.py)
 
     def field_index(self, column: str) -> int:
         if column not in self.fields:
@@ -69,3 +70,8 @@ class SegmentPlan:
     # a top-level `and`: the logs each of its parts reads (see LiveEvaluator: a part
     # that held the segment false and reads none of an event's logs keeps it false)
     part_logs: tuple[frozenset[int], ...] = ()
+    # the logs into which one more event may turn the segment false (``not_up``) or
+    # true (``not_down``): [0] in general, [1] when every summed value of the event is
+    # not negative (polarity.py; an event into none of them cannot flip the answer)
+    not_up: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+    not_down: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())

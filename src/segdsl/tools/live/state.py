@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,21 +60,80 @@ class Summary:
     fields: list[FieldSummary] = field(default_factory=list)
 
 
+class Sums:
+    """Running sums of one numeric field of a log, exact and in whole numbers: every
+    value is held as a multiple of ``1/scale`` (the least common denominator of the
+    values seen: binary floats are fractions over powers of two, decimals over powers
+    of ten), ``pre[k]`` is the sum of the first k events' values times ``scale`` and
+    ``cnt[k]`` how many of them are set (``negative``: where the last value below zero
+    is, so a window without one is known to lose sum as events leave). The sum of the events ``[i, j)`` is
+    ``(pre[j] − pre[i]) / scale`` — two list reads and a subtraction of integers, not a
+    walk over the window with fraction arithmetic. Derived from the log (never saved)."""
+
+    __slots__ = ("cnt", "negative", "pre", "scale")
+
+    def __init__(self, vals: list[tuple[Any, ...]], fi: int) -> None:
+        self.scale = 1
+        self.pre = [0]
+        self.cnt = [0]
+        self.negative = -1  # the place of the last negative value (-1: none)
+        for v in vals:
+            self.add(v[fi])
+
+    def add(self, v: Any) -> None:
+        pre = self.pre
+        if v is None:
+            pre.append(pre[-1])
+            self.cnt.append(self.cnt[-1])
+            return
+        if type(v) is int:
+            pre.append(pre[-1] + v * self.scale)
+        else:
+            f = v if type(v) is Fraction else Fraction(v)
+            den = f.denominator
+            if self.scale % den:
+                grow = math.lcm(self.scale, den) // self.scale
+                self.scale *= grow
+                self.pre = pre = [x * grow for x in pre]
+            pre.append(pre[-1] + f.numerator * (self.scale // den))
+        if v < 0:
+            self.negative = len(pre) - 2
+        self.cnt.append(self.cnt[-1] + 1)
+
+    def drop(self, i: int) -> None:
+        """The first ``i`` events have left the log."""
+        del self.pre[:i]
+        del self.cnt[:i]
+        self.negative = max(self.negative - i, -1)
+
+
 @dataclass
 class Log:
     ts: list[Stamp] = field(default_factory=list)
     vals: list[tuple[Any, ...]] = field(default_factory=list)
     summary: Summary | None = None
+    # running sums per field index, made when a rule first asks (see :class:`Sums`)
+    sums: dict[int, Sums] = field(default_factory=dict, compare=False, repr=False)
+
+    def sums_of(self, fi: int) -> Sums:
+        found = self.sums.get(fi)
+        if found is None:
+            found = self.sums[fi] = Sums(self.vals, fi)
+        return found
 
     def add(self, stamp: Stamp, values: tuple[Any, ...]) -> None:
         ts = self.ts
         if not ts or stamp >= ts[-1]:
             ts.append(stamp)
             self.vals.append(values)
+            for fi, sums in self.sums.items():
+                sums.add(values[fi])
             return
         i = bisect.bisect_right(ts, stamp)
         ts.insert(i, stamp)
         self.vals.insert(i, values)
+        if self.sums:  # a late event: made again when next asked
+            self.sums = {}
 
     def fold(self, upto: Stamp, keep_summary: bool, distinct: tuple[bool, ...]) -> None:
         """Move the events stamped at or before ``upto`` into the summary (or drop
@@ -86,6 +146,8 @@ class Log:
                 self.fold_one(stamp, values, distinct)
         del self.ts[:i]
         del self.vals[:i]
+        for sums in self.sums.values():
+            sums.drop(i)
 
     def fold_one(self, stamp: Stamp, values: tuple[Any, ...], distinct: tuple[bool, ...]) -> None:
         s = self.summary

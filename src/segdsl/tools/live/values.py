@@ -37,21 +37,6 @@ def num(v: Any) -> Any:
     return v
 
 
-def exact_sum(values: list[Any]) -> Any:
-    """The exact sum of numbers (ints, decimals, fractions). Fractions — binary floats
-    held exactly — are added over their least common denominator in one step, not one
-    :class:`Fraction` addition (two gcds of big numbers) at a time."""
-    try:
-        if not any(type(v) is Fraction for v in values):
-            return sum(values, 0)
-        if all(type(v) is Fraction or type(v) is int for v in values):
-            den = math.lcm(*(v.denominator for v in values))
-            return num(Fraction(sum(v.numerator * (den // v.denominator) for v in values), den))
-        return sum(values, 0)
-    except TypeError:  # decimals and fractions together
-        return sum(map(Fraction, values), Fraction(0))
-
-
 def exact(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     """``op(a, b)`` on exact numbers: a decimal meets a fraction as a fraction."""
     try:
