@@ -21,7 +21,6 @@ FIXED_DAYS = {"day": 1, "week": 7}
 
 
 def count_compare_fn(
-    count: Callable[[Ctx], Any],
     op: Callable[[Any, Any], bool],
     const: Any,
     log_id: int,
@@ -52,14 +51,16 @@ def count_compare_fn(
         return n - k if n > k else None
 
     def count_compare(ctx: Ctx) -> bool:
-        saved = ctx.wake
-        n = count(ctx)
-        ctx.wake = saved  # the count's own marks: every event leaving — not needed
-        truth = bool(op(n, const))
+        # the events in (T − N days, T] — as the aggregate counts them (_bounds), read
+        # here directly: its marks (every event leaving) are not needed
         log = ctx.logs.get(log_id)
-        if log is None or not n:
-            return truth
+        if log is None:
+            return bool(op(0, const))
         ts = log.ts
+        n = len(ts) - bisect.bisect_right(ts, (ctx.today if is_date else ctx.now) - delta)
+        truth = bool(op(n, const))
+        if not n:
+            return truth
         m = _first_flip(n, truth) if whole else None
         if m is None and not whole:
             for k in range(1, n + 1):
@@ -67,7 +68,7 @@ def count_compare_fn(
                     m = k
                     break
         if m is not None and 1 <= m <= n:
-            t = ts[len(ts) - n + m - 1]
+            t: Any = ts[len(ts) - n + m - 1]
             ctx.mark(ctx.midnight(t + delta) if is_date else t + delta)
         return truth
 

@@ -71,6 +71,8 @@ class LiveEvaluator:
         self.log_specs: list[LogSpec] = sorted(compiler.logs.values(), key=lambda s: s.id)
         for spec in self.log_specs:
             spec.finish()
+        # the logs that may need folding (a horizon), per event kind and in all
+        self._foldable = [s for s in self.log_specs if s.horizon is not None]
         self.ranks: list[RankSpec] = compiler.ranks
         self.scores: list[ScoreSpec] = list(compiler.scores.values())
         self.by_entity: dict[str, list[SegmentPlan]] = {}
@@ -262,7 +264,7 @@ class LiveEvaluator:
                 edge = self.fold_edge(self.clock - horizon, spec.is_date)
                 if stamp <= edge:
                     if spec.unwindowed:
-                        log.fold_one(stamp, values, tuple(spec.distinct))
+                        log.fold_one(stamp, values, spec.distinct_flags)
                     continue
             log.add(stamp, values)
         # Only the segments that read a log this event went into can change now: any
@@ -361,7 +363,7 @@ class LiveEvaluator:
                 if wake > self.clock:
                     self.clock = wake
                 changes += self._evaluate(p, due, wake)
-                self._fold(p, wake, self.log_specs)
+                self._fold(p, wake, self._foldable)
         if instant > self.clock:
             self.clock = instant
         return changes
@@ -432,13 +434,15 @@ class LiveEvaluator:
     def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
         logs = p.logs
         for spec in specs:
-            log = logs.get(spec.id)
             horizon = spec.horizon
-            if log is None or horizon is None or not log.ts:
+            if horizon is None:
                 continue
-            edge = self.fold_edge(now - horizon, spec.is_date)
+            log = logs.get(spec.id)
+            if log is None or not log.ts:
+                continue
+            edge = now - horizon if not spec.is_date else self.fold_edge(now - horizon, True)
             if log.ts[0] <= edge:
-                log.fold(edge, spec.unwindowed, tuple(spec.distinct))
+                log.fold(edge, spec.unwindowed, spec.distinct_flags)
 
     def _prune_ids(self, p: Profile, now: dt.datetime) -> None:
         """Forget event ids older than the dedup window (kept for at least 30 days)."""

@@ -309,7 +309,7 @@ class Compiler:
                 and agg.until is None
             ):
                 spec = self.logs[(agg.event, agg.where)]
-                return count_compare_fn(fl, op, const, spec.id, agg.window, spec.is_date)
+                return count_compare_fn(op, const, spec.id, agg.window, spec.is_date)
             if (
                 isinstance(agg, ir.Aggregate)
                 and agg.func in ("sum", "avg", "min", "max", "count_distinct")

@@ -36,8 +36,11 @@ class LogSpec:
 
     horizon: dt.timedelta | None = None  # set by :meth:`finish`
 
+    distinct_flags: tuple[bool, ...] = ()  # ``distinct`` as a tuple, set by :meth:`finish`
+
     def finish(self) -> None:
         self.horizon = self._horizon()
+        self.distinct_flags = tuple(self.distinct)
 
     def _horizon(self) -> dt.timedelta | None:
         """Events older than the clock minus this can be folded; None: never."""
