@@ -11,9 +11,9 @@ from typing import Any
 
 from segdsl.semantic import ir
 from segdsl.tools.live.ctx import Ctx, cached
-from segdsl.tools.live.state import Log, Summary
+from segdsl.tools.live.state import Log, Summary, Sums
 from segdsl.tools.live.times import back, back_date, next_change, period_bounds
-from segdsl.tools.live.values import exact, num
+from segdsl.tools.live.values import exact
 
 EMPTY = Log()  # the log of a profile without events of its kind (never added to)
 
@@ -73,6 +73,23 @@ def count_compare_fn(
         return truth
 
     return count_compare
+
+
+def _avg_flip(
+    sums: Sums, first: int, end: int, op: Callable[[Any, Any], bool], cd: int, bar: int
+) -> tuple[bool, int]:
+    """``avg`` over the events ``[first, end)`` compared (``op``) with ``bar / (cd ·
+    scale)``, and the first k after ``first`` at which the average over ``[k, end)``
+    gives the other answer (-1: none)."""
+    pre, cnt = sums.pre, sums.cnt
+    top, top_n = pre[end], cnt[end]
+    n = top_n - cnt[first]
+    truth = n > 0 and bool(op((top - pre[first]) * cd, bar * n))
+    for k in range(first + 1, end + 1):
+        n = top_n - cnt[k]
+        if (n > 0 and bool(op((top - pre[k]) * cd, bar * n))) != truth:
+            return truth, k
+    return truth, -1
 
 
 def _value_of(
@@ -151,38 +168,33 @@ def window_compare_fn(
                 return False if is_avg else bool(op(0, const))
             ts = log.ts
             sums = log.sums_of(fi)
-            pre, cnt, scale = sums.pre, sums.cnt, sums.scale
             end = len(ts)
             first = bisect.bisect_right(ts, (ctx.today if is_date else ctx.now) - delta)
-            top, top_n, bar = pre[end], cnt[end], cn * scale
-
-            def holds(k: int) -> bool:
-                """The answer over the events ``[k, end)``."""
-                if is_avg:
-                    n = top_n - cnt[k]
-                    return n > 0 and bool(op((top - pre[k]) * cd, bar * n))
-                return bool(op((top - pre[k]) * cd, bar))
-
-            truth = holds(first)
-            # the first event whose leaving flips the answer: its leaving is the wake
-            flip = -1
-            if is_avg or not ordered or sums.negative >= first:
-                for k in range(first + 1, end + 1):
-                    if holds(k) != truth:
-                        flip = k
-                        break
-            elif truth == falls:
-                # no value below zero: the sum only falls as events leave, so the answer
-                # flips at most once — found by halving [first + 1, end]
-                lo, hi = first + 1, end
-                if holds(hi) != truth:
+            bar = cn * sums.scale
+            if is_avg:
+                truth, flip = _avg_flip(sums, first, end, op, cd, bar)
+            else:
+                pre = sums.pre
+                top = pre[end]
+                truth = bool(op((top - pre[first]) * cd, bar))
+                flip = -1
+                if not ordered or sums.negative >= first:
+                    for k in range(first + 1, end + 1):
+                        if bool(op((top - pre[k]) * cd, bar)) != truth:
+                            flip = k
+                            break
+                elif truth == falls and bool(op(0, bar)) != truth:
+                    # no value below zero: the sum only falls as events leave, so the
+                    # answer flips once — at the first k of [first + 1, end] found by halving
+                    lo, hi = first + 1, end
                     while lo < hi:
                         mid = (lo + hi) // 2
-                        if holds(mid) != truth:
+                        if bool(op((top - pre[mid]) * cd, bar)) != truth:
                             hi = mid
                         else:
                             lo = mid + 1
                     flip = lo
+            # the first event whose leaving flips the answer: its leaving is the wake
             if flip >= 0:
                 leaves = ts[flip - 1] + delta
                 ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
@@ -357,7 +369,7 @@ def aggregate_fn(
         fs = summary.fields[fi] if summary is not None and summary.fields else None
         if func in ("sum", "avg"):
             sums = log.sums_of(fi)
-            total: Any = num(Fraction(sums.pre[j] - sums.pre[i], sums.scale))
+            total: Any = sums.total(i, j)
             n = sums.cnt[j] - sums.cnt[i]
             if fs is not None:
                 total = exact(operator.add, total, fs.total)

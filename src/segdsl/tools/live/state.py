@@ -86,19 +86,30 @@ class Sums:
             pre.append(pre[-1])
             self.cnt.append(self.cnt[-1])
             return
-        if type(v) is int:
+        kind = type(v)
+        if kind is int:
             pre.append(pre[-1] + v * self.scale)
         else:
-            f = v if type(v) is Fraction else Fraction(v)
-            den = f.denominator
+            if kind is Fraction:
+                top, den = v.numerator, v.denominator
+            else:  # a decimal: its exact ratio, without making a Fraction
+                top, den = v.as_integer_ratio()
             if self.scale % den:
                 grow = math.lcm(self.scale, den) // self.scale
                 self.scale *= grow
                 self.pre = pre = [x * grow for x in pre]
-            pre.append(pre[-1] + f.numerator * (self.scale // den))
+            pre.append(pre[-1] + top * (self.scale // den))
         if v < 0:
             self.negative = len(pre) - 2
         self.cnt.append(self.cnt[-1] + 1)
+
+    def total(self, i: int, j: int) -> Any:
+        """The exact sum of the events ``[i, j)``: an int when it is whole."""
+        diff = self.pre[j] - self.pre[i]
+        if self.scale == 1:
+            return diff
+        f = Fraction(diff, self.scale)
+        return f.numerator if f.denominator == 1 else f
 
     def drop(self, i: int) -> None:
         """The first ``i`` events have left the log."""
