@@ -69,7 +69,7 @@ def count_compare_fn(
                     break
         if m is not None and 1 <= m <= n:
             t: Any = ts[len(ts) - n + m - 1]
-            ctx.mark(ctx.midnight(t + delta) if is_date else t + delta)
+            ctx.mark_stamp(t + delta)
         return truth
 
     return count_compare
@@ -197,7 +197,7 @@ def window_compare_fn(
             # the first event whose leaving flips the answer: its leaving is the wake
             if flip >= 0:
                 leaves = ts[flip - 1] + delta
-                ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
+                ctx.mark_stamp(leaves)
             return truth
 
         return sums_compare
@@ -229,7 +229,7 @@ def window_compare_fn(
                 # have left, if k is not the newest
                 if k < len(ts) - 1:
                     leaves = ts[k + 1] + delta
-                    ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
+                    ctx.mark_stamp(leaves)
                 return truth
             x = vals[k][fi]
             if x is not None:
@@ -245,7 +245,7 @@ def window_compare_fn(
         for m, t in enumerate(after):
             if t != truth:
                 leaves = ts[first + m] + delta
-                ctx.mark(leaves if isinstance(leaves, dt.datetime) else ctx.midnight(leaves))
+                ctx.mark_stamp(leaves)
                 break
         return truth
 
@@ -427,7 +427,7 @@ def sequence_fn(
             elif not followed:
                 if end <= now:
                     return True
-                ctx.mark(end if isinstance(end, dt.datetime) else ctx.midnight(end))
+                ctx.mark_stamp(end)
         return False
 
     return sequence

@@ -67,6 +67,10 @@ class Ctx:
         if self.now < instant < self.wake:
             self.wake = instant
 
+    def mark_stamp(self, stamp: dt.datetime | dt.date) -> None:
+        """Marks the instant ``stamp`` is reached: a time, or a day's start in the zone."""
+        self.mark(stamp if isinstance(stamp, dt.datetime) else self.midnight(stamp))
+
     def mark_at(self, instant: dt.datetime | None) -> None:
         if instant is not None and self.now < instant < self.wake:
             self.wake = instant
@@ -104,7 +108,7 @@ def mark_compare(ctx: Ctx, x: Any, d: Duration, on_date: bool, which: str = "bot
 
 def mark_in_last(ctx: Ctx, x: Any, d: Duration) -> None:
     """``T − d < x ≤ T``: enters when ``T`` reaches ``x``, leaves when ``T − d`` does."""
-    ctx.mark(x if isinstance(x, dt.datetime) else ctx.midnight(x))
+    ctx.mark_stamp(x)
     ctx.mark_at(next_change(ctx.now, x, d, ctx.zone))
 
 

@@ -71,7 +71,7 @@ class LiveEvaluator:
         self.log_specs: list[LogSpec] = sorted(compiler.logs.values(), key=lambda s: s.id)
         for spec in self.log_specs:
             spec.finish()
-        # the logs that may need folding (a horizon), per event kind and in all
+        # the logs that may need folding (those with a horizon)
         self._foldable = [s for s in self.log_specs if s.horizon is not None]
         self.ranks: list[RankSpec] = compiler.ranks
         self.scores: list[ScoreSpec] = list(compiler.scores.values())
@@ -276,51 +276,35 @@ class LiveEvaluator:
                 plans = self.by_log.get(touched[0], [])
             else:
                 plans = self._reading_any(kind, touched)
-            plans = self._movable(p, plans, touched, rising)
-        if p.blocked:
-            plans = self._unblocked(p, plans, touched)
+            plans = self._changeable(p, plans, touched, rising)
         changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, self.logs_of.get(kind, ()))
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
 
-    def _movable(
+    def _changeable(
         self, p: Profile, plans: list[SegmentPlan], touched: list[int], rising: int
     ) -> list[SegmentPlan]:
-        """The segments an event into the logs ``touched`` can flip: not one that is
+        """The segments an event into the logs ``touched`` can change. Not one that is
         in and only rises with each of them, nor one that is out and only falls
-        (polarity.py) — unless a change of the segment is due at this very instant."""
-        members, wakes, clock = p.members, p.wakes, self.clock
+        (polarity.py); not one held false by a part of its top-level ``and`` that reads
+        none of them (that part stays false until its own wake, which the segment's wake
+        precedes) — unless a change of the segment is due at this very instant."""
+        members, blocked, wakes, clock = p.members, p.blocked, p.wakes, self.clock
         assert clock is not None
         out = []
         for s in plans:
-            moving = s.not_up[rising] if s.name in members else s.not_down[rising]
+            name = s.name
+            moving = s.not_up[rising] if name in members else s.not_down[rising]
             if not moving.isdisjoint(touched):
-                out.append(s)
-                continue
-            w = wakes.get(s.name)
+                k = blocked.get(name)
+                if k is None or s.part_logs[k].intersection(touched):
+                    out.append(s)
+                    continue
+            w = wakes.get(name)
             if w is not None and w <= clock:
                 out.append(s)
-        return out
-
-    def _unblocked(
-        self, p: Profile, plans: list[SegmentPlan], touched: list[int]
-    ) -> list[SegmentPlan]:
-        """The segments an event into the logs ``touched`` can change: not one held
-        false by a part of its top-level ``and`` that reads none of them (that part
-        stays false until its own wake, which the segment's wake precedes), unless a
-        change of the segment is due at this very instant."""
-        blocked, wakes, clock = p.blocked, p.wakes, self.clock
-        assert clock is not None
-        out = []
-        for s in plans:
-            k = blocked.get(s.name)
-            if k is not None and not s.part_logs[k].intersection(touched):
-                w = wakes.get(s.name)
-                if w is None or w > clock:
-                    continue
-            out.append(s)
         return out
 
     def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:

@@ -425,7 +425,7 @@ class Compiler:
             lo, hi, inc, following = period_bounds(ctx.now, p, zone, on_date)
             inside = bool(lo <= v <= hi) if inc else bool(lo <= v < hi)
             if inc and not inside and v > hi:  # a value after T enters when T reaches it
-                ctx.mark(v if isinstance(v, dt.datetime) else ctx.midnight(v))
+                ctx.mark_stamp(v)
             # the first later period start at which v is in (or out of) the window;
             # none once the windows have passed v
             at = following

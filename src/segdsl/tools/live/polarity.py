@@ -77,12 +77,8 @@ class _Walk:
     def reads(self, node: ir.Cond | ir.Value) -> Signs:
         """Every log read under ``node``, each ``BOTH``."""
         out: Signs = {}
-        for n in ir.walk(node, per_event=False):
-            if isinstance(n, ir.MeasureRef):
-                out.update(self.reads(n.expr))
-            elif isinstance(n, ir.InSegment):
-                out.update(self.reads(n.cond))
-            elif isinstance(n, ir.Aggregate):
+        for n in ir.walk(node, per_event=False):  # into measures and segments too
+            if isinstance(n, ir.Aggregate):
                 out[self.log_id(n.event, n.where)] = BOTH
             elif isinstance(n, ir.Sequence):
                 out[self.log_id(n.first, n.first_where)] = BOTH

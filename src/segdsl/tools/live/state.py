@@ -129,7 +129,9 @@ class Log:
     def sums_of(self, fi: int) -> Sums:
         found = self.sums.get(fi)
         if found is None:
-            found = self.sums[fi] = Sums(self.vals, fi)
+            found = Sums(self.vals, fi)
+            if self.vals:  # kept from here on (an empty log's are made again: cheap)
+                self.sums[fi] = found
         return found
 
     def add(self, stamp: Stamp, values: tuple[Any, ...]) -> None:
