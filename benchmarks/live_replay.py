@@ -10,7 +10,8 @@ live-exact, use batch cut-offs or are not live (and why), then:
 
 1. **replay**: every customer's attributes (``apply_attributes``), then every event of
    every event kind of the catalog, in time order, through ``LiveEvaluator.apply_event``
-   (after ``advance`` to the event's instant, as benchmarks/live.py does). Rows stream
+   (after ``advance`` to the event's instant, as benchmarks/live.py does; after the
+   attributes, ``collector.hold_state()`` as `segdsl stream` does). Rows stream
    from DuckDB in ordered chunks (``fetchmany``), one cursor per kind merged by time.
    With ``--limit N`` only the events up to the N-th one's instant T are replayed
    (every event stamped at T included); without it, every event up to the data set's
@@ -60,6 +61,7 @@ from stream_timing import plain, timed_stream  # noqa: E402
 import segdsl  # noqa: E402
 from segdsl.engines.sources import connect, connect_engine  # noqa: E402
 from segdsl.tools.live import LiveEvaluator  # noqa: E402
+from segdsl.tools.live.collector import hold_state  # noqa: E402
 from segdsl.tools.live.cutoffs import refresh_cutoffs  # noqa: E402
 from segdsl.tools.live.persist import profile_bytes  # noqa: E402
 
@@ -102,7 +104,7 @@ class Kind:
         self.select = ", ".join(cols)
         where = [f"{quoted(ev.key)} IS NOT NULL", f"{quoted(ev.timestamp)} IS NOT NULL"]
         if ev.kind is not None:
-            where.append(f"{quoted(ev.kind[0])} = '{ev.kind[1]}'")
+            where.append(f"{quoted(ev.kind[0])} = {datagen.sql_string(ev.kind[1])}")
         self.where = " AND ".join(where)
         self.stamp = quoted(ev.timestamp)
 
@@ -438,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
             if ns.stream:
                 kept.append((row[0], {a: v for a, v in values.items() if v is not None}))
     attributes_s = time.perf_counter() - t0
+    hold_state()  # as `segdsl stream` and `serve` do once their state is loaded
     r = replay(live, full_project, kinds, until, total)
     r["attributes_s"] = attributes_s
     r["peak_rss_mib"] = rss_mib()
@@ -575,6 +578,8 @@ def _machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "cores": os.cpu_count(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+        # the build of the live evaluator: mypyc-compiled (SEGDSL_COMPILE=1) or Python
+        "compiled": not (sys.modules["segdsl.tools.live.evaluator"].__file__ or "").endswith(".py"),
     }
 
 

@@ -81,6 +81,7 @@ def stream(
     Example: kcat -C -t events | segdsl stream -p examples/retail --state live.json
     """
     from segdsl.diagnostics.render import render_diagnostics
+    from segdsl.tools.live.collector import hold_state
     from segdsl.tools.live.stream import run_stream
 
     def render(exc: SegdslError, line: int) -> str:
@@ -91,6 +92,7 @@ def stream(
 
     def body() -> int:
         live = _evaluator(project, state, backfill, as_of)
+        hold_state()  # a long-running process holding state: see collector.py
         return run_stream(
             live, sys.stdin.fileno(), sys.stdout, sys.stderr, strict, state, checkpoint, render
         )
@@ -135,9 +137,11 @@ def serve(
     """
 
     def body() -> None:
+        from segdsl.tools.live.collector import hold_state
         from segdsl.tools.live.server import serve as run_server
 
         live = _evaluator(project, state, backfill, as_of)
+        hold_state()
         run_server(live, host, port, state, max_body, webhook, webhook_retries, webhook_backoff)
 
     run(body)

@@ -60,7 +60,13 @@ def input_error(code: str, message: str, hint: str = "") -> SegdslError:
 class LiveEvaluator:
     """Live memberships of every live segment of a project (or of ``names``)."""
 
-    def __init__(self, project: Project, names: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, project: Project, names: Sequence[str] | None = None, skip: bool = True
+    ) -> None:
+        """``skip=False`` evaluates every segment that reads a log an event went into,
+        leaving none alone by the polarity and blocked-part rules (the same answers,
+        slower: a check of those rules)."""
+        self.skip = skip
         self.project = project
         self.catalog = project.catalog
         # The project's time zone (language.md §11): date(T) and midnights are read there.
@@ -276,7 +282,8 @@ class LiveEvaluator:
                 plans = self.by_log.get(touched[0], [])
             else:
                 plans = self._reading_any(kind, touched)
-            plans = self._changeable(p, plans, touched, rising)
+            if self.skip:
+                plans = self._changeable(p, plans, touched, rising)
         changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, self.logs_of.get(kind, ()))
         if len(p.ids) >= 64 and not len(p.ids) & 63:
@@ -299,7 +306,7 @@ class LiveEvaluator:
             moving = s.not_up[rising] if name in members else s.not_down[rising]
             if not moving.isdisjoint(touched):
                 k = blocked.get(name)
-                if k is None or s.part_logs[k].intersection(touched):
+                if k is None or not s.part_logs[k].isdisjoint(touched):
                     out.append(s)
                     continue
             w = wakes.get(name)

@@ -139,6 +139,19 @@ class Compiler:
             reads.append(frozenset(self._logs))
             self._logs = before | self._logs
         parts = tuple(fns)
+        if len(parts) == 2:  # the usual `A and B`, without a loop
+            first, second = parts
+
+            def both(ctx: Ctx) -> bool:
+                if not first(ctx):
+                    ctx.blocked = 0
+                    return False
+                if not second(ctx):
+                    ctx.blocked = 1
+                    return False
+                return True
+
+            return both, tuple(reads)
 
         def all_parts(ctx: Ctx) -> bool:
             for k, part in enumerate(parts):
@@ -548,7 +561,7 @@ class Compiler:
         if isinstance(v, ir.Aggregate):
             self._entity_only(ev, "an aggregate")
             known = ("count", "count_distinct", "sum", "avg", "min", "max", "first", "last")
-            if v.func not in (*known, "most_frequent"):
+            if v.func not in known and v.func != "most_frequent":
                 raise NotLive(f"`{v.func}` is not evaluated live yet")
             spec = self.log(v.event, v.where)
             if v.period is not None:

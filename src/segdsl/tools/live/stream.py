@@ -31,10 +31,12 @@ class Lines:
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.buffer = b""
+        self.at = 0  # where the next line starts in ``buffer`` (not cut per line: a
+        # 64 KB chunk re-sliced for each of its lines is copied hundreds of times)
         self.eof = False
 
     def waiting(self) -> bool:
-        if b"\n" in self.buffer or self.eof:
+        if self.buffer.find(b"\n", self.at) >= 0 or self.eof:
             return True
         try:
             ready, _, _ = select.select([self.fd], [], [], 0)
@@ -44,10 +46,13 @@ class Lines:
 
     def next(self, stop: Callable[[], bool]) -> bytes | None:
         while True:
-            cut = self.buffer.find(b"\n")
+            cut = self.buffer.find(b"\n", self.at)
             if cut >= 0:
-                line, self.buffer = self.buffer[:cut], self.buffer[cut + 1 :]
+                line = self.buffer[self.at : cut]
+                self.at = cut + 1
                 return line
+            if self.at:
+                self.buffer, self.at = self.buffer[self.at :], 0
             if self.eof:
                 if self.buffer:
                     line, self.buffer = self.buffer, b""
