@@ -89,6 +89,13 @@ class CompiledLive(BuildHookInterface):  # type: ignore[type-arg]
             cmd.build_temp = str(out / "tmp")  # type: ignore[attr-defined]
             cmd.ensure_finalized()
             cmd.run()
+        except (Exception, SystemExit) as exc:  # a compiler missing, headers missing…
+            shutil.rmtree(out, ignore_errors=True)
+            sys.exit(
+                f"SEGDSL_COMPILE=1: compiling the live evaluator failed ({exc}).\n"
+                "It needs a C compiler and Python's headers (on Debian: apt-get install "
+                "gcc python3-dev); without SEGDSL_COMPILE segdsl installs as pure Python."
+            )
         finally:
             os.chdir(here)
         built = sorted((out / "lib").rglob("*.so")) + sorted((out / "lib").rglob("*.pyd"))

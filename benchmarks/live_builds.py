@@ -86,6 +86,19 @@ def build_compiled(where: Path) -> Path:
     return src
 
 
+def customers(project: Any, con: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """Every customer's key and attributes (missing ones as None), in key order."""
+    import live_replay as lr
+
+    ent = project.catalog.entities[project.catalog.default_entity]
+    attrs = list(ent.attributes.items())
+    rows = con.execute(
+        f"SELECT {lr.quoted(ent.key)}, {', '.join(lr.quoted(c.column) for _, c in attrs)} "
+        f"FROM {lr.quoted(ent.source.table)} ORDER BY 1"
+    ).fetchall()
+    return [(r[0], {a: v for (a, _), v in zip(attrs, r[1:], strict=True)}) for r in rows]
+
+
 # ---- one variant, in a process of its own --------------------------------------------
 def child(ns: argparse.Namespace) -> None:
     sys.path.insert(0, str(ns.src))
@@ -115,15 +128,9 @@ def child(ns: argparse.Namespace) -> None:
             key=lambda e: (e[0], e[1], e[5]),
         )
     )
-    ent = project.catalog.entities[project.catalog.default_entity]
-    attrs = list(ent.attributes.items())
-    rows = con.execute(
-        f"SELECT {lr.quoted(ent.key)}, {', '.join(lr.quoted(c.column) for _, c in attrs)} "
-        f"FROM {lr.quoted(ent.source.table)} ORDER BY 1"
-    ).fetchall()
     live = LiveEvaluator(project, [s.name for s in workload.SEGMENTS])
-    for row in rows:
-        live.apply_attributes(row[0], {a: v for (a, _), v in zip(attrs, row[1:], strict=True)})
+    for key, values in customers(project, con):
+        live.apply_attributes(key, values)
     digest = hashlib.sha256()
     for c in live.advance(events[0][0] - dt.timedelta(microseconds=1)):
         digest.update(f"{c.profile}|{c.segment}|{c.change}|{c.at}\n".encode())
@@ -166,48 +173,24 @@ def stream_inputs(ns: argparse.Namespace, where: Path) -> tuple[Path, Path, Path
 
     import datagen
     import live_replay as lr
-    import workload
-    from stream_timing import plain
 
     import segdsl
     from segdsl.engines.sources import connect
 
     ds = datagen.ensure(ns.data, 100_000, 2_000_000)
-    project = segdsl.load_project(workload.write_project(ds, ds.root / "project"))
+    project = segdsl.load_project(ds.root / "project")  # written by prepare()
     con = connect(project.catalog, project.root)
     kinds = [lr.Kind(project, k) for k in project.catalog.events]
-    ent = project.catalog.entities[project.catalog.default_entity]
-    attrs = list(ent.attributes.items())
-    rows = con.execute(
-        f"SELECT {lr.quoted(ent.key)}, {', '.join(lr.quoted(c.column) for _, c in attrs)} "
-        f"FROM {lr.quoted(ent.source.table)} ORDER BY 1"
-    ).fetchall()
+    attributes = [
+        (key, {a: v for a, v in values.items() if v is not None})
+        for key, values in customers(project, con)
+    ]
     until = dt.datetime.max.replace(microsecond=0)
     merged = heapq.merge(
         *(lr.rows(project, k, until, [0.0]) for k in kinds), key=lambda e: (e[0], e[1], e[5])
     )
     events = list(itertools.islice(merged, ns.stream))
-    lines = [
-        json.dumps(
-            {
-                "profile": r[0],
-                "attributes": {
-                    a: plain(v) for (a, _), v in zip(attrs, r[1:], strict=True) if v is not None
-                },
-            }
-        )
-        for r in rows
-    ]
-    lines.append(json.dumps({"tick": plain(events[0][0] - dt.timedelta(microseconds=1))}))
-    head, full = where / "head.jsonl", where / "full.jsonl"
-    head.write_text("\n".join(lines) + "\n")
-    for _, kind, key, stamp, fields, eid in events:
-        item = {"event": kind, "profile": key, "timestamp": plain(stamp), "id": eid}
-        item["fields"] = {f: plain(v) for f, v in fields.items()}
-        lines.append(json.dumps(item))
-    full.write_text("\n".join(lines) + "\n")
-    fifty = workload.write_project(ds, where / "project", list(workload.SEGMENTS))
-    return fifty, head, full
+    return lr.stream_inputs(ds, attributes, events, where)
 
 
 def stream_pair(project: Path, lines: Path, srcs: list[Path]) -> list[float]:
@@ -279,6 +262,14 @@ def pair(ns: argparse.Namespace, a: tuple[Path, str], b: tuple[Path, str]) -> li
     return out
 
 
+LABELS = {
+    "default": "pure, default GC",
+    "hold": "pure, hold_state",
+    "pure": "pure, hold_state",
+    "compiled": "compiled, hold_state",
+}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=300_000, help="replay the first N events")
@@ -305,23 +296,23 @@ def main() -> int:
     runs: dict[str, list[dict[str, Any]]] = {"gc": [], "build": []}
     with tempfile.TemporaryDirectory(prefix="segdsl-builds-") as tmp:
         compiled = build_compiled(Path(tmp))
+        variants = {
+            "gc": {"default": (pure, "default"), "hold": (pure, "hold")},
+            "build": {"pure": (pure, "hold"), "compiled": (compiled, "hold")},
+        }
         for rep in range(ns.reps):
-            a, b = pair(ns, (pure, "default"), (pure, "hold"))
-            runs["gc"].append({"default": a, "hold": b})
-            print(
-                f"run {rep + 1}: pure, default GC {a['events_per_cpu_s']:8,.0f}/CPU s | "
-                f"pure, hold_state {b['events_per_cpu_s']:8,.0f}/CPU s | "
-                f"ratio {b['events_per_cpu_s'] / a['events_per_cpu_s']:.2f}",
-                flush=True,
-            )
-            a, b = pair(ns, (pure, "hold"), (compiled, "hold"))
-            runs["build"].append({"pure": a, "compiled": b})
-            print(
-                f"run {rep + 1}: pure, hold_state  {a['events_per_cpu_s']:8,.0f}/CPU s | "
-                f"compiled, hold  {b['events_per_cpu_s']:8,.0f}/CPU s | "
-                f"ratio {b['events_per_cpu_s'] / a['events_per_cpu_s']:.2f}",
-                flush=True,
-            )
+            for group, (name_a, name_b) in (
+                ("gc", ("default", "hold")),
+                ("build", ("pure", "compiled")),
+            ):
+                a, b = pair(ns, variants[group][name_a], variants[group][name_b])
+                runs[group].append({name_a: a, name_b: b})
+                ra, rb = a["events_per_cpu_s"], b["events_per_cpu_s"]
+                print(
+                    f"run {rep + 1}: {LABELS[name_a]} {ra:8,.0f}/CPU s | "
+                    f"{LABELS[name_b]} {rb:8,.0f}/CPU s | ratio {rb / ra:.2f}",
+                    flush=True,
+                )
         streams: list[dict[str, float]] = []
         if ns.stream:
             fifty, head, full = stream_inputs(ns, Path(tmp))

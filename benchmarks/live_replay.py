@@ -298,6 +298,31 @@ def compare(
     return out
 
 
+def stream_inputs(
+    ds: datagen.Dataset,
+    attributes: list[tuple[Any, dict[str, Any]]],
+    events: list[Event],
+    where: Path,
+) -> tuple[Path, Path, Path]:
+    """For `segdsl stream` runs: a project of the workload's 50 segments alone, and two
+    inputs — every profile's attributes then a first tick a microsecond before the first
+    event (head), and the same followed by ``events`` (full)."""
+    head, full = where / "head.jsonl", where / "full.jsonl"
+    lines = [
+        json.dumps({"profile": k, "attributes": {a: plain(v) for a, v in attrs.items()}})
+        for k, attrs in attributes
+    ]
+    lines.append(json.dumps({"tick": plain(events[0][0] - dt.timedelta(microseconds=1))}))
+    head.write_text("\n".join(lines) + "\n")
+    for _, kind, key, stamp, fields, eid in events:
+        item = {"event": kind, "profile": key, "timestamp": plain(stamp), "id": eid}
+        item["fields"] = {f: plain(v) for f, v in fields.items()}
+        lines.append(json.dumps(item))
+    full.write_text("\n".join(lines) + "\n")
+    fifty = workload.write_project(ds, where / "project", list(workload.SEGMENTS))
+    return fifty, head, full
+
+
 def stream_rate(
     ds: datagen.Dataset,
     project: Any,
@@ -317,20 +342,7 @@ def stream_rate(
     )
     events = list(itertools.islice(merged, n))
     with tempfile.TemporaryDirectory() as tmp:
-        head, full = Path(tmp) / "head.jsonl", Path(tmp) / "full.jsonl"
-        lines = [
-            json.dumps({"profile": k, "attributes": {a: plain(v) for a, v in attrs.items()}})
-            for k, attrs in attributes
-        ]
-        lines.append(json.dumps({"tick": plain(events[0][0] - dt.timedelta(microseconds=1))}))
-        head.write_text("\n".join(lines) + "\n")
-        for _, kind, key, stamp, fields, eid in events:
-            item = {"event": kind, "profile": key, "timestamp": plain(stamp), "id": eid}
-            item["fields"] = {f: plain(v) for f, v in fields.items()}
-            lines.append(json.dumps(item))
-        full.write_text("\n".join(lines) + "\n")
-        fifty = workload.write_project(ds, Path(tmp) / "project", list(workload.SEGMENTS))
-
+        fifty, head, full = stream_inputs(ds, attributes, events, Path(tmp))
         base_wall, base_cpu = timed_stream(fifty, head)
         wall, cpu = timed_stream(fifty, full)
     return {
