@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -337,6 +338,19 @@ class Compiler:
                     fl, op, const, spec.id, fi, agg.func, agg.window, spec.is_date
                 )
 
+            if isinstance(const, Decimal):
+                # a fraction (a ratio, a sum of floats) meets the constant as a fraction:
+                # the same exact comparison, without Decimal's slow path for fractions
+                as_fraction = Fraction(const)
+
+                def compare_decimal(x: Any) -> bool:
+                    a = fl(x)
+                    if a is None:
+                        return False
+                    return bool(op(a, as_fraction if type(a) is Fraction else const))
+
+                return compare_decimal
+
             def compare_const(x: Any) -> bool:
                 a = fl(x)
                 return a is not None and bool(op(a, const))
@@ -618,7 +632,17 @@ class Compiler:
             if b is None:
                 return None
             if op == "/":
-                return None if b == 0 else Fraction(a) / Fraction(b)
+                if b == 0:
+                    return None
+                # exact: a fraction or an int is used as it is (a sum is one already)
+                ta, tb = type(a), type(b)
+                if ta is int and tb is int:
+                    return Fraction(a, b)
+                if ta is not Fraction and ta is not int:
+                    a = Fraction(a)
+                if tb is not Fraction and tb is not int:
+                    b = Fraction(b)
+                return a / b
             return exact(fn, a, b)
 
         return arith
