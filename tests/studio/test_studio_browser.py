@@ -71,9 +71,15 @@ def artifacts(tmp_path: Path) -> Path:
 
 
 def wait_for(driver: Any, what: Callable[[Any], Any], timeout: float = 45) -> Any:
+    """``what`` until it is truthy; an element replaced while it was read (the page
+    redraws as answers arrive) is looked for again, not a failure."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(what)
+    wait = WebDriverWait(
+        driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return wait.until(what)
 
 
 # The editor line holding ``word`` and the word's centre relative to the line's centre
@@ -132,12 +138,18 @@ def click(driver: Any, css: str) -> None:
 
 
 def members_shown(driver: Any) -> int | None:
+    """The size the panel shows, or None while it has none (or is being redrawn: an
+    element found a moment ago may be replaced before it is read)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    found = driver.find_elements(By.ID, "size-members")
-    if not found or "stale" in driver.find_element(By.ID, "panel").get_attribute("class"):
+    try:
+        found = driver.find_elements(By.ID, "size-members")
+        if not found or "stale" in driver.find_element(By.ID, "panel").get_attribute("class"):
+            return None
+        return int(found[0].get_attribute("data-members"))
+    except StaleElementReferenceException:
         return None
-    return int(found[0].get_attribute("data-members"))
 
 
 def test_edit_a_rule_see_the_error_fix_it_see_the_size_save(
