@@ -7,8 +7,9 @@ compiled to C extensions with mypyc — the compiler mypy ships, used by black a
 themselves — from the same typed sources; everything else stays Python. The build
 needs a C compiler and Python's headers; mypy and setuptools are fetched as build
 requirements. The extensions sit next to their ``.py`` files, which Python imports
-first. docs/live.md ("Speed") has the figures; benchmarks/live_compiled.py measures
-both builds side by side.
+first. The modules are listed in pyproject.toml (``compiled`` in this hook's table).
+docs/live.md ("Speed") has the figures; benchmarks/live_builds.py measures both builds
+side by side.
 """
 
 from __future__ import annotations
@@ -22,30 +23,6 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-# The modules compiled, in src/ (their imports of the rest of segdsl stay Python calls).
-COMPILED = tuple(
-    f"src/segdsl/tools/live/{name}.py"
-    for name in (
-        "adapted",
-        "aggregates",
-        "ctx",
-        "cutoffs",
-        "evaluator",
-        "forms",
-        "persist",
-        "plan",
-        "polarity",
-        "protocol",
-        "scores",
-        "specs",
-        "state",
-        "stream",
-        "times",
-        "values",
-        "wakes",
-        "zoned",
-    )
-)
 # the name of the shared library of the compiled group (at the top of site-packages)
 GROUP = "segdsl_live"
 
@@ -77,7 +54,7 @@ class CompiledLive(BuildHookInterface):  # type: ignore[type-arg]
                 [
                     "--ignore-missing-imports",
                     f"--cache-dir={out / 'mypy-cache'}",  # not in the checkout
-                    *(p.removeprefix("src/") for p in COMPILED),
+                    *(f"segdsl/tools/live/{name}.py" for name in self.config["compiled"]),
                 ],
                 opt_level="3",
                 group_name=GROUP,

@@ -11,7 +11,7 @@ variants:
 - **pure, default GC**: the pure-Python package, CPython's collector as it comes;
 - **pure, hold_state**: the same after ``segdsl.tools.live.collector.hold_state()``
   (what ``segdsl stream`` and ``serve`` do once their state is loaded);
-- **compiled, hold_state**: the modules hatch_build.py lists compiled with mypyc (what
+- **compiled, hold_state**: the modules pyproject.toml lists for hatch_build.py, compiled with mypyc (what
   ``SEGDSL_COMPILE=1 pip install segdsl`` builds), here into a copy of ``src/``.
 
 The machine's speed drifts by tens of percent from minute to minute, so variants are
@@ -26,7 +26,6 @@ Results: ``--json`` (default: DATA/live_builds-lN.json) and docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import hashlib
 import json
@@ -37,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -45,17 +45,10 @@ ROOT = HERE.parent
 
 
 def compiled_modules() -> list[str]:
-    """hatch_build.py's list (read, not imported: hatchling is a build requirement)."""
-    tree = ast.parse((ROOT / "hatch_build.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMPILED":
-            call = node.value
-            assert isinstance(call, ast.Call)
-            gen = call.args[0]
-            assert isinstance(gen, ast.GeneratorExp)
-            names = ast.literal_eval(gen.generators[0].iter)
-            return [f"segdsl/tools/live/{n}.py" for n in names]
-    raise SystemExit("hatch_build.py has no COMPILED list")
+    """The modules the compiled build compiles (pyproject.toml, the build hook's table)."""
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        hook = tomllib.load(f)["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]
+    return [f"segdsl/tools/live/{name}.py" for name in hook["compiled"]]
 
 
 def build_compiled(where: Path) -> Path:
@@ -107,7 +100,6 @@ def child(ns: argparse.Namespace) -> None:
     sys.path.insert(1, str(HERE))
     import datetime as dt
     import gc
-    import heapq
 
     import datagen
     import live_replay as lr
@@ -122,12 +114,7 @@ def child(ns: argparse.Namespace) -> None:
     con = connect(project.catalog, project.root)
     kinds = [lr.Kind(project, k) for k in project.catalog.events]
     until, _ = lr.cut_instant(con, kinds, ns.limit)
-    events = list(
-        heapq.merge(
-            *(lr.rows(project, k, until, [0.0]) for k in kinds),
-            key=lambda e: (e[0], e[1], e[5]),
-        )
-    )
+    events = list(lr.merged(project, kinds, until, [0.0]))
     live = LiveEvaluator(project, [s.name for s in workload.SEGMENTS])
     for key, values in customers(project, con):
         live.apply_attributes(key, values)
@@ -168,7 +155,6 @@ def stream_inputs(ns: argparse.Namespace, where: Path) -> tuple[Path, Path, Path
     and the same followed by the first ``--stream`` events (full), as JSON lines."""
     sys.path.insert(0, str(HERE))
     import datetime as dt
-    import heapq
     import itertools
 
     import datagen
@@ -186,10 +172,7 @@ def stream_inputs(ns: argparse.Namespace, where: Path) -> tuple[Path, Path, Path
         for key, values in customers(project, con)
     ]
     until = dt.datetime.max.replace(microsecond=0)
-    merged = heapq.merge(
-        *(lr.rows(project, k, until, [0.0]) for k in kinds), key=lambda e: (e[0], e[1], e[5])
-    )
-    events = list(itertools.islice(merged, ns.stream))
+    events = list(itertools.islice(lr.merged(project, kinds, until, [0.0]), ns.stream))
     return lr.stream_inputs(ds, attributes, events, where)
 
 

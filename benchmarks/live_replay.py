@@ -137,6 +137,15 @@ def rows(project: Any, kind: Kind, until: dt.datetime, fetch: list[float]) -> It
     cur.close()
 
 
+def merged(
+    project: Any, kinds: list[Kind], until: dt.datetime, fetch: list[float]
+) -> Iterator[Event]:
+    """Every kind's events up to ``until`` in one time order (ties: by kind, then id)."""
+    return heapq.merge(
+        *(rows(project, k, until, fetch) for k in kinds), key=lambda e: (e[0], e[1], e[5])
+    )
+
+
 def cut_instant(con: Any, kinds: list[Kind], limit: int | None) -> tuple[dt.datetime, int]:
     """T (the N-th event's instant, or the as-of instant) and how many events are ≤ T."""
     union = " UNION ALL ".join(k.times() for k in kinds)
@@ -214,9 +223,7 @@ def replay(
     live: LiveEvaluator, project: Any, kinds: list[Kind], until: dt.datetime, total: int
 ) -> dict[str, Any]:
     fetch = [0.0]
-    stream = heapq.merge(
-        *(rows(project, k, until, fetch) for k in kinds), key=lambda e: (e[0], e[1], e[5])
-    )
+    stream = merged(project, kinds, until, fetch)
     # time starts a microsecond before the first event: every profile is evaluated once
     # (timed apart, as benchmarks/live.py does: a service does it once, at its start)
     first = next(stream, None)
@@ -337,10 +344,7 @@ def stream_rate(
     subtracted from the run with the events too; wall clock and CPU time."""
     until = dt.datetime.max.replace(microsecond=0)
     fetch = [0.0]
-    merged = heapq.merge(
-        *(rows(project, k, until, fetch) for k in kinds), key=lambda e: (e[0], e[1], e[5])
-    )
-    events = list(itertools.islice(merged, n))
+    events = list(itertools.islice(merged(project, kinds, until, fetch), n))
     with tempfile.TemporaryDirectory() as tmp:
         fifty, head, full = stream_inputs(ds, attributes, events, Path(tmp))
         base_wall, base_cpu = timed_stream(fifty, head)

@@ -4,8 +4,9 @@ A live evaluator keeps every profile's state for the life of the process: millio
 small lists, dicts and tuples that never become garbage and make no reference cycles.
 CPython's full collection walks every one of them each time the objects that survived
 younger collections have grown by a quarter — on the benchmark's 100,000 profiles, 18
-full collections of about a third of a second each in 300,000 events, a fifth of the
-whole run. ``hold_state`` moves what exists now out of the collector's sight
+full collections of about a third of a second each in a replay of 300,000 events whose
+loaded state had never been collected (1.10× against state collected once:
+docs/benchmarks.md). ``hold_state`` moves what exists now out of the collector's sight
 (``gc.freeze``: loaded state is not garbage) and runs full collections a hundred times
 less often; young objects are collected as before, so short-lived cycles still go.
 
