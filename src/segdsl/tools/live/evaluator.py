@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from segdsl.catalog.model import EventDef
 from segdsl.catalog.types import Type
 from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.semantic import ir
@@ -25,11 +26,21 @@ from segdsl.tools.live.scores import ScoreSpec
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight, today_in
-from segdsl.tools.live.values import BadValue, coerce
+from segdsl.tools.live.values import BadValue, coerce, coercer
 from segdsl.tools.live.wakes import WakeQueue
 
 if TYPE_CHECKING:
     from segdsl.project import Project
+
+# an event kind, whether it is date-stamped, its timestamp's coercer, its fields by
+# name (column, coercer) and the logs its events go into
+KindPlan = tuple[
+    EventDef,
+    bool,
+    Callable[[Any], Any],
+    dict[str, tuple[str, Callable[[Any], Any]]],
+    tuple[LogSpec, ...],
+]
 
 DEDUP_DAYS = 30  # a repeated event id is recognised for at least this long
 
@@ -101,6 +112,17 @@ class LiveEvaluator:
         self.logs_of: dict[str, list[LogSpec]] = {}
         for spec in self.log_specs:
             self.logs_of.setdefault(spec.event, []).append(spec)
+        # per event kind: what applying one needs, looked up once
+        self._kinds: dict[str, KindPlan] = {
+            kind: (
+                ev,
+                ev.timestamp_type is Type.DATE,
+                coercer(ev.timestamp_type),
+                {n: (c.column, coercer(c.type)) for n, c in ev.fields.items()},
+                tuple(self.logs_of.get(kind, ())),
+            )
+            for kind, ev in self.catalog.events.items()
+        }
         finite = [s.horizon for s in self.log_specs if s.horizon is not None]
         self.dedup = max([dt.timedelta(days=DEDUP_DAYS), *finite])
         self.attr_types: dict[str, dict[str, tuple[str, Type]]] = {}
@@ -206,33 +228,34 @@ class LiveEvaluator:
     ) -> list[Change]:
         """One event of ``kind`` for the profile ``key``; late events are welcome, an
         ``event_id`` seen before for this profile and kind is ignored."""
-        ev = self.catalog.events.get(kind)
-        if ev is None:
+        plan = self._kinds.get(kind)
+        if plan is None:
             raise input_error(
                 "V003",
                 f"no event kind named `{kind}`",
                 hint="the event kinds are: " + ", ".join(self.catalog.events),
             )
-        is_date = ev.timestamp_type is Type.DATE
+        ev, is_date, stamp_of, columns, specs = plan
         try:
-            stamp: Stamp = coerce(ev.timestamp_type, timestamp)
+            stamp: Stamp = stamp_of(timestamp)
         except BadValue as exc:
             raise input_error("V006", f"the timestamp of `{kind}`: {exc}") from None
         if stamp is None:
             raise input_error("V006", f"an event of `{kind}` needs a timestamp")
         row: dict[str, Any] = {}
-        for name, raw in (fields or {}).items():
-            col = ev.fields.get(name)
-            if col is None:
-                raise input_error(
-                    "V009",
-                    f"`{name}` is not a field of `{kind}`",
-                    hint="the fields are: " + (", ".join(ev.fields) or "(none)"),
-                )
-            try:
-                row[col.column] = coerce(col.type, raw)
-            except BadValue as exc:
-                raise input_error("V005", f"field `{name}` of `{kind}`: {exc}") from None
+        if fields:
+            for name, raw in fields.items():
+                col = columns.get(name)
+                if col is None:
+                    raise input_error(
+                        "V009",
+                        f"`{name}` is not a field of `{kind}`",
+                        hint="the fields are: " + (", ".join(ev.fields) or "(none)"),
+                    )
+                try:
+                    row[col[0]] = col[1](raw)
+                except BadValue as exc:
+                    raise input_error("V005", f"field `{name}` of `{kind}`: {exc}") from None
         row[ev.timestamp] = stamp
         # a date-stamped event counts once its day has begun in the project's zone
         instant = local_midnight(stamp, self.zone) if is_date else stamp
@@ -252,7 +275,7 @@ class LiveEvaluator:
             p.ids[ident] = instant
         touched: list[int] = []
         rising = 1  # every summed value of the event is not negative (polarity.py)
-        for spec in self.logs_of.get(kind, ()):
+        for spec in specs:
             if spec.where is not None and not spec.where(row):
                 continue
             touched.append(spec.id)
@@ -285,7 +308,7 @@ class LiveEvaluator:
             if self.skip:
                 plans = self._changeable(p, plans, touched, rising)
         changes += self._evaluate(p, plans, self.clock)
-        self._fold(p, self.clock, self.logs_of.get(kind, ()))
+        self._fold(p, self.clock, specs)
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes

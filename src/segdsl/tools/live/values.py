@@ -19,6 +19,8 @@ from typing import Any
 from segdsl.catalog.types import Type, describe
 from segdsl.tools.live.times import iso, parse_instant
 
+ZERO = dt.timedelta(0)
+
 
 class BadValue(ValueError):
     """A value that does not fit its declared type (the message says why)."""
@@ -52,7 +54,7 @@ def coerce(t: Type, raw: Any) -> Any:
     if t is Type.INTEGER:
         if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | Fraction):
             raise BadValue(f"expected {describe(t)}, got {_shown(raw)}")
-        value = num(raw)
+        value = num(raw) if not isinstance(raw, float) or math.isfinite(raw) else None
         if not isinstance(value, int):
             raise BadValue(f"expected {describe(t)}, got {_shown(raw)}")
         return value
@@ -100,6 +102,39 @@ def coerce(t: Type, raw: Any) -> Any:
     if not isinstance(raw, list | tuple):
         raise BadValue(f"expected {describe(t)} (a JSON array), got {_shown(raw)}")
     return [coerce(t.element, item) for item in raw]
+
+
+def coercer(t: Type) -> Callable[[Any], Any]:
+    """:func:`coerce` for one type, answering the common case — a value already of the
+    type's own kind — without the walk through every type; anything else goes to
+    :func:`coerce` (the same values, the same errors)."""
+    if t is Type.STRING:
+        return lambda raw: raw if type(raw) is str else coerce(Type.STRING, raw)
+    if t is Type.INTEGER:
+        return lambda raw: raw if type(raw) is int else coerce(Type.INTEGER, raw)
+    if t is Type.NUMBER:
+
+        def number(raw: Any) -> Any:
+            kind = type(raw)
+            if kind is int or (kind is Decimal and raw.is_finite()):
+                return raw
+            return coerce(Type.NUMBER, raw)
+
+        return number
+    if t is Type.TIMESTAMP:
+
+        def timestamp(raw: Any) -> Any:
+            if type(raw) is str and 10 < len(raw) <= 40 and raw[-1] == "Z":
+                try:  # an instant in UTC, as the protocol writes them
+                    value = dt.datetime.fromisoformat(raw)
+                except ValueError:
+                    return coerce(Type.TIMESTAMP, raw)  # its own error
+                if value.utcoffset() == ZERO:
+                    return value.replace(tzinfo=None)
+            return coerce(Type.TIMESTAMP, raw)
+
+        return timestamp
+    return lambda raw: coerce(t, raw)
 
 
 def to_json(t: Type, value: Any) -> Any:
