@@ -171,12 +171,21 @@ def test_skipping_reports_what_evaluating_everything_does(
         fields = {"amount": step[3], "status": step[4]} if step[0] == "buy" else {}
         for i, live in enumerate(lives):
             reports[i] += live.apply_event(step[0], step[1], when, fields)
+            assert_queued_at_earliest_wake(live)
     for i, live in enumerate(lives):
         reports[i] += live.advance(clock + dt.timedelta(days=30))
+        assert_queued_at_earliest_wake(live)
     assert reports[0] == reports[1]
     assert [p.members for p in lives[0].profiles.values()] == [
         p.members for p in lives[1].profiles.values()
     ]
+
+
+def assert_queued_at_earliest_wake(live: LiveEvaluator) -> None:
+    """Every profile is queued under its earliest wake (``_evaluate`` keeps it without
+    a walk over the wakes, relying on this)."""
+    for p in live.profiles.values():
+        assert p.queued == p.wake(), (p.key, p.queued, p.wakes)
 
 
 values = st.lists(

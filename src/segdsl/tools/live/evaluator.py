@@ -417,6 +417,13 @@ class LiveEvaluator:
         members, wakes = p.members, p.wakes
         far = FAR_FUTURE
         blocked = p.blocked
+        # the profile's earliest wake, kept without a walk over every wake: ``queued``
+        # is the earliest before (an invariant of every evaluation); it stays unless
+        # a segment that waked then moves or drops its wake, and a new wake can only
+        # lower it
+        queued = p.queued
+        low = far  # the earliest wake set here
+        rescan = False
         for s in plans:
             ctx.wake = far
             ctx.blocked = -1
@@ -426,19 +433,31 @@ class LiveEvaluator:
                 blocked[name] = ctx.blocked
             elif name in blocked:
                 del blocked[name]
-            if ctx.wake < far:
-                wakes[name] = ctx.wake
-            elif name in wakes:
+            w = ctx.wake
+            old = wakes.get(name)
+            if w < far:
+                if old != w:
+                    wakes[name] = w
+                    if old is not None and old == queued:
+                        rescan = True
+                if w < low:
+                    low = w
+            elif old is not None:
                 del wakes[name]
+                if old == queued:
+                    rescan = True
             if inside != (name in members):
                 if inside:
-                    members.add(s.name)
+                    members.add(name)
                 else:
-                    members.discard(s.name)
-                changes.append(
-                    Change(p.entity, p.key, s.name, "entered" if inside else "left", now)
-                )
-        after = min(wakes.values()) if wakes else None
+                    members.discard(name)
+                changes.append(Change(p.entity, p.key, name, "entered" if inside else "left", now))
+        if rescan:
+            after = min(wakes.values()) if wakes else None
+        elif low < far and (queued is None or low < queued):
+            after = low
+        else:
+            after = queued
         if after != p.queued:
             p.queued = after
             if after is not None:

@@ -124,6 +124,8 @@ def coercer(t: Type) -> Callable[[Any], Any]:
     if t is Type.TIMESTAMP:
 
         def timestamp(raw: Any) -> Any:
+            if type(raw) is dt.datetime and raw.tzinfo is None:
+                return raw
             if type(raw) is str and 10 < len(raw) <= 40 and raw[-1] == "Z":
                 try:  # an instant in UTC, as the protocol writes them
                     value = dt.datetime.fromisoformat(raw)
