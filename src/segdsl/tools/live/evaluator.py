@@ -42,6 +42,10 @@ KindPlan = tuple[
     tuple[LogSpec, ...],
 ]
 
+# a segment, its name, whether an event can move it when it is in / out, and which
+# parts of its top-level `and` the event's logs reach (LiveEvaluator._moves)
+Moves = tuple[SegmentPlan, str, bool, bool, tuple[bool, ...]]
+
 DEDUP_DAYS = 30  # a repeated event id is recognised for at least this long
 
 
@@ -140,6 +144,8 @@ class LiveEvaluator:
         self._today: dt.date | None = None  # and date(T) in the zone
         # which segments read one of a set of logs, in the project's order
         self._reading: dict[tuple[int, ...], list[SegmentPlan]] = {}
+        # how an event into a set of logs can move them (_moves), by (rising, *logs)
+        self._move_table: dict[tuple[int, ...], list[Moves]] = {}
         self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
         self.fingerprint = self._fingerprint(segments)
 
@@ -324,18 +330,36 @@ class LiveEvaluator:
         members, blocked, wakes, clock = p.members, p.blocked, p.wakes, self.clock
         assert clock is not None
         out = []
-        for s in plans:
-            name = s.name
-            moving = s.not_up[rising] if name in members else s.not_down[rising]
-            if not moving.isdisjoint(touched):
+        for s, name, if_in, if_out, parts in self._moves(plans, touched, rising):
+            if if_in if name in members else if_out:
                 k = blocked.get(name)
-                if k is None or not s.part_logs[k].isdisjoint(touched):
+                if k is None or parts[k]:
                     out.append(s)
                     continue
             w = wakes.get(name)
             if w is not None and w <= clock:
                 out.append(s)
         return out
+
+    def _moves(self, plans: list[SegmentPlan], touched: list[int], rising: int) -> list[Moves]:
+        """For each of ``plans``: whether an event into ``touched`` can move it when it
+        is in, when it is out, and which parts of its top-level ``and`` read one of
+        ``touched`` — the same for every event into the same logs, so worked out once."""
+        key = (rising, *touched)
+        found = self._move_table.get(key)
+        if found is None:
+            found = [
+                (
+                    s,
+                    s.name,
+                    not s.not_up[rising].isdisjoint(touched),
+                    not s.not_down[rising].isdisjoint(touched),
+                    tuple(not logs.isdisjoint(touched) for logs in s.part_logs),
+                )
+                for s in plans
+            ]
+            self._move_table[key] = found
+        return found
 
     def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:
         key = tuple(touched)
