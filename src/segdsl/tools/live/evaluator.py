@@ -68,6 +68,10 @@ class Change(NamedTuple):
         }
 
 
+# a Change made as a tuple is (NamedTuple's own __new__ is Python code: twice the time)
+_tuple_new: Any = tuple.__new__
+
+
 def input_error(code: str, message: str, hint: str = "") -> SegdslError:
     return SegdslError(Diagnostic(code, message, hint=hint))
 
@@ -104,6 +108,10 @@ class LiveEvaluator:
             self.by_entity.setdefault(p.entity, []).append(p)
             for kind in p.kinds:
                 self.by_kind.setdefault(kind, []).append(p)
+        # the logs with a horizon each live segment reads
+        self._folds: dict[str, list[LogSpec]] = {
+            p.name: [s for s in self._foldable if s.id in p.logs] for p in self.plans if p.fn
+        }
         # each live segment by name, and its place in the project's order
         self._named: dict[str, SegmentPlan] = {p.name: p for p in self.plans if p.fn}
         self._position: dict[str, int] = {p.name: i for i, p in enumerate(self.plans)}
@@ -137,6 +145,10 @@ class LiveEvaluator:
             self.attr_types[name] = types
         self.clock: dt.datetime | None = None
         self.profiles: dict[tuple[str, Any], Profile] = {}
+        # the same profiles by entity, then key (an event finds its profile without
+        # making and hashing a tuple: a lookup in a dict of every profile is one of the
+        # dearest steps of an event)
+        self._keyed: dict[str, dict[Any, Profile]] = {e: {} for e in self.catalog.entities}
         self.cutoffs: dict[int, dict[Any, Any]] = {}
         self._wakes = WakeQueue()  # the profiles waiting for time to pass
         self._pending: list[Profile] = []
@@ -172,6 +184,7 @@ class LiveEvaluator:
                 )
             p = Profile(entity, key)
             self.profiles[(entity, key)] = p
+            self._keyed[entity][key] = p
         return p
 
     def members(self, key: Any, entity: str | None = None) -> list[str]:
@@ -266,7 +279,7 @@ class LiveEvaluator:
         # a date-stamped event counts once its day has begun in the project's zone
         instant = local_midnight(stamp, self.zone) if is_date else stamp
         assert isinstance(instant, dt.datetime)
-        p = self.profiles.get((ev.entity, key))
+        p = self._keyed[ev.entity].get(key)
         is_new = p is None
         if p is None:
             p = self.profile(ev.entity, key)
@@ -275,7 +288,7 @@ class LiveEvaluator:
             changes = self.advance(instant, inclusive=False)
         assert self.clock is not None
         if event_id is not None:
-            ident = f"{kind}\x1f{event_id}"
+            ident = kind + "\x1f" + event_id
             if ident in p.ids:
                 return changes
             p.ids[ident] = instant
@@ -401,7 +414,9 @@ class LiveEvaluator:
                 if wake > self.clock:
                     self.clock = wake
                 changes += self._evaluate(p, due, wake)
-                self._fold(p, wake, self._foldable)
+                # the logs the woken segments read (folding is invisible to every
+                # answer: it only keeps logs short, and an event folds its own logs)
+                self._fold(p, wake, self._folds[names[0]] if len(names) == 1 else self._foldable)
         if instant > self.clock:
             self.clock = instant
         return changes
@@ -475,7 +490,11 @@ class LiveEvaluator:
                     members.add(name)
                 else:
                     members.discard(name)
-                changes.append(Change(p.entity, p.key, name, "entered" if inside else "left", now))
+                changes.append(
+                    _tuple_new(
+                        Change, (p.entity, p.key, name, "entered" if inside else "left", now)
+                    )
+                )
         if rescan:
             after = min(wakes.values()) if wakes else None
         elif low < far and (queued is None or low < queued):
