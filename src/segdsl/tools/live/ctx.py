@@ -59,6 +59,26 @@ class Ctx:
         self.wake = FAR_FUTURE
         self.blocked = -1  # the part of a top-level `and` found false (-1: none)
 
+    def reset(
+        self,
+        key: Any,
+        attrs: dict[str, Any],
+        logs: dict[int, Log],
+        now: dt.datetime,
+        cutoffs: dict[int, dict[Any, Any]],
+        today: dt.date,
+    ) -> None:
+        """The context of another profile or instant (one context serves every
+        evaluation of an evaluator, rather than one made for each)."""
+        self.key = key
+        self.attrs = attrs
+        self.logs = logs
+        self.now = now
+        self.today = today
+        self.cutoffs = cutoffs
+        if self.cache:
+            self.cache = {}
+
     def midnight(self, day: dt.date) -> dt.datetime:
         """The instant ``day`` starts in the project's zone."""
         return local_midnight(day, self.zone)

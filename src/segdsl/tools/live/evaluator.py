@@ -152,6 +152,7 @@ class LiveEvaluator:
         self.cutoffs: dict[int, dict[Any, Any]] = {}
         self._wakes = WakeQueue()  # the profiles waiting for time to pass
         self._pending: list[Profile] = []
+        self._ctx: Ctx | None = None  # the one context of every evaluation (_evaluate)
         self._now: dt.datetime | None = None  # the instant of the last evaluation
         self._today: dt.date | None = None  # and date(T) in the zone
         # which segments read one of a set of logs, in the project's order
@@ -451,7 +452,12 @@ class LiveEvaluator:
             return []
         if now != self._now:
             self._now, self._today = now, today_in(now, self.zone)
-        ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone, self._today)
+        ctx = self._ctx
+        if ctx is None:
+            ctx = self._ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone, self._today)
+        else:
+            assert self._today is not None
+            ctx.reset(p.key, p.attrs, p.logs, now, self.cutoffs, self._today)
         changes: list[Change] = []
         members, wakes = p.members, p.wakes
         far = FAR_FUTURE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import operator
 from collections.abc import Iterable
 
 from segdsl.tools.live.state import Profile
@@ -44,7 +45,7 @@ class WakeQueue:
         wake = heapq.heappop(self.heap)
         found = self.queued.pop(wake)
         if len(found) > 1:
-            found.sort(key=_order)
+            found.sort(key=_ORDER)
         return wake, found
 
     def rebuild(self, profiles: Iterable[Profile]) -> None:
@@ -58,5 +59,4 @@ class WakeQueue:
         heapq.heapify(self.heap)
 
 
-def _order(p: Profile) -> tuple[str, str]:
-    return (p.entity, p.order)
+_ORDER = operator.attrgetter("entity", "order")  # a sort key without a Python call
