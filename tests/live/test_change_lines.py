@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import segdsl
 from segdsl.tools.live import LiveEvaluator
-from segdsl.tools.live.evaluator import Change
+from segdsl.tools.live.changes import Change
 from segdsl.tools.live.protocol import change_json, change_line
 
 RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail"

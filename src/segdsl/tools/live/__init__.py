@@ -8,7 +8,8 @@ arrive, with the answer of a batch evaluation at the same instant (language.md Â
 >>> live.advance(dt.datetime(2026, 9, 1))   # time alone: windows move, changes come out
 """
 
-from segdsl.tools.live.evaluator import Change, LiveEvaluator
+from segdsl.tools.live.changes import Change
+from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.forms import NotLive
 from segdsl.tools.live.specs import SegmentPlan
 

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from segdsl.engines.base import Session
 from segdsl.semantic import ir
 from segdsl.tools.live.adapted import node_in_adapted
-from segdsl.tools.live.evaluator import Change, LiveEvaluator
+from segdsl.tools.live.changes import Change
+from segdsl.tools.live.evaluator import LiveEvaluator
 
 if TYPE_CHECKING:
     from segdsl.project import Project

@@ -14,18 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.model import EventDef
 from segdsl.catalog.types import Type
-from segdsl.diagnostics import Diagnostic, SegdslError
 from segdsl.semantic import ir
+from segdsl.tools.live.changes import Change, input_error
 from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.moves import Moves, changeable, moves_of
 from segdsl.tools.live.plan import Compiler
 from segdsl.tools.live.scores import ScoreSpec
 from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
 from segdsl.tools.live.state import Log, Profile, Stamp
-from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, iso, local_midnight, today_in
+from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, local_midnight, today_in
 from segdsl.tools.live.values import BadValue, coerce, coercer
 from segdsl.tools.live.wakes import WakeQueue
 
@@ -42,38 +43,11 @@ KindPlan = tuple[
     tuple[LogSpec, ...],
 ]
 
-# a segment, its name, whether an event can move it when it is in / out, and which
-# parts of its top-level `and` the event's logs reach (LiveEvaluator._moves)
-Moves = tuple[SegmentPlan, str, bool, bool, tuple[bool, ...]]
-
 DEDUP_DAYS = 30  # a repeated event id is recognised for at least this long
-
-
-class Change(NamedTuple):
-    """A profile entered or left a segment at an instant (a named tuple: one is made
-    for every change, and a tuple is the cheapest thing to make)."""
-
-    entity: str
-    profile: Any
-    segment: str
-    change: str  # "entered" or "left"
-    at: dt.datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "profile": self.profile,
-            "segment": self.segment,
-            "change": self.change,
-            "at": iso(self.at),
-        }
 
 
 # a Change made as a tuple is (NamedTuple's own __new__ is Python code: twice the time)
 _tuple_new: Any = tuple.__new__
-
-
-def input_error(code: str, message: str, hint: str = "") -> SegdslError:
-    return SegdslError(Diagnostic(code, message, hint=hint))
 
 
 class LiveEvaluator:
@@ -157,7 +131,7 @@ class LiveEvaluator:
         self._today: dt.date | None = None  # and date(T) in the zone
         # which segments read one of a set of logs, in the project's order
         self._reading: dict[tuple[int, ...], list[SegmentPlan]] = {}
-        # how an event into a set of logs can move them (_moves), by (rising, *logs)
+        # how an event into a set of logs can move them (moves.py), by (rising, *logs)
         self._move_table: dict[tuple[int, ...], list[Moves]] = {}
         self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
         self.fingerprint = self._fingerprint(segments)
@@ -326,54 +300,13 @@ class LiveEvaluator:
             else:
                 plans = self._reading_any(kind, touched)
             if self.skip:
-                plans = self._changeable(p, plans, touched, rising)
+                moves = moves_of(self._move_table, plans, touched, rising)
+                plans = changeable(p, moves, self.clock)
         changes += self._evaluate(p, plans, self.clock)
         self._fold(p, self.clock, specs)
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
-
-    def _changeable(
-        self, p: Profile, plans: list[SegmentPlan], touched: list[int], rising: int
-    ) -> list[SegmentPlan]:
-        """The segments an event into the logs ``touched`` can change. Not one that is
-        in and only rises with each of them, nor one that is out and only falls
-        (polarity.py); not one held false by a part of its top-level ``and`` that reads
-        none of them (that part stays false until its own wake, which the segment's wake
-        precedes) — unless a change of the segment is due at this very instant."""
-        members, blocked, wakes, clock = p.members, p.blocked, p.wakes, self.clock
-        assert clock is not None
-        out = []
-        for s, name, if_in, if_out, parts in self._moves(plans, touched, rising):
-            if if_in if name in members else if_out:
-                k = blocked.get(name)
-                if k is None or parts[k]:
-                    out.append(s)
-                    continue
-            w = wakes.get(name)
-            if w is not None and w <= clock:
-                out.append(s)
-        return out
-
-    def _moves(self, plans: list[SegmentPlan], touched: list[int], rising: int) -> list[Moves]:
-        """For each of ``plans``: whether an event into ``touched`` can move it when it
-        is in, when it is out, and which parts of its top-level ``and`` read one of
-        ``touched`` — the same for every event into the same logs, so worked out once."""
-        key = (rising, *touched)
-        found = self._move_table.get(key)
-        if found is None:
-            found = [
-                (
-                    s,
-                    s.name,
-                    not s.not_up[rising].isdisjoint(touched),
-                    not s.not_down[rising].isdisjoint(touched),
-                    tuple(not logs.isdisjoint(touched) for logs in s.part_logs),
-                )
-                for s in plans
-            ]
-            self._move_table[key] = found
-        return found
 
     def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:
         key = tuple(touched)

@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from segdsl.diagnostics import Diagnostic, SegdslError
-from segdsl.tools.live.evaluator import Change, LiveEvaluator
+from segdsl.tools.live.changes import Change
+from segdsl.tools.live.evaluator import LiveEvaluator
 from segdsl.tools.live.times import iso, parse_instant
 
 EVENT_KEYS = frozenset({"event", "profile", "timestamp", "fields", "id"})

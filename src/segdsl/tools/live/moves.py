@@ -1,0 +1,62 @@
+"""Which segments an event can change, from what is known without evaluating them: the
+polarity of each segment (polarity.py), its membership, the part of its top-level
+``and`` found false, and its wake."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from segdsl.tools.live.specs import SegmentPlan
+from segdsl.tools.live.state import Profile
+
+# a segment, its name, whether an event can move it when it is in / out, and which
+# parts of its top-level `and` the event's logs reach
+Moves = tuple[SegmentPlan, str, bool, bool, tuple[bool, ...]]
+
+
+def moves_of(
+    table: dict[tuple[int, ...], list[Moves]],
+    plans: list[SegmentPlan],
+    touched: list[int],
+    rising: int,
+) -> list[Moves]:
+    """For each of ``plans`` (the segments that read one of the logs ``touched``):
+    whether an event into those logs can move it when it is in, when it is out, and
+    which parts of its top-level ``and`` read one of them — the same for every event
+    into the same logs with the same sign, so worked out once and kept in ``table``."""
+    key = (rising, *touched)
+    found = table.get(key)
+    if found is None:
+        found = [
+            (
+                s,
+                s.name,
+                not s.not_up[rising].isdisjoint(touched),
+                not s.not_down[rising].isdisjoint(touched),
+                tuple(not logs.isdisjoint(touched) for logs in s.part_logs),
+            )
+            for s in plans
+        ]
+        table[key] = found
+    return found
+
+
+def changeable(p: Profile, moves: list[Moves], clock: dt.datetime | None) -> list[SegmentPlan]:
+    """The segments an event can change. Not one that is in and only rises with it,
+    nor one that is out and only falls (polarity.py); not one held false by a part of
+    its top-level ``and`` that reads none of the event's logs (that part stays false
+    until its own wake, which the segment's wake precedes) — unless a change of the
+    segment is due at this very instant."""
+    members, blocked, wakes = p.members, p.blocked, p.wakes
+    assert clock is not None
+    out = []
+    for s, name, if_in, if_out, parts in moves:
+        if if_in if name in members else if_out:
+            k = blocked.get(name)
+            if k is None or parts[k]:
+                out.append(s)
+                continue
+        w = wakes.get(name)
+        if w is not None and w <= clock:
+            out.append(s)
+    return out
