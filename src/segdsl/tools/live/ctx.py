@@ -47,17 +47,12 @@ class Ctx:
         zone: str = UTC,
         today: dt.date | None = None,
     ) -> None:
-        self.key = key
-        self.attrs = attrs
-        self.logs = logs
-        self.now = now
         self.zone = zone
-        # date(T) in the project's zone (given by the evaluator, which keeps the last)
-        self.today = today_in(now, zone) if today is None else today
-        self.cutoffs = cutoffs
         self.cache: dict[int, tuple[Any, dt.datetime]] = {}
         self.wake = FAR_FUTURE
         self.blocked = -1  # the part of a top-level `and` found false (-1: none)
+        # date(T) in the project's zone (given by the evaluator, which keeps the last)
+        self.reset(key, attrs, logs, now, cutoffs, today_in(now, zone) if today is None else today)
 
     def reset(
         self,
