@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,3 +118,33 @@ def test_one_decoder_reads_lines_alike() -> None:
     second = parse_json('{"b": 2, "c": [1.5]}')
     assert first == {"a": Decimal("0.10"), "b": "x"}
     assert second == {"b": 2, "c": [Decimal("1.5")]}
+
+
+@pytest.fixture(scope="module")
+def retail_live() -> Any:
+    import segdsl
+    from segdsl.tools.live import LiveEvaluator
+
+    return LiveEvaluator(segdsl.load_project(Path(__file__).parents[2] / "examples" / "retail"))
+
+
+@pytest.mark.parametrize("key", [[1], {"a": 1}, True, None, 1.5])
+def test_a_bad_profile_key_is_an_error_with_a_code(retail_live: Any, key: Any) -> None:
+    """Through the Python API too: an unhashable or odd key is V007, not a TypeError."""
+    from segdsl.diagnostics import SegdslError
+
+    kind = next(iter(retail_live.catalog.events))
+    with pytest.raises(SegdslError, match="V007"):
+        retail_live.apply_event(kind, key, dt.datetime(2026, 6, 1))
+    with pytest.raises(SegdslError, match="V007"):
+        retail_live.apply_attributes(key, {})
+
+
+def test_an_event_id_given_as_a_number_is_applied_once(retail_live: Any) -> None:
+    kind = next(iter(retail_live.catalog.events))
+    retail_live.apply_event(kind, 901, dt.datetime(2026, 6, 1), {}, 17)
+    log_sizes = {i: len(log.ts) for i, log in retail_live.profiles[("customer", 901)].logs.items()}
+    assert log_sizes and set(log_sizes.values()) == {1}  # it went into logs
+    retail_live.apply_event(kind, 901, dt.datetime(2026, 6, 1), {}, 17)  # the same id: ignored
+    again = {i: len(log.ts) for i, log in retail_live.profiles[("customer", 901)].logs.items()}
+    assert again == log_sizes

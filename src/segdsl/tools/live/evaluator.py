@@ -151,12 +151,10 @@ class LiveEvaluator:
 
     # ---- profiles -------------------------------------------------------------------
     def profile(self, entity: str, key: Any) -> Profile:
+        if isinstance(key, bool) or not isinstance(key, int | str):
+            raise input_error("V007", f"a profile key is a string or a whole number, not {key!r}")
         p = self.profiles.get((entity, key))
         if p is None:
-            if isinstance(key, bool) or not isinstance(key, int | str):
-                raise input_error(
-                    "V007", f"a profile key is a string or a whole number, not {key!r}"
-                )
             p = Profile(entity, key)
             self.profiles[(entity, key)] = p
             self._keyed[entity][key] = p
@@ -254,7 +252,10 @@ class LiveEvaluator:
         # a date-stamped event counts once its day has begun in the project's zone
         instant = local_midnight(stamp, self.zone) if is_date else stamp
         assert isinstance(instant, dt.datetime)
-        p = self._keyed[ev.entity].get(key)
+        try:
+            p = self._keyed[ev.entity].get(key)
+        except TypeError:  # an unhashable key: refused by profile() below, with a message
+            p = None
         is_new = p is None
         if p is None:
             p = self.profile(ev.entity, key)
@@ -263,7 +264,7 @@ class LiveEvaluator:
             changes = self.advance(instant, inclusive=False)
         assert self.clock is not None
         if event_id is not None:
-            ident = kind + "\x1f" + event_id
+            ident = kind + "\x1f" + (event_id if type(event_id) is str else str(event_id))
             if ident in p.ids:
                 return changes
             p.ids[ident] = instant
