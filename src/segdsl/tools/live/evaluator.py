@@ -216,7 +216,7 @@ class LiveEvaluator:
         key: Any,
         timestamp: Any,
         fields: dict[str, Any] | None = None,
-        event_id: str | None = None,
+        event_id: str | int | None = None,
     ) -> list[Change]:
         """One event of ``kind`` for the profile ``key``; late events are welcome, an
         ``event_id`` seen before for this profile and kind is ignored."""
