@@ -126,9 +126,10 @@ class LiveEvaluator:
         self.cutoffs: dict[int, dict[Any, Any]] = {}
         self._wakes = WakeQueue()  # the profiles waiting for time to pass
         self._pending: list[Profile] = []
-        self._ctx: Ctx | None = None  # the one context of every evaluation (_evaluate)
         self._now: dt.datetime | None = None  # the instant of the last evaluation
-        self._today: dt.date | None = None  # and date(T) in the zone
+        self._today = dt.date.min  # and date(T) in the zone (set with _now)
+        # the one context of every evaluation (_evaluate resets it for each)
+        self._ctx = Ctx(None, {}, {}, dt.datetime.min, {}, self.zone, self._today)
         # which segments read one of a set of logs, in the project's order
         self._reading: dict[tuple[int, ...], list[SegmentPlan]] = {}
         # how an event into a set of logs can move them (moves.py), by (rising, *logs)
@@ -387,11 +388,7 @@ class LiveEvaluator:
         if now != self._now:
             self._now, self._today = now, today_in(now, self.zone)
         ctx = self._ctx
-        if ctx is None:
-            ctx = self._ctx = Ctx(p.key, p.attrs, p.logs, now, self.cutoffs, self.zone, self._today)
-        else:
-            assert self._today is not None
-            ctx.reset(p.key, p.attrs, p.logs, now, self.cutoffs, self._today)
+        ctx.reset(p.key, p.attrs, p.logs, now, self.cutoffs, self._today)
         changes: list[Change] = []
         members, wakes = p.members, p.wakes
         far = FAR_FUTURE

@@ -104,12 +104,11 @@ def _only(keys: KeysView[str], allowed: frozenset[str], what: str) -> None:
     if keys <= allowed:
         return
     extra = sorted(keys - allowed)
-    if extra:
-        raise bad(
-            "V002",
-            f"{what} has no `{extra[0]}`",
-            "the keys of " + what + " are: " + ", ".join(sorted(allowed)),
-        )
+    raise bad(
+        "V002",
+        f"{what} has no `{extra[0]}`",
+        "the keys of " + what + " are: " + ", ".join(sorted(allowed)),
+    )
 
 
 def _profile(item: dict[str, Any]) -> Any:

@@ -19,8 +19,6 @@ from typing import Any
 from segdsl.catalog.types import Type, describe
 from segdsl.tools.live.times import iso, parse_instant
 
-ZERO = dt.timedelta(0)
-
 
 class BadValue(ValueError):
     """A value that does not fit its declared type (the message says why)."""
@@ -127,12 +125,10 @@ def coercer(t: Type) -> Callable[[Any], Any]:
             if type(raw) is dt.datetime and raw.tzinfo is None:
                 return raw
             if type(raw) is str and 10 < len(raw) <= 40 and raw[-1] == "Z":
-                try:  # an instant in UTC, as the protocol writes them
-                    value = dt.datetime.fromisoformat(raw)
+                try:  # an instant in UTC, as the protocol writes them ("Z": offset 0)
+                    return dt.datetime.fromisoformat(raw).replace(tzinfo=None)
                 except ValueError:
-                    return coerce(Type.TIMESTAMP, raw)  # its own error
-                if value.utcoffset() == ZERO:
-                    return value.replace(tzinfo=None)
+                    pass  # coerce gives its own error
             return coerce(Type.TIMESTAMP, raw)
 
         return timestamp
