@@ -1,6 +1,7 @@
 """``coercer(t)`` (the evaluator's per-field fast path) answers exactly what
 ``coerce(t, raw)`` answers — the same value of the same type, or the same error — for
-values of the type's own kind and for every other kind of input."""
+values of the type's own kind and for every other kind of input; and the evaluator's
+Python API refuses odd profile keys with a code and takes a numeric event id."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import segdsl
 from segdsl.catalog.types import Type
+from segdsl.diagnostics import SegdslError
+from segdsl.tools.live import LiveEvaluator
 from segdsl.tools.live.protocol import parse_json
 from segdsl.tools.live.values import BadValue, coerce, coercer
 
@@ -121,18 +125,13 @@ def test_one_decoder_reads_lines_alike() -> None:
 
 
 @pytest.fixture(scope="module")
-def retail_live() -> Any:
-    import segdsl
-    from segdsl.tools.live import LiveEvaluator
-
+def retail_live() -> LiveEvaluator:
     return LiveEvaluator(segdsl.load_project(Path(__file__).parents[2] / "examples" / "retail"))
 
 
 @pytest.mark.parametrize("key", [[1], {"a": 1}, True, None, 1.5])
-def test_a_bad_profile_key_is_an_error_with_a_code(retail_live: Any, key: Any) -> None:
+def test_a_bad_profile_key_is_an_error_with_a_code(retail_live: LiveEvaluator, key: Any) -> None:
     """Through the Python API too: an unhashable or odd key is V007, not a TypeError."""
-    from segdsl.diagnostics import SegdslError
-
     kind = next(iter(retail_live.catalog.events))
     with pytest.raises(SegdslError, match="V007"):
         retail_live.apply_event(kind, key, dt.datetime(2026, 6, 1))
@@ -140,7 +139,7 @@ def test_a_bad_profile_key_is_an_error_with_a_code(retail_live: Any, key: Any) -
         retail_live.apply_attributes(key, {})
 
 
-def test_an_event_id_given_as_a_number_is_applied_once(retail_live: Any) -> None:
+def test_an_event_id_given_as_a_number_is_applied_once(retail_live: LiveEvaluator) -> None:
     kind = next(iter(retail_live.catalog.events))
     retail_live.apply_event(kind, 901, dt.datetime(2026, 6, 1), {}, 17)
     log_sizes = {i: len(log.ts) for i, log in retail_live.profiles[("customer", 901)].logs.items()}
