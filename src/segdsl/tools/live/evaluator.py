@@ -285,13 +285,17 @@ class LiveEvaluator:
             if log is None:
                 log = p.logs[spec.id] = Log()
             horizon = spec.horizon
-            if horizon is not None:
-                edge = self.fold_edge(self.clock - horizon, spec.is_date)
-                if stamp <= edge:
-                    if spec.unwindowed:
-                        log.fold_one(stamp, values, spec.distinct_flags)
-                    continue
+            if horizon is None:
+                log.add(stamp, values)
+                continue
+            edge = self.fold_edge(self.clock - horizon, spec.is_date)
+            if stamp <= edge:
+                if spec.unwindowed:
+                    log.fold_one(stamp, values, spec.distinct_flags)
+                continue
             log.add(stamp, values)
+            if log.ts[0] <= edge:  # fold what no window reaches any more (as _fold)
+                log.fold(edge, spec.unwindowed, spec.distinct_flags)
         # Only the segments that read a log this event went into can change now: any
         # other change at this instant is one of time alone, already due as a wake.
         if is_new:  # a profile first seen through an event: every segment, once
@@ -305,7 +309,6 @@ class LiveEvaluator:
                 moves = moves_of(self._move_table, plans, touched, rising)
                 plans = changeable(p, moves, self.clock)
         changes += self._evaluate(p, plans, self.clock)
-        self._fold(p, self.clock, specs)
         if len(p.ids) >= 64 and not len(p.ids) & 63:
             self._prune_ids(p, self.clock)
         return changes
