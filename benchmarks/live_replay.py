@@ -277,9 +277,9 @@ def compare(
     result = project.evaluate(every, as_of=at, session=session)
     batch_s = time.perf_counter() - t0
     inside: dict[str, set[Any]] = {n: set() for n in every}
-    for (_entity, key), p in live.profiles.items():
+    for entity, key in live.profiles:
         if key in customers:
-            for n in p.members:
+            for n in live.members(key, entity):
                 if n in inside:
                     inside[n].add(key)
     out: dict[str, Any] = {"at": at.isoformat(), "batch_evaluate_s": batch_s}

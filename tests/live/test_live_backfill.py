@@ -63,5 +63,5 @@ def test_retail_backfill_then_live(tmp_path: Path) -> None:
         check = names if at == seam else [p.name for p in live.plans if p.mode == "exact"]
         result = project.evaluate(check, as_of=at)
         for name in check:
-            got = {k for (_, k), p in live.profiles.items() if name in p.members}
+            got = {k for (_, k), p in live.profiles.items() if live.in_segment(p, name)}
             assert got == set(result.members(name)), (name, at)

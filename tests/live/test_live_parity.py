@@ -64,7 +64,9 @@ def batch(
 
 def live_members(live: LiveEvaluator, name: str, entity: str, keys: frozenset[Any]) -> set[Any]:
     return {
-        k for (e, k), p in live.profiles.items() if e == entity and k in keys and name in p.members
+        k
+        for (e, k), p in live.profiles.items()
+        if e == entity and k in keys and live.in_segment(p, name)
     }
 
 

@@ -87,7 +87,7 @@ def write(root: Path) -> segdsl.Project:
 
 
 def members(live: LiveEvaluator, name: str) -> set[Any]:
-    return {k for (_, k), p in live.profiles.items() if name in p.members}
+    return {k for (_, k), p in live.profiles.items() if live.in_segment(p, name)}
 
 
 def tables(root: Path) -> dict[str, list[dict[str, Any]]]:

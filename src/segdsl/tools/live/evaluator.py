@@ -67,6 +67,8 @@ class LiveEvaluator:
         compiler = Compiler(self.catalog)
         segments = project.select(names)
         self.plans: list[SegmentPlan] = [compiler.segment(s) for s in segments]
+        for i, plan in enumerate(self.plans):  # a profile's memberships: one bit each
+            plan.bit = 1 << i
         self.log_specs: list[LogSpec] = sorted(compiler.logs.values(), key=lambda s: s.id)
         for spec in self.log_specs:
             spec.finish()
@@ -167,7 +169,11 @@ class LiveEvaluator:
         p = self.profiles.get((ent, key))
         if p is None:
             return []
-        return [s.name for s in self.by_entity.get(ent, []) if s.name in p.members]
+        return [s.name for s in self.by_entity.get(ent, []) if p.members & s.bit]
+
+    def in_segment(self, p: Profile, name: str) -> bool:
+        """Whether the profile is in the live segment ``name`` now."""
+        return bool(p.members & self._named[name].bit)
 
     def entity_of(self, entity: str | None) -> str:
         ent = entity or self.catalog.default_entity
@@ -393,7 +399,7 @@ class LiveEvaluator:
         ctx = self._ctx
         ctx.reset(p.key, p.attrs, p.logs, now, self.cutoffs, self._today)
         changes: list[Change] = []
-        members, wakes = p.members, p.wakes
+        members, wakes = p.members, p.wakes  # members: a bit per segment (SegmentPlan.bit)
         far = FAR_FUTURE
         blocked = p.blocked
         # the profile's earliest wake, kept without a walk over every wake: ``queued``
@@ -425,16 +431,14 @@ class LiveEvaluator:
                 del wakes[name]
                 if old == queued:
                     rescan = True
-            if inside != (name in members):
-                if inside:
-                    members.add(name)
-                else:
-                    members.discard(name)
+            if inside != bool(members & s.bit):
+                members ^= s.bit
                 changes.append(
                     _tuple_new(
                         Change, (p.entity, p.key, name, "entered" if inside else "left", now)
                     )
                 )
+        p.members = members
         if rescan:
             after = min(wakes.values()) if wakes else None
         elif low < far and (queued is None or low < queued):

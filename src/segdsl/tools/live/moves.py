@@ -9,9 +9,10 @@ import datetime as dt
 from segdsl.tools.live.specs import SegmentPlan
 from segdsl.tools.live.state import Profile
 
-# a segment, its name, whether an event can move it when it is in / out, and which
-# parts of its top-level `and` the event's logs reach
-Moves = tuple[SegmentPlan, str, bool, bool, tuple[bool, ...]]
+# a segment, its name, its bit among a profile's memberships, whether an event can
+# move it when it is in / out, and which parts of its top-level `and` the event's
+# logs reach
+Moves = tuple[SegmentPlan, str, int, bool, bool, tuple[bool, ...]]
 
 
 def moves_of(
@@ -31,6 +32,7 @@ def moves_of(
             (
                 s,
                 s.name,
+                s.bit,
                 not s.not_up[rising].isdisjoint(touched),
                 not s.not_down[rising].isdisjoint(touched),
                 tuple(not logs.isdisjoint(touched) for logs in s.part_logs),
@@ -50,8 +52,8 @@ def changeable(p: Profile, moves: list[Moves], clock: dt.datetime | None) -> lis
     members, blocked, wakes = p.members, p.blocked, p.wakes
     assert clock is not None
     out = []
-    for s, name, if_in, if_out, parts in moves:
-        if if_in if name in members else if_out:
+    for s, name, bit, if_in, if_out, parts in moves:
+        if if_in if members & bit else if_out:
             k = blocked.get(name)
             if k is None or parts[k]:
                 out.append(s)

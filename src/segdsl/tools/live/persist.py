@@ -91,7 +91,7 @@ def dump(live: LiveEvaluator) -> dict[str, Any]:
         if p.ids:
             item["i"] = {k: t_json(s) for k, s in sorted(p.ids.items())}
         if p.members:
-            item["m"] = sorted(index[n] for n in p.members)
+            item["m"] = [i for i in range(len(live.plans)) if p.members >> i & 1]
         if p.wakes:
             item["w"] = sorted([index[n], t_json(w)] for n, w in p.wakes.items())
         profiles.append(item)
@@ -177,7 +177,9 @@ def load(live: LiveEvaluator, data: dict[str, Any], where: str = "the state") ->
                 summary = _summary_from_json(entry["s"], d) if "s" in entry else None
                 p.logs[lid] = Log(ts, vals, summary)
             p.ids = {k: instant_from_json(s) for k, s in item.get("i", {}).items()}
-            p.members = {names[i] for i in item.get("m", [])}
+            p.members = 0
+            for i in item.get("m", []):
+                p.members |= live.plans[i].bit
             p.wakes = {names[i]: instant_from_json(w) for i, w in item.get("w", [])}
             if live.clock is None:
                 live.pending_profiles().append(p)

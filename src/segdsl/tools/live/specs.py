@@ -78,3 +78,4 @@ class SegmentPlan:
     # not negative (polarity.py; an event into none of them cannot flip the answer)
     not_up: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
     not_down: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+    bit: int = 0  # 1 << its place among the evaluator's segments (Profile.members)

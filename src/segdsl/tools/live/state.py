@@ -184,7 +184,9 @@ class Profile:
     attrs: dict[str, Any] = field(default_factory=dict)
     logs: dict[int, Log] = field(default_factory=dict)
     ids: dict[str, dt.datetime] = field(default_factory=dict)  # event id → its instant
-    members: set[str] = field(default_factory=set)
+    # the live segments it is in: bit i for the evaluator's i-th segment (its
+    # SegmentPlan.bit; a whole number kept in the profile, not a set of names)
+    members: int = 0
     wakes: dict[str, dt.datetime] = field(default_factory=dict)
     # the wake this profile is queued under (the earliest of ``wakes`` when it was
     # last evaluated); a queued entry with another instant is stale
