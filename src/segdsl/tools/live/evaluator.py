@@ -351,14 +351,22 @@ class LiveEvaluator:
             for p in queued:
                 if p.queued != wake:
                     continue
-                names = [n for n, w in p.wakes.items() if w <= wake]
+                # the due segments, and the earliest wake of the others (so that
+                # _evaluate needs no second walk over the wakes)
+                names: list[str] = []
+                rest = FAR_FUTURE
+                for n, w in p.wakes.items():
+                    if w <= wake:
+                        names.append(n)
+                    elif w < rest:
+                        rest = w
                 if not names:
                     continue
                 names.sort(key=self._position.__getitem__)  # in the project's order
                 due = [self._named[n] for n in names]
                 if wake > self.clock:
                     self.clock = wake
-                changes += self._evaluate(p, due, wake)
+                changes += self._evaluate(p, due, wake, rest)
                 # the logs the woken segments read (folding is invisible to every
                 # answer: it only keeps logs short, and an event folds its own logs)
                 self._fold(p, wake, self._folds[names[0]] if len(names) == 1 else self._foldable)
@@ -391,7 +399,17 @@ class LiveEvaluator:
         # a day earlier than T's date in any zone: folding keeps at least the horizon
         return (t - ONE_DAY).date() if self.zone != "UTC" else t.date()
 
-    def _evaluate(self, p: Profile, plans: list[SegmentPlan], now: dt.datetime) -> list[Change]:
+    def _evaluate(
+        self,
+        p: Profile,
+        plans: list[SegmentPlan],
+        now: dt.datetime,
+        rest: dt.datetime | None = None,
+    ) -> list[Change]:
+        """Evaluate ``plans`` for the profile at ``now``: the changes of membership,
+        and the profile's wakes (and its place in the queue) brought up to date.
+        ``rest``, when given, is the earliest wake of every segment not in ``plans``
+        (FAR_FUTURE: none), and ``plans`` holds every segment waking at ``p.queued``."""
         if not plans:
             return []
         if now != self._now:
@@ -440,7 +458,11 @@ class LiveEvaluator:
                 )
         p.members = members
         if rescan:
-            after = min(wakes.values()) if wakes else None
+            if rest is not None:  # the earliest is among those evaluated or the rest
+                first = low if low < rest else rest
+                after = first if first < far else None
+            else:
+                after = min(wakes.values()) if wakes else None
         elif low < far and (queued is None or low < queued):
             after = low
         else:

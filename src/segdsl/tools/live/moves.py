@@ -51,6 +51,8 @@ def changeable(p: Profile, moves: list[Moves], clock: dt.datetime | None) -> lis
     segment is due at this very instant."""
     members, blocked, wakes = p.members, p.blocked, p.wakes
     assert clock is not None
+    # no wake of the profile is due when its earliest is after the clock
+    due = p.queued is not None and p.queued <= clock
     out = []
     for s, name, bit, if_in, if_out, parts in moves:
         if if_in if members & bit else if_out:
@@ -58,7 +60,8 @@ def changeable(p: Profile, moves: list[Moves], clock: dt.datetime | None) -> lis
             if k is None or parts[k]:
                 out.append(s)
                 continue
-        w = wakes.get(name)
-        if w is not None and w <= clock:
-            out.append(s)
+        if due:
+            w = wakes.get(name)
+            if w is not None and w <= clock:
+                out.append(s)
     return out
