@@ -186,6 +186,8 @@ def assert_queued_at_earliest_wake(live: LiveEvaluator) -> None:
     a walk over the wakes, relying on this)."""
     for p in live.profiles.values():
         assert p.queued == p.wake(), (p.key, p.queued, p.wakes)
+        # the blocked parts' bits name exactly the segments with a blocked part
+        assert p.blocked_bits == sum(live._named[n].bit for n in p.blocked), p.key
 
 
 values = st.lists(

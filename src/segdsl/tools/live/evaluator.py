@@ -419,7 +419,7 @@ class LiveEvaluator:
         changes: list[Change] = []
         members, wakes = p.members, p.wakes  # members: a bit per segment (SegmentPlan.bit)
         far = FAR_FUTURE
-        blocked = p.blocked
+        blocked, blocked_bits = p.blocked, p.blocked_bits
         # the profile's earliest wake, kept without a walk over every wake: ``queued``
         # is the earliest before (an invariant of every evaluation); it stays unless
         # a segment that waked then moves or drops its wake, and a new wake can only
@@ -434,8 +434,10 @@ class LiveEvaluator:
             name = s.name
             if ctx.blocked >= 0:
                 blocked[name] = ctx.blocked
-            elif name in blocked:
+                blocked_bits |= s.bit
+            elif blocked_bits & s.bit:
                 del blocked[name]
+                blocked_bits ^= s.bit
             w = ctx.wake
             old = wakes.get(name)
             if w < far:
@@ -456,7 +458,7 @@ class LiveEvaluator:
                         Change, (p.entity, p.key, name, "entered" if inside else "left", now)
                     )
                 )
-        p.members = members
+        p.members, p.blocked_bits = members, blocked_bits
         if rescan:
             if rest is not None:  # the earliest is among those evaluated or the rest
                 first = low if low < rest else rest

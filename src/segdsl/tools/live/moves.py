@@ -49,17 +49,17 @@ def changeable(p: Profile, moves: list[Moves], clock: dt.datetime | None) -> lis
     its top-level ``and`` that reads none of the event's logs (that part stays false
     until its own wake, which the segment's wake precedes) — unless a change of the
     segment is due at this very instant."""
-    members, blocked, wakes = p.members, p.blocked, p.wakes
+    members, blocked, blocked_bits, wakes = p.members, p.blocked, p.blocked_bits, p.wakes
     assert clock is not None
     # no wake of the profile is due when its earliest is after the clock
     due = p.queued is not None and p.queued <= clock
     out = []
     for s, name, bit, if_in, if_out, parts in moves:
-        if if_in if members & bit else if_out:
-            k = blocked.get(name)
-            if k is None or parts[k]:
-                out.append(s)
-                continue
+        if (if_in if members & bit else if_out) and (
+            not blocked_bits & bit or parts[blocked[name]]
+        ):
+            out.append(s)
+            continue
         if due:
             w = wakes.get(name)
             if w is not None and w <= clock:

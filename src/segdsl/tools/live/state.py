@@ -194,6 +194,9 @@ class Profile:
     # for a segment with a top-level `and` it is not in: the part found false (not
     # kept in the state file: without it the segment is simply evaluated)
     blocked: dict[str, int] = field(default_factory=dict)
+    # the segments in ``blocked``, a bit each (SegmentPlan.bit): the dict is looked at
+    # only for them
+    blocked_bits: int = 0
     # its place among profiles waking at the same instant (the key's repr: the same
     # order after a restart from the state file)
     order: str = field(init=False, default="")
