@@ -30,42 +30,53 @@ class WakeQueue:
     another instant (the profile was queued again since) is stale and passed over by
     the caller. Each instant is held once.
 
-    Invariant: ``head`` holds the instants of every hour up to ``head_hour`` (a heap);
-    ``later`` holds, per hour after it, its instants (unordered), and ``hours`` is a
-    heap of those hours."""
+    Invariant: ``head`` holds the instants of every hour up to ``head_hour`` (a heap)
+    and ``head_at`` their profiles; ``later`` holds, per hour after it, its instants
+    and their profiles, and ``hours`` is a heap of those hours. (No dict of every
+    instant: a lookup in one as large as the queue is a cache miss; an hour's is small
+    and close at hand.)"""
 
-    __slots__ = ("head", "head_hour", "hours", "later", "queued")
+    __slots__ = ("head", "head_at", "head_hour", "hours", "later", "size")
 
     def __init__(self) -> None:
-        self.queued: dict[dt.datetime, list[Profile]] = {}
         self.head: list[dt.datetime] = []
+        self.head_at: dict[dt.datetime, list[Profile]] = {}
         self.head_hour = -1  # no hour is in the head yet
-        self.later: dict[int, list[dt.datetime]] = {}
+        self.later: dict[int, dict[dt.datetime, list[Profile]]] = {}
         self.hours: list[int] = []
+        self.size = 0  # instants queued
 
     def clear(self) -> None:
-        self.queued = {}
         self.head = []
+        self.head_at = {}
         self.head_hour = -1
         self.later = {}
         self.hours = []
+        self.size = 0
 
     def push(self, p: Profile, wake: dt.datetime) -> None:
-        found = self.queued.get(wake)
-        if found is not None:
-            found.append(p)
-            return
-        self.queued[wake] = [p]
         hour = hour_of(wake)
         if hour <= self.head_hour:
-            heapq.heappush(self.head, wake)
+            found = self.head_at.get(wake)
+            if found is None:
+                self.head_at[wake] = [p]
+                heapq.heappush(self.head, wake)
+                self.size += 1
+            else:
+                found.append(p)
             return
         bucket = self.later.get(hour)
         if bucket is None:
-            self.later[hour] = [wake]
+            self.later[hour] = {wake: [p]}
             heapq.heappush(self.hours, hour)
+            self.size += 1
+            return
+        found = bucket.get(wake)
+        if found is None:
+            bucket[wake] = [p]
+            self.size += 1
         else:
-            bucket.append(wake)
+            found.append(p)
 
     def _first(self) -> dt.datetime | None:
         """The earliest queued instant (the next hour's instants moved into the head
@@ -75,7 +86,8 @@ class WakeQueue:
             if not self.hours:
                 return None
             hour = heapq.heappop(self.hours)
-            head = self.head = self.later.pop(hour)
+            self.head_at = self.later.pop(hour)
+            head = self.head = list(self.head_at)
             heapq.heapify(head)
             self.head_hour = hour
         return head[0]
@@ -92,7 +104,8 @@ class WakeQueue:
         """The earliest instant and the profiles queued at it, in entity and key order
         (after :meth:`next_due` found one)."""
         wake = heapq.heappop(self.head)
-        found = self.queued.pop(wake)
+        found = self.head_at.pop(wake)
+        self.size -= 1
         if len(found) > 1:
             found.sort(key=_ORDER)
         return wake, found
@@ -107,7 +120,7 @@ class WakeQueue:
 
     def __len__(self) -> int:
         """How many instants are queued."""
-        return len(self.queued)
+        return self.size
 
 
 _ORDER = operator.attrgetter("entity", "order")  # a sort key without a Python call
