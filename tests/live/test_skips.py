@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import segdsl
 from segdsl.tools.live import LiveEvaluator
-from segdsl.tools.live.polarity import BOTH, DOWN, UP
+from segdsl.tools.live.polarity import BOTH, DOWN, RISING, SETTLED, UP
 from segdsl.tools.live.state import Log
 
 START = dt.datetime(2026, 3, 1)
@@ -65,6 +65,7 @@ segment big where max(buy.amount in last 10 days) > 4
 segment small where min(buy.amount in last 10 days) < 1
 segment fresh where first(buy) after 2026-03-05
 segment recent where last(buy) before 3 days ago
+segment recent_in_window where last(buy in last 10 days) before 3 days ago
 segment ratio where count(buy in last 10 days where status = "paid") / count(buy in last 10 days) > 0.5
 segment viewers where count(view in last 7 days) + 2 * count(buy in last 7 days) >= 3
 segment then_view where did buy then view within 2 days
@@ -84,15 +85,16 @@ def project(tmp_path: Path) -> segdsl.Project:
     return segdsl.load_project(tmp_path)
 
 
-def signs(live: LiveEvaluator, name: str, rising: int) -> dict[str, int]:
-    """The polarity of a segment per event kind it reads (its logs' kinds)."""
+def signs(live: LiveEvaluator, name: str, case: int) -> dict[str, int]:
+    """The polarity of a segment per event kind it reads (its logs' kinds), in one case
+    of an event (polarity.py: 0, RISING, SETTLED or both)."""
     plan = next(p for p in live.plans if p.name == name)
     out: dict[str, int] = {}
     for spec in live.log_specs:
         if spec.id not in plan.logs:
             continue
-        up = spec.id not in plan.not_up[rising]
-        down = spec.id not in plan.not_down[rising]
+        up = spec.id not in plan.not_up[case]
+        down = spec.id not in plan.not_down[case]
         sign = UP if up else DOWN if down else BOTH
         out[spec.event] = sign if spec.event not in out or out[spec.event] == sign else BOTH
     return out
@@ -100,7 +102,7 @@ def signs(live: LiveEvaluator, name: str, rising: int) -> dict[str, int]:
 
 def test_polarity_of_typical_forms(tmp_path: Path) -> None:
     live = LiveEvaluator(project(tmp_path))
-    general, rising = 0, 1
+    general, rising = 0, RISING
     assert signs(live, "buys_2", general) == {"buy": UP}
     assert signs(live, "no_buy", general) == {"buy": DOWN}
     # a sum rises with an event whose value is not negative, else either way
@@ -114,6 +116,14 @@ def test_polarity_of_typical_forms(tmp_path: Path) -> None:
     # `first after`: the first time only moves earlier (falls), but missing → present
     assert signs(live, "fresh", general) == {"buy": BOTH}
     assert signs(live, "recent", general) == {"buy": BOTH}
+    # ... and once the log has held an event, the first and last times are present
+    # and only move: `first after` falls, `last before` falls
+    assert signs(live, "fresh", SETTLED) == {"buy": DOWN}
+    assert signs(live, "recent", SETTLED) == {"buy": DOWN}
+    assert signs(live, "recent", SETTLED | RISING) == {"buy": DOWN}
+    # within a window they can still appear (no event in the window yet)
+    assert signs(live, "recent_in_window", SETTLED) == {"buy": BOTH}
+    assert signs(live, "big", SETTLED) == {"buy": UP}  # a maximum of values: unchanged
     assert signs(live, "ratio", general) == {"buy": BOTH}
     assert signs(live, "viewers", general) == {"view": UP, "buy": UP}
     assert signs(live, "then_view", general) == {"buy": UP, "view": UP}

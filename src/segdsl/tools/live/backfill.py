@@ -26,6 +26,7 @@ from segdsl.engines.sources import connect_engine
 from segdsl.semantic.timecalc import local_date
 from segdsl.sql.compiler import col, literal, table_ref, to_sql
 from segdsl.tools.live.evaluator import LiveEvaluator
+from segdsl.tools.live.folding import fold_edge
 from segdsl.tools.live.specs import LogSpec
 from segdsl.tools.live.state import FieldSummary, Log, Summary
 from segdsl.tools.live.values import coerce
@@ -98,7 +99,7 @@ def _log(live: LiveEvaluator, spec: LogSpec, session: Session, as_of: dt.datetim
     edge: Any = None
     if spec.horizon is not None:
         edge = as_of - spec.horizon
-        edge = live.fold_edge(edge, is_date)
+        edge = fold_edge(edge, is_date, live.zone)
     distinct = tuple(spec.distinct)
 
     def rows(extra: list[exp.Expr]) -> list[tuple[Any, ...]]:

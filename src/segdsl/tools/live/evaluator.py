@@ -12,21 +12,21 @@ evaluated when time first becomes known.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from segdsl.catalog.model import EventDef
 from segdsl.catalog.types import Type
-from segdsl.semantic import ir
 from segdsl.tools.live.changes import Change, input_error
 from segdsl.tools.live.ctx import Ctx
+from segdsl.tools.live.folding import fold_edge, fold_logs, prune_ids
 from segdsl.tools.live.moves import Moves, changeable, moves_of
 from segdsl.tools.live.plan import Compiler
+from segdsl.tools.live.polarity import RISING, SETTLED
 from segdsl.tools.live.scores import ScoreSpec
-from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan
+from segdsl.tools.live.specs import LogSpec, RankSpec, SegmentPlan, fingerprint
 from segdsl.tools.live.state import Log, Profile, Stamp
-from segdsl.tools.live.times import FAR_FUTURE, ONE_DAY, local_midnight, today_in
+from segdsl.tools.live.times import FAR_FUTURE, local_midnight, today_in
 from segdsl.tools.live.values import BadValue, coerce, coercer
 from segdsl.tools.live.wakes import WakeQueue
 
@@ -134,20 +134,12 @@ class LiveEvaluator:
         self._ctx = Ctx(None, {}, {}, dt.datetime.min, {}, self.zone, self._today)
         # which segments read one of a set of logs, in the project's order
         self._reading: dict[tuple[int, ...], list[SegmentPlan]] = {}
-        # how an event into a set of logs can move them (moves.py), by (rising, *logs)
+        # how an event into a set of logs can move them (moves.py), by (case, *logs)
         self._move_table: dict[tuple[int, ...], list[Moves]] = {}
         self.lines = 0  # input lines consumed (by `segdsl stream`), kept in the state
-        self.fingerprint = self._fingerprint(segments)
+        self.fingerprint = fingerprint(segments, self.log_specs)
 
     # ---- the project ----------------------------------------------------------------
-    def _fingerprint(self, segments: Iterable[ir.Segment]) -> str:
-        h = hashlib.sha256()
-        for s in segments:
-            h.update(f"{s.name}\x00{s.entity}\x00{s.cond!r}\n".encode())
-        for spec in self.log_specs:
-            h.update(f"{spec.id}\x00{spec.event}\x00{spec.fields}\n".encode())
-        return h.hexdigest()[:16]
-
     @property
     def live_plans(self) -> list[SegmentPlan]:
         return [p for p in self.plans if p.fn is not None]
@@ -276,7 +268,8 @@ class LiveEvaluator:
                 return changes
             p.ids[ident] = instant
         touched: list[int] = []
-        rising = 1  # every summed value of the event is not negative (polarity.py)
+        rising = RISING  # every summed value of the event is not negative (polarity.py)
+        settled = SETTLED  # every log it goes into held an event before (polarity.py)
         for spec in specs:
             if spec.where is not None and not spec.where(row):
                 continue
@@ -290,17 +283,20 @@ class LiveEvaluator:
             log = p.logs.get(spec.id)
             if log is None:
                 log = p.logs[spec.id] = Log()
+                settled = 0
+            elif settled and not log.ts and (log.summary is None or not log.summary.n):
+                settled = 0
             horizon = spec.horizon
             if horizon is None:
                 log.add(stamp, values)
                 continue
-            edge = self.fold_edge(self.clock - horizon, spec.is_date)
+            edge = fold_edge(self.clock - horizon, spec.is_date, self.zone)
             if stamp <= edge:
                 if spec.unwindowed:
                     log.fold_one(stamp, values, spec.distinct_flags)
                 continue
             log.add(stamp, values)
-            if log.ts[0] <= edge:  # fold what no window reaches any more (as _fold)
+            if log.ts[0] <= edge:  # fold what no window reaches any more
                 log.fold(edge, spec.unwindowed, spec.distinct_flags)
         # Only the segments that read a log this event went into can change now: any
         # other change at this instant is one of time alone, already due as a wake.
@@ -312,11 +308,11 @@ class LiveEvaluator:
             else:
                 plans = self._reading_any(kind, touched)
             if self.skip:
-                moves = moves_of(self._move_table, plans, touched, rising)
+                moves = moves_of(self._move_table, plans, touched, rising | settled)
                 plans = changeable(p, moves, self.clock)
         changes += self._evaluate(p, plans, self.clock)
         if len(p.ids) >= 64 and not len(p.ids) & 63:
-            self._prune_ids(p, self.clock)
+            prune_ids(p, self.clock - self.dedup)  # ids kept for at least 30 days
         return changes
 
     def _reading_any(self, kind: str, touched: list[int]) -> list[SegmentPlan]:
@@ -369,7 +365,8 @@ class LiveEvaluator:
                 changes += self._evaluate(p, due, wake, rest)
                 # the logs the woken segments read (folding is invisible to every
                 # answer: it only keeps logs short, and an event folds its own logs)
-                self._fold(p, wake, self._folds[names[0]] if len(names) == 1 else self._foldable)
+                folds = self._folds[names[0]] if len(names) == 1 else self._foldable
+                fold_logs(p, wake, folds, self.zone)
         if instant > self.clock:
             self.clock = instant
         return changes
@@ -393,12 +390,6 @@ class LiveEvaluator:
         return spec.by(ctx)
 
     # ---- internals ------------------------------------------------------------------
-    def fold_edge(self, t: dt.datetime, is_date: bool) -> Stamp:
-        if not is_date:
-            return t
-        # a day earlier than T's date in any zone: folding keeps at least the horizon
-        return (t - ONE_DAY).date() if self.zone != "UTC" else t.date()
-
     def _evaluate(
         self,
         p: Profile,
@@ -475,32 +466,13 @@ class LiveEvaluator:
                 self._wakes.push(p, after)
         return changes
 
-    def _fold(self, p: Profile, now: dt.datetime, specs: Iterable[LogSpec]) -> None:
-        logs = p.logs
-        for spec in specs:
-            horizon = spec.horizon
-            if horizon is None:
-                continue
-            log = logs.get(spec.id)
-            if log is None or not log.ts:
-                continue
-            edge = now - horizon if not spec.is_date else self.fold_edge(now - horizon, True)
-            if log.ts[0] <= edge:
-                log.fold(edge, spec.unwindowed, spec.distinct_flags)
-
-    def _prune_ids(self, p: Profile, now: dt.datetime) -> None:
-        """Forget event ids older than the dedup window (kept for at least 30 days)."""
-        edge = now - self.dedup
-        for k in [k for k, s in p.ids.items() if s <= edge]:
-            del p.ids[k]
-
     def compact(self) -> None:
         """Fold and prune every profile at the clock (before the state is written)."""
         if self.clock is None:
             return
         for p in self.profiles.values():
-            self._fold(p, self.clock, self.log_specs)
-            self._prune_ids(p, self.clock)
+            fold_logs(p, self.clock, self.log_specs, self.zone)
+            prune_ids(p, self.clock - self.dedup)  # ids kept for at least 30 days
 
     def start_at(self, instant: dt.datetime) -> None:
         """Set the clock and evaluate every profile there, reporting nothing: the
@@ -509,7 +481,7 @@ class LiveEvaluator:
         self._pending = []
         for p in self.profiles.values():
             self._evaluate(p, self.by_entity.get(p.entity, []), instant)
-            self._fold(p, instant, self.log_specs)
+            fold_logs(p, instant, self.log_specs, self.zone)
 
     def pending_profiles(self) -> list[Profile]:
         """Profiles updated before the clock was known (evaluated when it is)."""

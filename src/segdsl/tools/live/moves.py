@@ -19,13 +19,13 @@ def moves_of(
     table: dict[tuple[int, ...], list[Moves]],
     plans: list[SegmentPlan],
     touched: list[int],
-    rising: int,
+    case: int,
 ) -> list[Moves]:
     """For each of ``plans`` (the segments that read one of the logs ``touched``):
     whether an event into those logs can move it when it is in, when it is out, and
     which parts of its top-level ``and`` read one of them — the same for every event
     into the same logs with the same sign, so worked out once and kept in ``table``."""
-    key = (rising, *touched)
+    key = (case, *touched)
     found = table.get(key)
     if found is None:
         found = [
@@ -33,8 +33,8 @@ def moves_of(
                 s,
                 s.name,
                 s.bit,
-                not s.not_up[rising].isdisjoint(touched),
-                not s.not_down[rising].isdisjoint(touched),
+                not s.not_up[case].isdisjoint(touched),
+                not s.not_down[case].isdisjoint(touched),
                 tuple(not logs.isdisjoint(touched) for logs in s.part_logs),
             )
             for s in plans

@@ -125,8 +125,8 @@ class Compiler:
             tuple(self._ranks_used) + tuple(-1 - i for i in dict.fromkeys(self._scores_used)),
             reads,
             part_logs,
-            (moving(moves.signs, UP), moving(moves.rising, UP)),
-            (moving(moves.signs, DOWN), moving(moves.rising, DOWN)),
+            tuple(moving(signs, UP) for signs in moves.cases),
+            tuple(moving(signs, DOWN) for signs in moves.cases),
         )
 
     def _parts_of_and(self, c: ir.And) -> tuple[Fn, tuple[frozenset[int], ...]]:

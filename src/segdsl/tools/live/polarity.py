@@ -14,7 +14,11 @@ at again then (a wake that finds nothing to do is harmless; a late one would not
 Missing values take part: over no events ``min``, ``max``, ``first`` and ``last`` are
 missing, and one more event can make them present — a comparison with a missing value
 is false, so a present value can only turn it true: such a value keeps ``UP`` but loses
-``DOWN``. ``sum`` rises with an event whose value is not negative (its value is checked
+``DOWN``. The time of the first or last event of all (no window) is missing only while
+the log has never held an event: into a log that has (*settled*), one more event moves
+it without making it appear, and it keeps ``DOWN`` too (``last(purchase) before 180
+days ago``: ``DOWN`` for a customer who has bought before, ``BOTH`` for a first buyer,
+who may now enter when 180 days have passed). ``sum`` rises with an event whose value is not negative (its value is checked
 when the event comes: :attr:`Polarity.summed`), ``count`` and ``count distinct`` always.
 """
 
@@ -35,15 +39,28 @@ _ORDER = {">": UP, ">=": UP, "<": DOWN, "<=": DOWN}
 _MIRROR = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
 
 
+# the cases an event can be in, each a number: RISING (every summed value of the event
+# is not negative) | SETTLED (every log it goes into held an event before)
+RISING, SETTLED = 1, 2
+CASES = range(4)
+
+
 @dataclass
 class Polarity:
-    """A segment's polarity per log, when every summed value of the event is not
-    negative (``rising``) and in general (``signs``); ``summed`` holds, per log, the
-    fields that a ``sum`` reads (checked for sign when an event comes)."""
+    """A segment's polarity per log in each case of an event (``cases[RISING |
+    SETTLED]``; ``cases[0]``: in general); ``summed`` holds, per log, the fields that a
+    ``sum`` reads (checked for sign when an event comes)."""
 
-    signs: Signs
-    rising: Signs
+    cases: tuple[Signs, ...]
     summed: dict[int, set[int]] = field(default_factory=dict)
+
+    @property
+    def signs(self) -> Signs:
+        return self.cases[0]
+
+    @property
+    def rising(self) -> Signs:
+        return self.cases[RISING]
 
 
 def _sign(c: object) -> int:
@@ -68,10 +85,11 @@ def _scale(a: Signs, sign: int) -> Signs:
 
 
 class _Walk:
-    def __init__(self, log_id: LogId, field_index: Callable[[int, str], int], sums_rise: bool):
+    def __init__(self, log_id: LogId, field_index: Callable[[int, str], int], case: int):
         self.log_id = log_id
         self.field_index = field_index
-        self.sums_rise = sums_rise
+        self.sums_rise = bool(case & RISING)
+        self.settled = bool(case & SETTLED)
         self.summed: dict[int, set[int]] = {}
 
     def reads(self, node: ir.Cond | ir.Value) -> Signs:
@@ -103,7 +121,9 @@ class _Walk:
                 self.summed.setdefault(log, set()).add(self.field_index(log, v.field.column))
                 return {log: UP if self.sums_rise else BOTH}, False
             if v.field is None and func in ("first", "last"):  # the time of an event
-                return {log: DOWN if func == "first" else UP}, True
+                # over every event: missing only while the log has held none
+                whole = v.window is None and v.until is None and v.period is None
+                return {log: DOWN if func == "first" else UP}, not (self.settled and whole)
             if func in ("min", "max") and v.field is not None:
                 return {log: DOWN if func == "min" else UP}, True
             return {log: BOTH}, True
@@ -156,8 +176,6 @@ class _Walk:
 
 def polarity(cond: ir.Cond, log_id: LogId, field_index: Callable[[int, str], int]) -> Polarity:
     """The polarity of a segment's condition per log it reads (see the module's text)."""
-    general = _Walk(log_id, field_index, sums_rise=False)
-    rising = _Walk(log_id, field_index, sums_rise=True)
-    signs = general.cond(cond)
-    up = rising.cond(cond)
-    return Polarity(signs, up, rising.summed)
+    walks = [_Walk(log_id, field_index, case) for case in CASES]
+    cases = tuple(walk.cond(cond) for walk in walks)
+    return Polarity(cases, walks[RISING].summed)

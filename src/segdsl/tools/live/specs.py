@@ -4,7 +4,8 @@ they compare with cut-offs, and each segment's plan."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +75,20 @@ class SegmentPlan:
     # that held the segment false and reads none of an event's logs keeps it false)
     part_logs: tuple[frozenset[int], ...] = ()
     # the logs into which one more event may turn the segment false (``not_up``) or
-    # true (``not_down``): [0] in general, [1] when every summed value of the event is
-    # not negative (polarity.py; an event into none of them cannot flip the answer)
-    not_up: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
-    not_down: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+    # true (``not_down``), per case of the event (polarity.py: [0] in general, [RISING]
+    # when every summed value of the event is not negative, [SETTLED] when every log it
+    # goes into held an event before, [RISING | SETTLED] both; an event into none of
+    # them cannot flip the answer)
+    not_up: tuple[frozenset[int], ...] = (frozenset(),) * 4
+    not_down: tuple[frozenset[int], ...] = (frozenset(),) * 4
     bit: int = 0  # 1 << its place among the evaluator's segments (Profile.members)
+
+
+def fingerprint(segments: Iterable[ir.Segment], logs: Iterable[LogSpec]) -> str:
+    """What a state file is written for: the segments' rules and the logs they read."""
+    h = hashlib.sha256()
+    for s in segments:
+        h.update(f"{s.name}\x00{s.entity}\x00{s.cond!r}\n".encode())
+    for spec in logs:
+        h.update(f"{spec.id}\x00{spec.event}\x00{spec.fields}\n".encode())
+    return h.hexdigest()[:16]
