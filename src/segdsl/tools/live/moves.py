@@ -24,7 +24,8 @@ def moves_of(
     """For each of ``plans`` (the segments that read one of the logs ``touched``):
     whether an event into those logs can move it when it is in, when it is out, and
     which parts of its top-level ``and`` read one of them — the same for every event
-    into the same logs with the same sign, so worked out once and kept in ``table``."""
+    into the same logs in the same ``case`` (polarity.py: RISING | SETTLED), so worked
+    out once and kept in ``table``."""
     key = (case, *touched)
     found = table.get(key)
     if found is None:
