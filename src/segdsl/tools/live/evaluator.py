@@ -19,7 +19,7 @@ from segdsl.catalog.model import EventDef
 from segdsl.catalog.types import Type
 from segdsl.tools.live.changes import Change, input_error
 from segdsl.tools.live.ctx import Ctx
-from segdsl.tools.live.folding import fold_edge, fold_logs, prune_ids
+from segdsl.tools.live.folding import fold_edge, fold_logs, fold_upto, prune_ids
 from segdsl.tools.live.moves import Moves, changeable, moves_of
 from segdsl.tools.live.plan import Compiler
 from segdsl.tools.live.polarity import RISING, SETTLED
@@ -296,8 +296,7 @@ class LiveEvaluator:
                     log.fold_one(stamp, values, spec.distinct_flags)
                 continue
             log.add(stamp, values)
-            if log.ts[0] <= edge:  # fold what no window reaches any more
-                log.fold(edge, spec.unwindowed, spec.distinct_flags)
+            fold_upto(log, spec, edge)  # what no window reaches any more
         # Only the segments that read a log this event went into can change now: any
         # other change at this instant is one of time alone, already due as a wake.
         if is_new:  # a profile first seen through an event: every segment, once

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from segdsl.tools.live.specs import LogSpec
-from segdsl.tools.live.state import Profile, Stamp
+from segdsl.tools.live.state import Log, Profile, Stamp
 from segdsl.tools.live.times import ONE_DAY
 
 
@@ -20,6 +20,12 @@ def fold_edge(t: dt.datetime, is_date: bool, zone: str) -> Stamp:
     return (t - ONE_DAY).date() if zone != "UTC" else t.date()
 
 
+def fold_upto(log: Log, spec: LogSpec, edge: Stamp) -> None:
+    """Fold the log's events stamped at or before ``edge`` (from :func:`fold_edge`)."""
+    if log.ts and log.ts[0] <= edge:
+        log.fold(edge, spec.unwindowed, spec.distinct_flags)
+
+
 def fold_logs(p: Profile, now: dt.datetime, specs: Iterable[LogSpec], zone: str) -> None:
     """Fold each of ``specs``'s logs of the profile up to its horizon before ``now``."""
     logs = p.logs
@@ -28,11 +34,8 @@ def fold_logs(p: Profile, now: dt.datetime, specs: Iterable[LogSpec], zone: str)
         if horizon is None:
             continue
         log = logs.get(spec.id)
-        if log is None or not log.ts:
-            continue
-        edge = now - horizon if not spec.is_date else fold_edge(now - horizon, True, zone)
-        if log.ts[0] <= edge:
-            log.fold(edge, spec.unwindowed, spec.distinct_flags)
+        if log is not None:
+            fold_upto(log, spec, fold_edge(now - horizon, spec.is_date, zone))
 
 
 def prune_ids(p: Profile, edge: dt.datetime) -> None:

@@ -18,8 +18,9 @@ is false, so a present value can only turn it true: such a value keeps ``UP`` bu
 the log has never held an event: into a log that has (*settled*), one more event moves
 it without making it appear, and it keeps ``DOWN`` too (``last(purchase) before 180
 days ago``: ``DOWN`` for a customer who has bought before, ``BOTH`` for a first buyer,
-who may now enter when 180 days have passed). ``sum`` rises with an event whose value is not negative (its value is checked
-when the event comes: :attr:`Polarity.summed`), ``count`` and ``count distinct`` always.
+who may now enter when 180 days have passed). ``sum`` rises with an event whose value
+is not negative (its value is checked when the event comes: :attr:`Polarity.summed`),
+``count`` and ``count distinct`` always.
 """
 
 from __future__ import annotations
@@ -53,14 +54,6 @@ class Polarity:
 
     cases: tuple[Signs, ...]
     summed: dict[int, set[int]] = field(default_factory=dict)
-
-    @property
-    def signs(self) -> Signs:
-        return self.cases[0]
-
-    @property
-    def rising(self) -> Signs:
-        return self.cases[RISING]
 
 
 def _sign(c: object) -> int:

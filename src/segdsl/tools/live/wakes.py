@@ -6,8 +6,8 @@ A calendar queue: instants are kept in buckets by hour; a small heap orders the 
 and only the earliest hour's instants are in a heap of their own (``head``). A heap of
 every instant (one per profile waiting, 100,000 and more) cost a pop and a push
 each a score of comparisons between datetimes scattered over memory — each one a cache
-miss — and was the dearest step of waking a profile; an hour's few hundred instants are
-sorted once, while they are close at hand.
+miss — and was the dearest step of waking a profile; an hour's instants are made a
+heap once, when that hour comes, while they are close at hand.
 """
 
 from __future__ import annotations
@@ -38,13 +38,15 @@ class WakeQueue:
 
     __slots__ = ("head", "head_at", "head_hour", "hours", "later", "size")
 
+    head: list[dt.datetime]
+    head_at: dict[dt.datetime, list[Profile]]
+    head_hour: int  # -1: no hour is in the head yet
+    later: dict[int, dict[dt.datetime, list[Profile]]]
+    hours: list[int]
+    size: int  # instants queued
+
     def __init__(self) -> None:
-        self.head: list[dt.datetime] = []
-        self.head_at: dict[dt.datetime, list[Profile]] = {}
-        self.head_hour = -1  # no hour is in the head yet
-        self.later: dict[int, dict[dt.datetime, list[Profile]]] = {}
-        self.hours: list[int] = []
-        self.size = 0  # instants queued
+        self.clear()
 
     def clear(self) -> None:
         self.head = []
